@@ -1,0 +1,60 @@
+import * as t from 'io-ts';
+
+/**
+ * What a codec can say about a value beyond its type, in the words OpenAPI has for it. The CRD
+ * schema states these, strict validation (`crdconv validate`) enforces them, and the service's
+ * lenient decoding does not: an object stored before a bound was tightened must stay readable.
+ */
+export interface Constraints {
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  minItems?: number;
+  maxItems?: number;
+}
+
+export interface ConstrainedType<C extends t.Mixed>
+  extends t.RefinementType<C, t.TypeOf<C>, t.OutputOf<C>, unknown> {
+  readonly constraints: Constraints;
+}
+
+const lengthOf = (u: unknown): number | undefined =>
+  typeof u === 'string' ? [...u].length : Array.isArray(u) ? u.length : undefined;
+
+const holds = (c: Constraints, u: unknown): boolean => {
+  if (typeof u === 'number' || typeof u === 'bigint') {
+    if (c.minimum !== undefined && u < c.minimum) return false;
+    if (c.maximum !== undefined && u > c.maximum) return false;
+  }
+  if (typeof u === 'string') {
+    const n = lengthOf(u)!;
+    if (c.minLength !== undefined && n < c.minLength) return false;
+    if (c.maxLength !== undefined && n > c.maxLength) return false;
+    if (c.pattern !== undefined && !new RegExp(c.pattern, 'u').test(u)) return false;
+  }
+  if (Array.isArray(u)) {
+    if (c.minItems !== undefined && u.length < c.minItems) return false;
+    if (c.maxItems !== undefined && u.length > c.maxItems) return false;
+  }
+  return true;
+};
+
+const describe = (c: Constraints): string =>
+  Object.entries(c)
+    .filter(([k]) => k !== 'description')
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : String(v)}`)
+    .join(', ');
+
+/** Attach constraints to a codec: `constrained(Int32, { minimum: 1, maximum: 65535 })`. */
+export function constrained<C extends t.Mixed>(codec: C, constraints: Constraints): ConstrainedType<C> {
+  const rules = describe(constraints);
+  const name = rules ? `${codec.name}(${rules})` : codec.name;
+  const refined = t.refinement(codec, (u) => holds(constraints, u), name) as unknown as ConstrainedType<C>;
+  return Object.assign(refined, { constraints });
+}
+
+export const isConstrained = (codec: t.Mixed): codec is ConstrainedType<t.Mixed> =>
+  (codec as { _tag?: string })._tag === 'RefinementType' && 'constraints' in codec;

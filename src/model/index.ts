@@ -1,0 +1,12 @@
+/**
+ * The building blocks of a model: io-ts itself plus the Kubernetes leaf types it lacks.
+ * A version's codec is written with these and nothing else, so that every interpreter
+ * (decoding, CRD schema, property-test generators) understands it.
+ */
+export * as t from 'io-ts';
+export { LeafType, isLeaf } from './leaf.js';
+export { Int32, Int64, IntOrString, toBigInt, fromBigInt, INT32_MIN, INT32_MAX, INT64_MIN, INT64_MAX } from './int.js';
+export { Quantity, DateTime, QUANTITY_PATTERN } from './strings.js';
+export { FreeForm } from './freeform.js';
+export { constrained, isConstrained, type Constraints, type ConstrainedType } from './constraints.js';
+export { nullable } from './nullable.js';
