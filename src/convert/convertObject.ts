@@ -1,0 +1,156 @@
+import type { RegisteredKind, Registry } from '../kinds/registry.js';
+import { decodeProblems, formatProblems } from './decode.js';
+import { deepEqual, differences } from './diff.js';
+import type { ConversionFailure } from './errors.js';
+import { ABSENT, isRecord, ownValue } from './paths.js';
+import { applyRoute, ConverterBug } from './route.js';
+import {
+  ANNOTATIONS_LIMIT_BYTES,
+  annotationsSize,
+  putStash,
+  type ReadStash,
+  restoreEntries,
+  type Stash,
+  stashEntries,
+  takeStash,
+} from './stash.js';
+
+/** What happened to the stash while converting one object (for logs and metrics). */
+export type StashOutcome = 'none' | 'written' | 'restored' | 'superseded' | 'rejected';
+
+export type ConvertResult =
+  | { readonly ok: true; readonly object: Record<string, unknown>; readonly from: string; readonly stash: StashOutcome; readonly stashProblem?: string }
+  | { readonly ok: false; readonly failure: ConversionFailure; readonly from?: string };
+
+/** How an object names itself in messages: `Kind namespace/name`, never its content. */
+export function describeObject(object: unknown): string {
+  const kind = typeof ownValue(object, 'kind') === 'string' ? (ownValue(object, 'kind') as string) : 'object';
+  const meta = ownValue(object, 'metadata');
+  const name = ownValue(meta, 'name');
+  const namespace = ownValue(meta, 'namespace');
+  const id = typeof name === 'string' ? (typeof namespace === 'string' && namespace ? `${namespace}/${name}` : name) : '(unnamed)';
+  return `${kind} ${id}`;
+}
+
+const splitApiVersion = (apiVersion: string): { group: string; version: string } => {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+};
+
+/**
+ * Convert one object to `desiredAPIVersion`: the service's hot path, read top to bottom.
+ *
+ * 1. Identify the kind and both versions from the object and the request.
+ * 2. Decode the body (everything but apiVersion, kind, metadata) with its version's codec.
+ * 3. If the object carries a stash from a conversion out of another version, go back to that
+ *    version first and restore it: the richest form of the object is the starting point, which
+ *    makes every route give the same answer.
+ * 4. Convert along the route, then straight back, and stash whatever did not come back.
+ * 5. Reassemble: apiVersion and kind set by the framework, metadata exactly as it came except for
+ *    the stash annotation.
+ */
+export function convertObject(registry: Registry, object: unknown, desiredAPIVersion: string): ConvertResult {
+  if (!isRecord(object)) return fail('NotAnObject', 'the object is not a JSON object');
+  const who = describeObject(object);
+  const { apiVersion, kind: kindName, metadata: rawMetadata, ...body } = object;
+  if (typeof apiVersion !== 'string' || typeof kindName !== 'string') {
+    return fail('BadApiVersion', `${who}: apiVersion and kind must be strings`);
+  }
+  const source = splitApiVersion(apiVersion);
+  const target = splitApiVersion(desiredAPIVersion);
+  const route = `${apiVersion} -> ${desiredAPIVersion}`;
+  if (source.group !== target.group) {
+    return fail('GroupMismatch', `${who} (${route}): cannot convert between API groups ${source.group || '(core)'} and ${target.group || '(core)'}`);
+  }
+  const kind = registry.lookup(source.group, kindName);
+  if (!kind) {
+    return fail('UnknownKind', `${who} (${route}): no converter is registered for kind ${kindName} in group ${source.group || '(core)'}`);
+  }
+  for (const v of [source.version, target.version]) {
+    if (!kind.versions.has(v)) {
+      return fail('UnknownVersion', `${who} (${route}): version ${v} is not declared for ${kindName} (declared: ${[...kind.versions.keys()].join(', ')})`);
+    }
+  }
+  const metadata = Object.hasOwn(object, 'metadata') ? rawMetadata : ABSENT;
+  if (metadata !== ABSENT && metadata !== null && !isRecord(metadata)) {
+    return fail('BadMetadata', `${who} (${route}): metadata must be an object`);
+  }
+  if (source.version === target.version) return { ok: true, object, from: source.version, stash: 'none' };
+
+  try {
+    const problems = decodeProblems(kind.versions.get(source.version)!.decoder, body);
+    if (problems.length) {
+      return {
+        ok: false,
+        from: source.version,
+        failure: {
+          reason: 'DecodeFailed',
+          version: source.version,
+          paths: problems.map((p) => p.path),
+          message: `${who} (${route}): does not match ${kindName} ${source.version}: ${formatProblems(problems)}`,
+        },
+      };
+    }
+    const { stash: carried, metadata: baseMetadata } = takeStash(metadata);
+    const rich = richestForm(kind, source.version, body, carried);
+    const converted = applyRoute(kind, rich.version, target.version, rich.body);
+    const lost = rich.version === target.version ? [] : differences(rich.body, applyRoute(kind, target.version, rich.version, converted));
+    const stash: Stash | undefined = lost.length ? { origin: rich.version, entries: stashEntries(rich.body, lost) } : undefined;
+    const outMetadata = stash ? putStash(baseMetadata, stash) : carried.kind === 'malformed' ? metadata : baseMetadata;
+    if (stash && annotationsSize(outMetadata) > ANNOTATIONS_LIMIT_BYTES) {
+      return fail(
+        'StashTooLarge',
+        `${who} (${route}): the fields ${target.version} cannot hold need ${annotationsSize(outMetadata) - annotationsSize(baseMetadata)} bytes in the stash annotation, which takes the object's annotations over the apiserver's limit of ${ANNOTATIONS_LIMIT_BYTES} bytes; converting would lose data, so it is refused`,
+        source.version,
+      );
+    }
+    return {
+      ok: true,
+      from: source.version,
+      object: assemble(desiredAPIVersion, kindName, outMetadata, converted),
+      stash: stash ? 'written' : rich.outcome,
+      ...(carried.kind === 'malformed' && { stashProblem: carried.reason }),
+    };
+  } catch (e) {
+    if (e instanceof ConverterBug) return fail('ConverterFailed', `${who} (${route}): ${e.message}`, source.version);
+    if (e instanceof RangeError) return fail('TooDeep', `${who} (${route}): the object is nested too deeply to convert`, source.version);
+    throw e;
+  }
+}
+
+function fail(reason: ConversionFailure['reason'], message: string, from?: string): ConvertResult {
+  return { ok: false, failure: { reason, message } as ConversionFailure, ...(from !== undefined && { from }) };
+}
+
+/**
+ * The starting point of a conversion. Without a stash it is the object as sent. With a stash that
+ * came from converting out of `origin`, it is the object converted back to `origin` with the
+ * stashed values restored, provided that changes nothing the source version shows (restoring
+ * must never undo an edit). If even the plain trip back cannot reproduce what the source version
+ * shows, the source holds edits that `origin` cannot express: it becomes the starting point and
+ * the old stash is superseded.
+ */
+function richestForm(
+  kind: RegisteredKind,
+  version: string,
+  body: unknown,
+  carried: ReadStash,
+): { version: string; body: unknown; outcome: StashOutcome } {
+  if (carried.kind !== 'found') return { version, body, outcome: carried.kind === 'malformed' ? 'rejected' : 'none' };
+  const { origin, entries } = carried.stash;
+  const originVersion = kind.versions.get(origin);
+  if (!originVersion || origin === version) return { version, body, outcome: 'rejected' };
+
+  const plain = applyRoute(kind, version, origin, body);
+  const restored = restoreEntries(plain, entries);
+  if (restored !== plain && decodeProblems(originVersion.decoder, restored).length === 0 && deepEqual(applyRoute(kind, origin, version, restored), body)) {
+    return { version: origin, body: restored, outcome: 'restored' };
+  }
+  if (deepEqual(applyRoute(kind, origin, version, plain), body)) return { version: origin, body: plain, outcome: 'superseded' };
+  return { version, body, outcome: 'superseded' };
+}
+
+function assemble(apiVersion: string, kind: string, metadata: unknown, body: unknown): Record<string, unknown> {
+  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = body as Record<string, unknown>;
+  return metadata === ABSENT ? { apiVersion, kind, ...rest } : { apiVersion, kind, metadata, ...rest };
+}

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson, parseJson, stringifyJson } from '../json/index.js';
+import type { Difference } from './diff.js';
+import { ABSENT, type Absent, type JsonPath, getAt, isRecord, ownValue, setAt } from './paths.js';
+
+/**
+ * The stash: what a conversion could not carry, kept in one annotation on the converted object.
+ *
+ * When an object is converted to a version that has no place for some of its data, the
+ * framework converts the result straight back and compares: every place where the round trip
+ * does not return the original becomes an entry holding the original value (or its absence) and
+ * a fingerprint of what the round trip produced there. On the way back the entry is restored only
+ * where the fingerprint still matches, that is where nobody edited the field through the other
+ * version: an edit always wins over stashed data.
+ *
+ * Annotation `crdconv.io/stash`, a JSON document:
+ *   { "v": 1, "origin": "<version the entries belong to>",
+ *     "entries": [ { "p": [path...], "v": <original value, omitted when it was absent>,
+ *                    "h": "<fingerprint of the round trip's value there>", "n": <array length> } ],
+ *     "meta": { "annotations": "absent" | "null", "metadata": "absent" | "null" } }
+ * `n` is set when the entry sits in an array (the array must still have that length);
+ * `meta` records what the framework had to create to hold the annotation, so that it can be
+ * taken away again and the object's metadata returns byte for byte.
+ */
+export const STASH_ANNOTATION = 'crdconv.io/stash';
+
+/** The apiserver's limit on all annotations of one object together (keys and values, in bytes). */
+export const ANNOTATIONS_LIMIT_BYTES = 256 * 1024;
+
+export interface StashEntry {
+  readonly p: JsonPath;
+  readonly v?: unknown;
+  readonly h: string;
+  readonly n?: number;
+}
+
+export interface Stash {
+  readonly origin: string;
+  readonly entries: readonly StashEntry[];
+}
+
+type Created = 'absent' | 'null';
+interface StashDocument extends Stash {
+  readonly v: 1;
+  readonly meta?: { readonly annotations?: Created; readonly metadata?: Created };
+}
+
+export const fingerprint = (value: unknown | Absent): string =>
+  value === ABSENT ? '-' : createHash('sha256').update(canonicalJson(value)).digest('base64url').slice(0, 16);
+
+/** Entries for every difference between the original body and what the round trip gave back. */
+export function stashEntries(original: unknown, differences: readonly Difference[]): StashEntry[] {
+  return differences.map(({ path, left, right }) => {
+    const parent = getAt(original, path.slice(0, -1));
+    const entry: StashEntry = { p: path, h: fingerprint(right) };
+    return {
+      ...entry,
+      ...(left !== ABSENT && { v: left }),
+      ...(Array.isArray(parent) && { n: parent.length }),
+    };
+  });
+}
+
+/**
+ * Put stashed values back where the round trip still shows what it showed when they were
+ * stashed. Entries whose place was edited, moved or removed are left out.
+ */
+export function restoreEntries(body: unknown, entries: readonly StashEntry[]): unknown {
+  let out = body;
+  for (const entry of entries) {
+    const parentPath = entry.p.slice(0, -1);
+    const key = entry.p[entry.p.length - 1];
+    if (key === undefined) continue;
+    const parent = getAt(out, parentPath);
+    if (Array.isArray(parent) ? parent.length !== entry.n || typeof key !== 'number' : !isRecord(parent) || typeof key !== 'string') continue;
+    if (fingerprint(ownValue(parent, key)) !== entry.h) continue;
+    out = setAt(out, entry.p, Object.hasOwn(entry, 'v') ? entry.v : ABSENT);
+  }
+  return out;
+}
+
+export type ReadStash =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'malformed'; readonly reason: string }
+  | { readonly kind: 'found'; readonly stash: Stash };
+
+/**
+ * Split an object's metadata into the stash it carries and the metadata without it (as it was
+ * before the framework added anything). A malformed stash is reported and left where it is.
+ */
+export function takeStash(metadata: unknown): { stash: ReadStash; metadata: unknown } {
+  if (!isRecord(metadata)) return { stash: { kind: 'none' }, metadata };
+  const annotations = ownValue(metadata, 'annotations');
+  if (!isRecord(annotations) || !Object.hasOwn(annotations, STASH_ANNOTATION)) return { stash: { kind: 'none' }, metadata };
+  const parsed = parseStash(annotations[STASH_ANNOTATION]);
+  if (typeof parsed === 'string') return { stash: { kind: 'malformed', reason: parsed }, metadata };
+
+  const { [STASH_ANNOTATION]: _taken, ...rest } = annotations;
+  let meta: Record<string, unknown> | null | Absent = { ...metadata };
+  if (Object.keys(rest).length > 0 || parsed.meta?.annotations === undefined) meta.annotations = rest;
+  else if (parsed.meta.annotations === 'null') meta.annotations = null;
+  else delete meta.annotations;
+  if (parsed.meta?.metadata !== undefined && Object.keys(meta).length === 0) {
+    meta = parsed.meta.metadata === 'null' ? null : ABSENT;
+  }
+  return { stash: { kind: 'found', stash: { origin: parsed.origin, entries: parsed.entries } }, metadata: meta };
+}
+
+/** Metadata carrying `stash`, recording what had to be created for it. */
+export function putStash(metadata: unknown, stash: Stash): Record<string, unknown> {
+  const meta: { annotations?: Created; metadata?: Created } = {};
+  let base: Record<string, unknown>;
+  if (isRecord(metadata)) base = { ...metadata };
+  else {
+    meta.metadata = metadata === null ? 'null' : 'absent';
+    base = {};
+  }
+  const annotations = ownValue(base, 'annotations');
+  if (!isRecord(annotations)) meta.annotations = annotations === null ? 'null' : 'absent';
+  const doc: StashDocument = { v: 1, origin: stash.origin, entries: stash.entries, ...(Object.keys(meta).length && { meta }) };
+  base.annotations = { ...(isRecord(annotations) ? annotations : {}), [STASH_ANNOTATION]: stringifyJson(doc) };
+  return base;
+}
+
+/** Bytes taken by all annotations together, as the apiserver counts them. */
+export function annotationsSize(metadata: unknown): number {
+  const annotations = ownValue(metadata, 'annotations');
+  if (!isRecord(annotations)) return 0;
+  let size = 0;
+  for (const [k, v] of Object.entries(annotations)) size += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+  return size;
+}
+
+function parseStash(raw: unknown): StashDocument | string {
+  if (typeof raw !== 'string') return 'the annotation is not a string';
+  let doc: unknown;
+  try {
+    doc = parseJson(raw);
+  } catch (e) {
+    return `the annotation is not JSON (${(e as Error).message})`;
+  }
+  if (!isRecord(doc) || doc.v !== 1) return 'the annotation is not a version 1 stash document';
+  if (typeof doc.origin !== 'string' || !Array.isArray(doc.entries)) return 'the stash has no origin or entries';
+  for (const e of doc.entries) {
+    if (!isRecord(e) || !Array.isArray(e.p) || typeof e.h !== 'string') return 'a stash entry has no path or fingerprint';
+    if (!e.p.every((k) => typeof k === 'string' || (typeof k === 'number' && Number.isInteger(k) && k >= 0))) {
+      return 'a stash entry has a malformed path';
+    }
+    if (e.n !== undefined && typeof e.n !== 'number') return 'a stash entry has a malformed array length';
+  }
+  const meta = doc.meta;
+  if (meta !== undefined) {
+    const ok = (c: unknown) => c === undefined || c === 'absent' || c === 'null';
+    if (!isRecord(meta) || !ok(meta.annotations) || !ok(meta.metadata)) return 'the stash has malformed bookkeeping';
+  }
+  return doc as unknown as StashDocument;
+}

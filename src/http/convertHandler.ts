@@ -1,0 +1,88 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { JsonSyntaxError, parseJson } from '../json/index.js';
+import type { Registry } from '../kinds/registry.js';
+import { handleReview } from '../review/handleReview.js';
+import { encodeResponse, readReview } from '../review/review.js';
+import type { ReviewObserver, ReviewRecord } from './observer.js';
+import { BodyTooLarge, readBody } from './readBody.js';
+
+export interface ConvertHandlerOptions {
+  readonly registry: Registry;
+  readonly observer: ReviewObserver;
+  /** Largest accepted request body; the apiserver can put a whole LIST in one review. */
+  readonly maxRequestBytes: number;
+}
+
+export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
+/**
+ * POST /convert: bytes in, ConversionReview out. Dispatched straight from node:http (express's
+ * router costs more than the whole conversion of a small review); everything else on the port
+ * goes to express.
+ */
+export function createConvertHandler(options: ConvertHandlerOptions) {
+  const { registry, observer, maxRequestBytes } = options;
+  return async function convert(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      sendError(res, 405, `${req.method} is not allowed on /convert; the apiserver POSTs a ConversionReview`);
+      return;
+    }
+    const started = process.hrtime.bigint();
+    observer.reviewStarted();
+    let record: Omit<ReviewRecord, 'durationSeconds'> = { result: 'Error', httpStatus: 500, requestBytes: 0, objects: [] };
+    try {
+      const text = await readBody(req, maxRequestBytes);
+      record = { ...record, requestBytes: Buffer.byteLength(text) };
+      let body: unknown;
+      try {
+        body = parseJson(text);
+      } catch (e) {
+        if (!(e instanceof JsonSyntaxError) && !(e instanceof RangeError)) throw e;
+        record = { ...record, result: 'BadRequest', httpStatus: 400, failure: `malformed JSON: ${(e as Error).message}` };
+        sendError(res, 400, record.failure!);
+        return;
+      }
+      const request = readReview(body);
+      if ('error' in request) {
+        record = { ...record, result: 'BadRequest', httpStatus: 400, failure: request.error };
+        sendError(res, 400, request.error);
+        return;
+      }
+      const outcome = handleReview(registry, request);
+      const desired = typeof request.desiredAPIVersion === 'string' ? request.desiredAPIVersion : undefined;
+      record = {
+        ...record,
+        reviewVersion: request.reviewVersion,
+        uid: request.uid,
+        result: outcome.response.result.status,
+        httpStatus: 200,
+        objects: outcome.objects,
+        ...(desired !== undefined && { desiredAPIVersion: desired }),
+        ...(outcome.failure !== undefined && { failure: outcome.failure }),
+      };
+      send(res, 200, encodeResponse(outcome.response));
+    } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        record = { ...record, result: 'TooLarge', httpStatus: 413, failure: e.message };
+        res.setHeader('Connection', 'close');
+        sendError(res, 413, e.message);
+      } else {
+        record = { ...record, result: 'Error', httpStatus: 500, failure: (e as Error)?.message ?? String(e) };
+        sendError(res, 500, 'internal error while converting; see the webhook log');
+      }
+    } finally {
+      observer.reviewFinished({ ...record, durationSeconds: Number(process.hrtime.bigint() - started) / 1e9 });
+    }
+  };
+}
+
+function send(res: ServerResponse, status: number, body: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export function sendError(res: ServerResponse, status: number, message: string): void {
+  send(res, status, JSON.stringify({ error: message }));
+}

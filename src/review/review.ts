@@ -1,0 +1,54 @@
+import { isRecord } from '../convert/paths.js';
+
+/**
+ * The ConversionReview envelope, in the two versions the apiserver speaks. The answer must be
+ * in the version of the request, or the apiserver rejects it ("unknown conversion").
+ */
+export const REVIEW_VERSIONS = ['apiextensions.k8s.io/v1', 'apiextensions.k8s.io/v1beta1'] as const;
+export type ReviewVersion = (typeof REVIEW_VERSIONS)[number];
+
+export interface ConversionRequest {
+  readonly reviewVersion: ReviewVersion;
+  readonly uid: string;
+  /** Absent or malformed parts of an identifiable request are answered with a Failure. */
+  readonly desiredAPIVersion: unknown;
+  readonly objects: unknown;
+}
+
+export interface ConversionResponse {
+  readonly reviewVersion: ReviewVersion;
+  readonly uid: string;
+  readonly result: { status: 'Success' } | { status: 'Failure'; message: string };
+  /** Already-serialized converted objects, in request order (see encodeResponse). */
+  readonly convertedObjects: readonly string[];
+}
+
+/**
+ * Read the envelope of a parsed body. Anything that cannot be answered in kind (not a
+ * ConversionReview, unknown review version, no request uid) is an error for a 400; a review we
+ * can identify but not serve gets a Failure in the response instead. A `response` stanza the
+ * apiserver may include is ignored.
+ */
+export function readReview(body: unknown): ConversionRequest | { error: string } {
+  if (!isRecord(body)) return { error: 'the body is not a JSON object' };
+  if (body.kind !== 'ConversionReview') return { error: 'the body is not a ConversionReview (kind must be "ConversionReview")' };
+  const reviewVersion = REVIEW_VERSIONS.find((v) => v === body.apiVersion);
+  if (!reviewVersion) {
+    return { error: `unsupported ConversionReview apiVersion ${JSON.stringify(body.apiVersion)} (supported: ${REVIEW_VERSIONS.join(', ')})` };
+  }
+  const request = Object.hasOwn(body, 'request') ? body.request : undefined;
+  if (!isRecord(request)) return { error: 'the ConversionReview has no request' };
+  if (typeof request.uid !== 'string' || request.uid === '') return { error: 'the ConversionReview request has no uid' };
+  return { reviewVersion, uid: request.uid, desiredAPIVersion: request.desiredAPIVersion, objects: request.objects };
+}
+
+/**
+ * Serialize the answer. Converted objects arrive as JSON text already (serialized one by one:
+ * the exact-integer path is then taken only for the objects that need it), so the envelope is
+ * assembled around them.
+ */
+export function encodeResponse(response: ConversionResponse): string {
+  const head = `{"apiVersion":${JSON.stringify(response.reviewVersion)},"kind":"ConversionReview","response":{"uid":${JSON.stringify(response.uid)},"result":${JSON.stringify(response.result)}`;
+  if (response.result.status !== 'Success') return `${head}}}`;
+  return `${head},"convertedObjects":[${response.convertedObjects.join(',')}]}}`;
+}
