@@ -1,0 +1,265 @@
+import fc from 'fast-check';
+import * as t from 'io-ts';
+import { constrained, type Constraints } from '../model/constraints.js';
+import { lookupLeafArbitrary } from './arbitraryLeaves.js';
+import { lenient } from './lenient.js';
+import {
+  dictionaryArbitrary,
+  doubleArbitrary,
+  HOSTILE_KEYS,
+  jsonObjectArbitrary,
+  jsonValueArbitrary,
+  lengthsOf,
+  objectKeyArbitrary,
+  stringArbitrary,
+} from './arbitraryPrimitives.js';
+
+export { registerLeafArbitrary, type LeafArbitrary } from './arbitraryLeaves.js';
+
+/**
+ * Interpreter: codec -> fast-check arbitrary of the values the codec admits, for property tests
+ * that no one has to write generators for.
+ *
+ * Values are JSON-clean and canonical (see arbitraryPrimitives.ts): absent keys are absent rather
+ * than undefined, no -0, Int64 a bigint only beyond the safe range. They lean towards what breaks
+ * conversions: optional fields absent, nullable ones null, lists empty or long, map keys such as
+ * `__proto__` or `a.b`, astral strings, int64 extremes.
+ */
+export interface ArbitraryOptions {
+  /**
+   * Let required (`t.type`) fields be absent too, at every depth: the objects the service gets
+   * from server-side apply. Such values decode under `lenient(codec)`, not under `codec`.
+   * Default false: `t.type` fields always present, `t.partial` fields sometimes absent.
+   */
+  partial?: boolean;
+}
+
+export function arbitraryFor(codec: t.Mixed, options: ArbitraryOptions = {}): fc.Arbitrary<unknown> {
+  return build(codec, { partial: options.partial ?? false, constraints: {}, path: '' });
+}
+
+interface Context {
+  readonly partial: boolean;
+  /** Constraints of the `constrained(...)` wrappers around this codec; they reach through unions. */
+  readonly constraints: Constraints;
+  /** Where in the root codec we are, for error messages. */
+  readonly path: string;
+}
+
+/** A codec as the interpreter reads it: any io-ts type, told apart by `_tag`. */
+type Tagged = t.Mixed & { readonly _tag?: string };
+
+const at = (ctx: Context) => (ctx.path === '' ? 'the root' : ctx.path);
+
+/** An error that names the codec and where it sits; never a silent undefined. */
+const fail = (codec: t.Mixed, ctx: Context, why: string): never => {
+  throw new Error(`arbitraryFor: codec ${JSON.stringify(codec.name)} at ${at(ctx)}: ${why}`);
+};
+
+/** Entering a container: its constraints (minItems, ...) are about it, not about its elements. */
+const child = (ctx: Context, segment: string): Context => ({
+  partial: ctx.partial,
+  constraints: {},
+  path: ctx.path === '' ? segment : segment.startsWith('[') ? `${ctx.path}${segment}` : `${ctx.path}.${segment}`,
+});
+
+function build(codec: t.Mixed, ctx: Context): fc.Arbitrary<unknown> {
+  const c = codec as Tagged;
+  switch (c._tag) {
+    case 'InterfaceType':
+    case 'StrictType':
+      return objectOf((c as unknown as t.InterfaceType<t.Props>).props, !ctx.partial, ctx);
+    case 'PartialType':
+      return objectOf((c as unknown as t.PartialType<t.Props>).props, false, ctx);
+    case 'ExactType':
+    case 'ReadonlyType':
+      // No extra keys are generated, so stripping them (exact) changes nothing.
+      return build((c as unknown as { type: t.Mixed }).type, ctx);
+    case 'RefinementType':
+      return refinementOf(c as unknown as t.RefinementType<t.Mixed>, ctx);
+    case 'ArrayType':
+    case 'ReadonlyArrayType':
+      return arrayOf((c as unknown as t.ArrayType<t.Mixed>).type, ctx);
+    case 'DictionaryType':
+      return dictionaryOf(c as unknown as t.DictionaryType<t.Mixed, t.Mixed>, ctx);
+    case 'UnionType':
+      return unionOf((c as unknown as t.UnionType<t.Mixed[]>).types, ctx);
+    case 'IntersectionType':
+      return intersectionOf(c as unknown as t.IntersectionType<t.Mixed[]>, ctx);
+    case 'TupleType':
+      return fc.tuple(
+        ...(c as unknown as t.TupleType<t.Mixed[]>).types.map((m, i) => build(m, child(ctx, `[${i}]`))),
+      );
+    case 'LiteralType':
+      return fc.constant((c as unknown as t.LiteralType<string | number | boolean>).value);
+    case 'KeyofType':
+      return fc.constantFrom(...Object.keys((c as unknown as t.KeyofType<Record<string, unknown>>).keys));
+    case 'StringType':
+      return guarded(c, ctx, () => stringArbitrary(ctx.constraints));
+    case 'NumberType':
+      return guarded(c, ctx, () => doubleArbitrary(ctx.constraints));
+    case 'BooleanType':
+      return fc.boolean();
+    case 'NullType':
+      return fc.constant(null);
+    case 'UnknownType':
+    case 'AnyType':
+      return jsonValueArbitrary;
+    case 'AnyDictionaryType':
+      return jsonObjectArbitrary;
+    case 'AnyArrayType':
+      return fc.array(jsonValueArbitrary, { maxLength: 5 });
+    case 'LeafType':
+      return leafOf(c, ctx);
+    case 'RecursiveType':
+      return fail(c, ctx, 'recursive codecs are not supported (CRD schemas cannot recurse)');
+    default:
+      return fail(c, ctx, `no generator for _tag ${JSON.stringify(c._tag)} (JSON cannot hold it, or the interpreter does not know it)`);
+  }
+}
+
+/** Run a generator factory, turning its complaint about the constraints into a named error. */
+const guarded = <R>(codec: t.Mixed, ctx: Context, make: () => R): R => {
+  try {
+    return make();
+  } catch (e) {
+    return fail(codec, ctx, (e as Error).message);
+  }
+};
+
+function objectOf(props: t.Props, required: boolean, ctx: Context): fc.Arbitrary<unknown> {
+  const model = Object.fromEntries(
+    Object.entries(props).map(([k, v]) => [k, build(v as t.Mixed, child(ctx, k))]),
+  ) as Record<string, fc.Arbitrary<unknown>>;
+  // fc.record leaves optional keys out (never undefined); plain prototypes, as JSON.parse makes.
+  return fc.record(model, { requiredKeys: required ? Object.keys(model) : [], noNullPrototype: true });
+}
+
+function refinementOf(c: t.RefinementType<t.Mixed>, ctx: Context): fc.Arbitrary<unknown> {
+  const own = (c as { constraints?: Constraints }).constraints;
+  if (own === undefined) {
+    // A brand or predicate the interpreter cannot read: only a registered generator will do.
+    const registered = guarded(c, ctx, () => lookupLeafArbitrary(c.name, ctx.constraints));
+    if (registered) return registered.filter((v) => c.is(v));
+    return fail(
+      c,
+      ctx,
+      'a refinement without constraints cannot be generated; use constrained(...) or registerLeafArbitrary(name, arb)',
+    );
+  }
+  const base = build(c.type, { ...ctx, constraints: mergeConstraints(ctx.constraints, own) });
+  // The base generators honour the constraints; this only catches the ones that cannot (a plain
+  // leaf arbitrary, a pattern with a minLength), and never relies on the base being complete,
+  // which partial objects are not.
+  const holds = constrained(t.unknown, own);
+  return base.filter((v) => holds.is(v));
+}
+
+/** The constraints of nested `constrained(...)`: the tighter bound wins, the innermost pattern is generated. */
+function mergeConstraints(outer: Constraints, inner: Constraints): Constraints {
+  const pick = (a: number | undefined, b: number | undefined, f: (x: number, y: number) => number) =>
+    a === undefined ? b : b === undefined ? a : f(a, b);
+  const merged: Constraints = { ...outer, ...inner };
+  const bounds = {
+    minimum: pick(outer.minimum, inner.minimum, Math.max),
+    maximum: pick(outer.maximum, inner.maximum, Math.min),
+    minLength: pick(outer.minLength, inner.minLength, Math.max),
+    maxLength: pick(outer.maxLength, inner.maxLength, Math.min),
+    minItems: pick(outer.minItems, inner.minItems, Math.max),
+    maxItems: pick(outer.maxItems, inner.maxItems, Math.min),
+  };
+  for (const [k, v] of Object.entries(bounds)) if (v !== undefined) Object.assign(merged, { [k]: v });
+  return merged;
+}
+
+function arrayOf(element: t.Mixed, ctx: Context): fc.Arbitrary<unknown> {
+  const elements = build(element, child(ctx, '[]'));
+  const { minItems, maxItems } = ctx.constraints;
+  return guarded(element, ctx, () =>
+    lengthsOf((range) => fc.array(elements, range), {
+      ...(minItems !== undefined && { minLength: minItems }),
+      ...(maxItems !== undefined && { maxLength: maxItems }),
+    }),
+  );
+}
+
+/** The keys of a domain with finitely many (literals, keyof, unions of them), as io-ts reads them. */
+function finiteKeys(domain: t.Mixed): string[] | undefined {
+  const d = domain as Tagged;
+  if (d._tag === 'LiteralType') {
+    const value = (d as unknown as t.LiteralType<string | number | boolean>).value;
+    return typeof value === 'string' ? [value] : undefined;
+  }
+  if (d._tag === 'KeyofType') return Object.keys((d as unknown as t.KeyofType<Record<string, unknown>>).keys);
+  if (d._tag === 'UnionType') {
+    const each = (d as unknown as t.UnionType<t.Mixed[]>).types.map(finiteKeys);
+    return each.every((k) => k !== undefined) ? [...new Set(each.flat())] : undefined;
+  }
+  return undefined;
+}
+
+function dictionaryOf(c: t.DictionaryType<t.Mixed, t.Mixed>, ctx: Context): fc.Arbitrary<unknown> {
+  const value = build(c.codomain, child(ctx, '{}'));
+  const enumerable = finiteKeys(c.domain);
+  if (enumerable !== undefined) {
+    // io-ts requires every key of a finite domain, like a t.type (partial objects included).
+    return fc
+      .tuple(...enumerable.map((k) => build(c.codomain, child(ctx, k))))
+      .map((values) => Object.fromEntries(enumerable.map((k, i) => [k, values[i]])));
+  }
+  return dictionaryArbitrary(keysOf(c.domain, ctx), value);
+}
+
+/** Map keys: for a plain string domain hostile ones and any string; else the domain's own, plus the hostile ones it admits. */
+function keysOf(domain: t.Mixed, ctx: Context): fc.Arbitrary<string> {
+  if ((domain as Tagged)._tag === 'StringType') return objectKeyArbitrary;
+  const own = build(domain, child(ctx, '{key}')).filter((k): k is string => typeof k === 'string');
+  const hostile = HOSTILE_KEYS.filter((k) => domain.is(k));
+  return hostile.length === 0 ? own : fc.oneof(own, fc.constantFrom(...hostile));
+}
+
+function unionOf(members: t.Mixed[], ctx: Context): fc.Arbitrary<unknown> {
+  const tags = members.map((m) => (m as Tagged)._tag);
+  if (tags.every((tag) => tag === 'LiteralType')) {
+    return fc.constantFrom(...members.map((m) => (m as t.LiteralType<string | number | boolean>).value));
+  }
+  // null is one value; the others have more to explore, so null comes up about once in four.
+  return fc.oneof(
+    ...members.map((m, i) => ({
+      arbitrary: build(m, ctx),
+      weight: tags[i] === 'NullType' ? 1 : 3,
+    })),
+  );
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Merge the parts of an intersection of objects; shared keys holding objects merge deeply. */
+function mergeObjects(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const entries = new Map(Object.entries(a));
+  for (const [k, v] of Object.entries(b)) {
+    const mine = entries.get(k);
+    entries.set(k, isPlainObject(mine) && isPlainObject(v) ? mergeObjects(mine, v) : v);
+  }
+  return Object.fromEntries(entries);
+}
+
+function intersectionOf(c: t.IntersectionType<t.Mixed[]>, ctx: Context): fc.Arbitrary<unknown> {
+  const parts = c.types.map((m) => build(m, ctx));
+  const admits = ctx.partial ? lenient(c) : c;
+  return fc
+    .tuple(...parts)
+    // Objects merge; for an intersection of scalars (rare in a CRD model) one part's value must
+    // satisfy the others, which the filter checks.
+    .map((values) => (values.every(isPlainObject) ? values.reduce(mergeObjects) : values[0]))
+    .filter((v) => admits.is(v));
+}
+
+function leafOf(c: t.Mixed, ctx: Context): fc.Arbitrary<unknown> {
+  const registered = guarded(c, ctx, () => lookupLeafArbitrary(c.name, ctx.constraints));
+  return (
+    registered ??
+    fail(c, ctx, `no generator for leaf ${JSON.stringify(c.name)}; register one with registerLeafArbitrary(${JSON.stringify(c.name)}, arb)`)
+  );
+}
