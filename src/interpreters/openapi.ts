@@ -1,0 +1,294 @@
+import type { V1JSONSchemaProps } from '@kubernetes/client-node';
+import type * as t from 'io-ts';
+import { isConstrained, type Constraints } from '../model/constraints.js';
+import { QUANTITY_PATTERN } from '../model/strings.js';
+
+/**
+ * Interpreter: codec -> the OpenAPI v3 schema the CRD states for it (a structural schema, in
+ * @kubernetes/client-node's model types: `_enum`, `x_kubernetes_int_or_string`, ...).
+ *
+ * What a codec says that a structural schema cannot (non-nullable unions of shapes, tuples,
+ * recursion, a bare null) is an Error naming the codec and where it sits, never a guess.
+ *
+ * Where a codec says more than OpenAPI can, the schema says what it can:
+ * - `constrained(c, ...)` states its constraints (minimum, maximum, minLength, maxLength,
+ *   pattern, minItems, maxItems, description);
+ * - any other refinement (a `t.brand`, a `t.refinement` predicate) has only its base type in the
+ *   schema: the predicate is code, which the apiserver cannot run;
+ * - `t.Int` is `integer`/`int64`, although it admits integers beyond 2^63 that the apiserver
+ *   rejects: use `Int32` or `Int64` to say exactly what Kubernetes stores.
+ * A field of `t.type` is required unless its codec admits `undefined` (e.g. `t.unknown`, or a
+ * union with `t.undefined`), which is how io-ts itself reads a missing key.
+ */
+export function openApiSchema(codec: t.Mixed): V1JSONSchemaProps {
+  return schemaAt(codec, '');
+}
+
+/** The schemas of leaf codecs (`LeafType`), by name; every interpreter has such a registry. */
+const leafSchemas = new Map<string, V1JSONSchemaProps>();
+
+/**
+ * Tell the interpreter the schema of a leaf codec of yours: `registerLeafSchema('Port', {type:
+ * 'integer', format: 'int32', minimum: 1, maximum: 65535})`. Registering a name again replaces it.
+ */
+export function registerLeafSchema(name: string, schema: V1JSONSchemaProps): void {
+  leafSchemas.set(name, structuredClone(schema));
+}
+
+/** Kubernetes' own structural form for a value that is an integer or a string. */
+const intOrString = (): V1JSONSchemaProps => ({
+  anyOf: [{ type: 'integer' }, { type: 'string' }],
+  x_kubernetes_int_or_string: true,
+});
+
+registerLeafSchema('Int32', { type: 'integer', format: 'int32' });
+registerLeafSchema('Int64', { type: 'integer', format: 'int64' });
+registerLeafSchema('IntOrString', intOrString());
+registerLeafSchema('Quantity', { ...intOrString(), pattern: QUANTITY_PATTERN });
+registerLeafSchema('DateTime', { type: 'string', format: 'date-time' });
+registerLeafSchema('FreeForm', { type: 'object', x_kubernetes_preserve_unknown_fields: true });
+
+/** Why a codec has no structural schema, with the codec's name and its place in the object. */
+export class SchemaError extends Error {
+  constructor(codec: t.Mixed, path: string, reason: string) {
+    super(`openApiSchema: ${codec.name}${path ? ` at ${path}` : ''}: ${reason}`);
+    this.name = 'SchemaError';
+  }
+}
+
+/** The parts of io-ts codecs this interpreter reads, by `_tag`. */
+type Tagged = t.Mixed & {
+  _tag?: string;
+  props?: t.Props;
+  type?: t.Mixed;
+  types?: t.Mixed[];
+  domain?: t.Mixed;
+  codomain?: t.Mixed;
+  value?: string | number | boolean;
+  keys?: Record<string, unknown>;
+};
+
+const child = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+function schemaAt(codec: t.Mixed, path: string): V1JSONSchemaProps {
+  const c = codec as Tagged;
+  switch (c._tag) {
+    case 'InterfaceType':
+    case 'StrictType':
+      return objectSchema(c.props!, true, path);
+    case 'PartialType':
+      return objectSchema(c.props!, false, path);
+    case 'ExactType':
+    case 'ReadonlyType':
+      // Key stripping and immutability are about the TypeScript value, not the JSON.
+      return schemaAt(c.type!, path);
+    case 'IntersectionType':
+      return intersectionSchema(c, path);
+    case 'ArrayType':
+    case 'ReadonlyArrayType':
+      return { type: 'array', items: schemaAt(c.type!, `${path}[]`) };
+    case 'AnyArrayType':
+      return { type: 'array', items: { x_kubernetes_preserve_unknown_fields: true } };
+    case 'DictionaryType':
+      return dictionarySchema(c, path);
+    case 'AnyDictionaryType':
+    case 'ObjectType':
+      return { type: 'object', x_kubernetes_preserve_unknown_fields: true };
+    case 'UnionType':
+      return unionSchema(c, path);
+    case 'LiteralType':
+    case 'KeyofType':
+      return enumSchema(c, literalValues(c), path);
+    case 'StringType':
+      return { type: 'string' };
+    case 'NumberType':
+      return { type: 'number' };
+    case 'BooleanType':
+      return { type: 'boolean' };
+    case 'UnknownType':
+    case 'AnyType':
+      return { x_kubernetes_preserve_unknown_fields: true };
+    case 'RefinementType':
+      return refinementSchema(c, path);
+    case 'LeafType':
+      return leafSchema(c, path);
+    case 'NullType':
+      throw new SchemaError(c, path, 'a structural schema has no null type: use nullable(codec)');
+    case 'TupleType':
+      throw new SchemaError(c, path, 'a structural schema cannot express a tuple: use an array or an object');
+    case 'RecursiveType':
+      throw new SchemaError(c, path, 'a structural schema cannot recurse');
+    default:
+      throw new SchemaError(c, path, `no OpenAPI schema for codecs of kind ${c._tag ?? '(untagged)'}`);
+  }
+}
+
+function objectSchema(props: t.Props, fromType: boolean, path: string): V1JSONSchemaProps {
+  const properties: Record<string, V1JSONSchemaProps> = {};
+  const required: string[] = [];
+  for (const [key, value] of Object.entries(props)) {
+    const prop = value as t.Mixed;
+    properties[key] = schemaAt(prop, child(path, key));
+    // io-ts reads a missing key as `undefined`: a field whose codec admits that is optional.
+    if (fromType && !prop.is(undefined)) required.push(key);
+  }
+  return { type: 'object', properties, ...(required.length ? { required } : {}) };
+}
+
+/** An intersection of object codecs is one object with the fields of all of them. */
+function intersectionSchema(c: Tagged, path: string): V1JSONSchemaProps {
+  const properties: Record<string, V1JSONSchemaProps> = {};
+  const required: string[] = [];
+  const descriptions: string[] = [];
+  for (const part of c.types!) {
+    const s = schemaAt(part, path);
+    const { type, properties: props, required: req, description, ...rest } = s;
+    if (type !== 'object' || !props || Object.keys(rest).length) {
+      throw new SchemaError(c, path, `only intersections of object codecs (t.type, t.partial) have a schema, not of ${part.name}`);
+    }
+    for (const [key, value] of Object.entries(props)) {
+      const seen = properties[key];
+      if (seen && JSON.stringify(seen) !== JSON.stringify(value)) {
+        throw new SchemaError(c, path, `field ${key} is declared twice with different types`);
+      }
+      properties[key] = value;
+    }
+    for (const key of req ?? []) if (!required.includes(key)) required.push(key);
+    if (description) descriptions.push(description);
+  }
+  return {
+    type: 'object',
+    ...(descriptions.length ? { description: descriptions.join('\n') } : {}),
+    properties,
+    ...(required.length ? { required } : {}),
+  };
+}
+
+/**
+ * `t.record(t.string, V)` is a map (`additionalProperties`); a record over a finite set of keys
+ * (`t.keyof`, literals) is an object that has every one of them, as io-ts checks it.
+ */
+function dictionarySchema(c: Tagged, path: string): V1JSONSchemaProps {
+  const domain = c.domain! as Tagged;
+  const keys = domainKeys(domain);
+  if (keys) {
+    const properties: Record<string, V1JSONSchemaProps> = {};
+    for (const key of keys) properties[key] = schemaAt(c.codomain!, child(path, key));
+    return { type: 'object', properties, ...(keys.length ? { required: [...keys] } : {}) };
+  }
+  if (!isStringDomain(domain)) {
+    throw new SchemaError(c, path, `map keys must be strings, not ${domain.name}`);
+  }
+  return { type: 'object', additionalProperties: schemaAt(c.codomain!, `${path}[*]`) };
+}
+
+function domainKeys(domain: Tagged): string[] | undefined {
+  if (domain._tag === 'KeyofType' || domain._tag === 'LiteralType') {
+    const values = literalValues(domain);
+    return values.every((v) => typeof v === 'string') ? (values as string[]) : undefined;
+  }
+  if (domain._tag === 'UnionType') {
+    const parts = domain.types!.map((d) => domainKeys(d as Tagged));
+    return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
+  }
+  return undefined;
+}
+
+/** Map keys are strings in JSON: the domain may be `t.string` or a refinement of it. */
+const isStringDomain = (domain: Tagged): boolean =>
+  domain._tag === 'StringType' || (domain._tag === 'RefinementType' && isStringDomain(domain.type as Tagged));
+
+type Literal = string | number | boolean | null;
+
+const literalValues = (c: Tagged): Literal[] =>
+  c._tag === 'LiteralType' ? [c.value!] : Object.keys(c.keys ?? {});
+
+/** Every alternative of a union, nested unions flattened. */
+const alternatives = (c: Tagged): Tagged[] =>
+  c._tag === 'UnionType' ? c.types!.flatMap((m) => alternatives(m as Tagged)) : [c];
+
+/**
+ * Structural schemas have no unions of shapes. What they can say:
+ * - `X | null` is X with `nullable: true`,
+ * - `X | undefined` is X (the field may be missing: see objectSchema),
+ * - a union of literals (and `t.keyof`) is an enum.
+ */
+function unionSchema(c: Tagged, path: string): V1JSONSchemaProps {
+  const all = alternatives(c);
+  const isNull = (m: Tagged) => m._tag === 'NullType';
+  const isUndefined = (m: Tagged) => m._tag === 'UndefinedType' || m._tag === 'VoidType';
+  const nullable = all.some(isNull);
+  const rest = all.filter((m) => !isNull(m) && !isUndefined(m));
+  const isLiteral = (m: Tagged) => m._tag === 'LiteralType' || m._tag === 'KeyofType';
+  let schema: V1JSONSchemaProps;
+  if (rest.length === 0) {
+    throw new SchemaError(c, path, 'a union of only null and undefined has no structural schema');
+  } else if (rest.every(isLiteral)) {
+    schema = enumSchema(c, rest.flatMap(literalValues), path);
+  } else if (rest.length === 1) {
+    schema = schemaAt(rest[0]!, path);
+  } else {
+    throw new SchemaError(
+      c,
+      path,
+      'a structural schema cannot express a union of different shapes; only X | null (nullable) and unions of literals (enum) have one',
+    );
+  }
+  if (!nullable) return schema;
+  // The apiserver checks `enum` against null values too: a nullable enum must list null.
+  return { ...schema, nullable: true, ...(schema._enum ? { _enum: [...schema._enum, null] } : {}) };
+}
+
+/** One JSON type for all the values of an enum; integers are `integer`/`int64`. */
+function enumSchema(c: Tagged, values: Literal[], path: string): V1JSONSchemaProps {
+  const unique = [...new Set(values)];
+  const types = new Set(unique.map((v) => (typeof v === 'number' && Number.isInteger(v) ? 'integer' : typeof v)));
+  if (types.has('integer') && types.has('number')) types.delete('integer');
+  const [type, ...others] = [...types];
+  if (!type || others.length) {
+    throw new SchemaError(c, path, `the values of an enum must share one type, found ${[...types].join(', ') || 'none'}`);
+  }
+  return { type, ...(type === 'integer' ? { format: 'int64' } : {}), _enum: unique };
+}
+
+function refinementSchema(c: Tagged, path: string): V1JSONSchemaProps {
+  const base = schemaAt(c.type!, path);
+  if (isConstrained(c)) return withConstraints(c, base, c.constraints, path);
+  // t.Int is a brand of number: say integer, the closest OpenAPI has.
+  if (c.name === 'Int' && base.type === 'number') return { type: 'integer', format: 'int64' };
+  return base;
+}
+
+/** Which JSON types each constraint applies to; a constraint on another type is a mistake. */
+const constraintTypes: Record<keyof Constraints, readonly string[] | 'any'> = {
+  description: 'any',
+  minimum: ['integer', 'number'],
+  maximum: ['integer', 'number'],
+  minLength: ['string'],
+  maxLength: ['string'],
+  pattern: ['string'],
+  minItems: ['array'],
+  maxItems: ['array'],
+};
+
+function withConstraints(c: Tagged, base: V1JSONSchemaProps, constraints: Constraints, path: string): V1JSONSchemaProps {
+  const types = base.x_kubernetes_int_or_string ? ['integer', 'string'] : base.type ? [base.type] : [];
+  const result: V1JSONSchemaProps = { ...base };
+  for (const [key, value] of Object.entries(constraints) as Array<[keyof Constraints, string | number | undefined]>) {
+    if (value === undefined) continue;
+    const allowed = constraintTypes[key];
+    if (allowed !== 'any' && !types.some((ty) => allowed.includes(ty))) {
+      throw new SchemaError(c, path, `${key} does not apply to a value of type ${types.join(' or ') || 'unknown'}`);
+    }
+    (result as Record<string, unknown>)[key] = value;
+  }
+  return result;
+}
+
+function leafSchema(c: Tagged, path: string): V1JSONSchemaProps {
+  const schema = leafSchemas.get(c.name);
+  if (!schema) {
+    throw new SchemaError(c, path, `leaf ${c.name} has no registered schema (registerLeafSchema('${c.name}', ...))`);
+  }
+  return structuredClone(schema);
+}
