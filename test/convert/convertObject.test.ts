@@ -1,0 +1,208 @@
+import { expect } from 'chai';
+import { registry } from '../../converters/index.js';
+import { convertObject, type ConvertResult } from '../../src/convert/convertObject.js';
+import { STASH_ANNOTATION } from '../../src/convert/stash.js';
+import { parseJson, stringifyJson } from '../../src/json/index.js';
+import { backendV1, backendV2, cronJobV1, databaseV1, databaseV1alpha1 } from '../support/objects.js';
+
+type Obj = Record<string, any>;
+const ok = (r: ConvertResult): Obj => {
+  if (!r.ok) throw new Error(`expected success, got ${r.failure.reason}: ${r.failure.message}`);
+  return r.object as Obj;
+};
+const failure = (r: ConvertResult) => {
+  if (r.ok) throw new Error('expected a failure');
+  return r.failure;
+};
+const convert = (o: unknown, to: string) => convertObject(registry, o, to);
+/** Through JSON and back, as the object would travel. */
+const wire = (o: unknown): Obj => parseJson(stringifyJson(o)) as Obj;
+
+describe('convertObject', () => {
+  describe('the e2e example (Backend)', () => {
+    it('splits localhost:8080 into host and port and back', () => {
+      const v2 = ok(convert(backendV1('web', 'localhost:8080'), 'stable.example.com/v2'));
+      expect(v2).to.deep.include({ apiVersion: 'stable.example.com/v2', kind: 'Backend', host: 'localhost', port: '8080' });
+      expect(v2).to.not.have.property('hostPort');
+      expect(v2.metadata).to.deep.equal(backendV1('web', '').metadata);
+      expect(ok(convert(v2, 'stable.example.com/v1'))).to.deep.equal(backendV1('web', 'localhost:8080'));
+    });
+
+    for (const hostPort of ['localhost', 'a:b:c', '[::1]:80', ':', '', 'host:']) {
+      it(`keeps hostPort ${JSON.stringify(hostPort)} through v2 and back`, () => {
+        const v2 = ok(convert(backendV1('web', hostPort), 'stable.example.com/v2'));
+        expect(ok(convert(wire(v2), 'stable.example.com/v1'))).to.deep.equal(backendV1('web', hostPort));
+      });
+    }
+
+    it('stashes what v1 cannot tell apart (a host holding a colon) and restores it', () => {
+      const original = backendV2('web', 'a:b', 'c');
+      const v1 = ok(convert(original, 'stable.example.com/v1'));
+      expect(v1.hostPort).to.equal('a:b:c');
+      expect(v1.metadata.annotations).to.have.property(STASH_ANNOTATION);
+      const back = ok(convert(wire(v1), 'stable.example.com/v2'));
+      expect(back).to.deep.equal(original);
+    });
+
+    it('lets an edit made through v1 win over the stash', () => {
+      const v1 = ok(convert(backendV2('web', 'a:b', 'c'), 'stable.example.com/v1'));
+      const edited = { ...wire(v1), hostPort: 'x:9' };
+      const back = ok(convert(edited, 'stable.example.com/v2'));
+      expect(back).to.deep.include({ host: 'x', port: '9' });
+      expect(back.metadata.annotations ?? {}).to.not.have.property(STASH_ANNOTATION);
+    });
+
+    it('never mixes a stashed value into a partial edit', () => {
+      // host "a:b" is stashed; an edit of the port through v1 must come back exactly as edited.
+      const v1 = ok(convert(backendV2('web', 'a:b', 'c'), 'stable.example.com/v1'));
+      const edited = { ...wire(v1), hostPort: 'a:b:d' };
+      const v2 = ok(convert(edited, 'stable.example.com/v2'));
+      expect(ok(convert(wire(v2), 'stable.example.com/v1')).hostPort).to.equal('a:b:d');
+    });
+  });
+
+  describe('the kubebuilder CronJob', () => {
+    it('structures a five-field schedule, * meaning absent', () => {
+      const v2 = ok(convert(cronJobV1('c', '*/5 1 * * 1-5'), 'batch.tutorial.kubebuilder.io/v2'));
+      expect(v2.spec.schedule).to.deep.equal({ minute: '*/5', hour: '1', dayOfWeek: '1-5' });
+      expect(v2.spec.jobTemplate).to.deep.equal(cronJobV1('c', '').spec.jobTemplate);
+    });
+
+    for (const schedule of ['@hourly', '0  1 * * *', ' 0 1 * * * ', '@every 5m', '0 0 1 1 * 2030']) {
+      it(`round-trips ${JSON.stringify(schedule)} exactly through v2`, () => {
+        const v2 = ok(convert(cronJobV1('c', schedule), 'batch.tutorial.kubebuilder.io/v2'));
+        expect(ok(convert(wire(v2), 'batch.tutorial.kubebuilder.io/v1'))).to.deep.equal(cronJobV1('c', schedule));
+      });
+    }
+
+    it('gives @hourly its meaning in v2', () => {
+      expect(ok(convert(cronJobV1('c', '@hourly'), 'batch.tutorial.kubebuilder.io/v2')).spec.schedule).to.deep.equal({ minute: '0' });
+    });
+
+    it('keeps an explicit "*" through v1 and back', () => {
+      const v2 = { ...cronJobV1('c', ''), apiVersion: 'batch.tutorial.kubebuilder.io/v2', spec: { ...cronJobV1('c', '').spec, schedule: { minute: '*', hour: '2' } } };
+      const v1 = ok(convert(v2, 'batch.tutorial.kubebuilder.io/v1'));
+      expect(v1.spec.schedule).to.equal('* 2 * * *');
+      expect(ok(convert(wire(v1), 'batch.tutorial.kubebuilder.io/v2'))).to.deep.equal(v2);
+    });
+  });
+
+  describe('the three-version Database', () => {
+    it('goes v1alpha1 -> v1 in two hops: image split, storageBytes renamed', () => {
+      const v1 = ok(convert(databaseV1alpha1('db'), 'platform.example.com/v1'));
+      expect(v1.spec).to.deep.equal({ engine: 'registry:5000/postgres', version: '16.2', capacityBytes: 10737418240, port: 5432 });
+      expect(v1.metadata.annotations).to.equal(undefined);
+    });
+
+    it('keeps int64 values to the last digit', () => {
+      const v1alpha1 = ok(convert(databaseV1('db'), 'platform.example.com/v1alpha1'));
+      expect(v1alpha1.spec.storageBytes).to.equal(9223372036854775807n);
+      expect(stringifyJson(v1alpha1)).to.contain('"storageBytes":9223372036854775807').and.contain('"observedGeneration":9007199254740993');
+    });
+
+    it('stashes the v1-only maintenanceWindow on the way down and restores it on the way up', () => {
+      const original = databaseV1('db');
+      const old = ok(convert(original, 'platform.example.com/v1alpha1'));
+      expect(old.spec).to.not.have.property('maintenanceWindow');
+      expect(old.metadata.annotations[STASH_ANNOTATION]).to.be.a('string');
+      const back = ok(convert(wire(old), 'platform.example.com/v1'));
+      expect(back).to.deep.equal(wire(original));
+      expect(back.metadata).to.not.have.property('annotations');
+    });
+
+    it('routes through the stash: v1 -> v1alpha1 -> v1beta1 equals v1 -> v1beta1', () => {
+      const original = databaseV1('db');
+      const direct = ok(convert(original, 'platform.example.com/v1beta1'));
+      const viaAlpha = ok(convert(wire(ok(convert(original, 'platform.example.com/v1alpha1'))), 'platform.example.com/v1beta1'));
+      expect(wire(viaAlpha)).to.deep.equal(wire(direct));
+    });
+
+    it('keeps the stash when an unrelated field is edited through the old version', () => {
+      const old = wire(ok(convert(databaseV1('db'), 'platform.example.com/v1alpha1')));
+      old.spec.replicas = 5;
+      const back = ok(convert(old, 'platform.example.com/v1'));
+      expect(back.spec.replicas).to.equal(5);
+      expect(back.spec.maintenanceWindow).to.deep.equal({ day: 'Sunday', startHour: 3, durationMinutes: 90 });
+    });
+
+    it('passes __proto__ and constructor keys of a free-keyed map through as plain data', () => {
+      const old = ok(convert(databaseV1('db'), 'platform.example.com/v1alpha1'));
+      expect(Object.getOwnPropertyNames(old.spec.parameters)).to.have.members(['max_connections', '__proto__', 'constructor']);
+      expect(Object.getPrototypeOf(old.spec.parameters)).to.equal(Object.prototype);
+      expect(stringifyJson(old.spec.parameters)).to.equal('{"max_connections":"200","__proto__":"x","constructor":"y"}');
+    });
+
+    it('fails a stash that would exceed the apiserver annotation limit, instead of dropping data', () => {
+      const big = databaseV1('db');
+      big.metadata = { ...big.metadata, annotations: { note: 'x'.repeat(256 * 1024 - 200) } } as typeof big.metadata;
+      const f = failure(convert(big, 'platform.example.com/v1alpha1'));
+      expect(f.reason).to.equal('StashTooLarge');
+      expect(f.message).to.match(/Database default\/db .*262144 bytes/);
+    });
+  });
+
+  describe('partial objects (server-side apply)', () => {
+    it('converts an object with no spec and null metadata, and back', () => {
+      const partial = { apiVersion: 'platform.example.com/v1alpha1', kind: 'Database', metadata: null };
+      const v1 = ok(convert(partial, 'platform.example.com/v1'));
+      expect(v1).to.deep.equal({ apiVersion: 'platform.example.com/v1', kind: 'Database', metadata: null });
+    });
+
+    it('converts a spec missing required fields; missing stays missing', () => {
+      const partial = { apiVersion: 'platform.example.com/v1', kind: 'Database', metadata: { name: 'x' }, spec: { replicas: 2 } };
+      expect(ok(convert(partial, 'platform.example.com/v1alpha1'))).to.deep.equal({ ...partial, apiVersion: 'platform.example.com/v1alpha1' });
+    });
+
+    it('stashes on an object without metadata and returns it without metadata', () => {
+      const partial = { apiVersion: 'platform.example.com/v1', kind: 'Database', spec: { maintenanceWindow: { day: 'Monday', startHour: 1 } } };
+      const old = ok(convert(partial, 'platform.example.com/v1beta1'));
+      expect(old.metadata.annotations).to.have.property(STASH_ANNOTATION);
+      expect(ok(convert(wire(old), 'platform.example.com/v1'))).to.deep.equal(partial);
+    });
+  });
+
+  describe('errors name the object, the versions and the field', () => {
+    it('reports a decode failure with its path and the expected type, not the value', () => {
+      const bad = databaseV1alpha1('db', { replicas: 'three', users: [{ name: 'a' }, { name: 7 }] });
+      const f = failure(convert(bad, 'platform.example.com/v1'));
+      expect(f.reason).to.equal('DecodeFailed');
+      expect(f.message).to.contain('Database default/db (platform.example.com/v1alpha1 -> platform.example.com/v1)');
+      expect(f.message).to.contain('.spec.replicas: expected Int32');
+      expect(f.message).to.contain('got string');
+      expect(f.message).to.contain('.spec.users[1].name: expected');
+      expect(f.message).to.not.contain('three');
+    });
+
+    it('names an unknown kind, an unknown version and a group mismatch', () => {
+      expect(failure(convert({ apiVersion: 'platform.example.com/v1', kind: 'Cache', metadata: { name: 'c' } }, 'platform.example.com/v1beta1')).message).to.contain(
+        'no converter is registered for kind Cache in group platform.example.com',
+      );
+      expect(failure(convert(databaseV1('db'), 'platform.example.com/v9')).message).to.contain('version v9 is not declared for Database (declared: v1alpha1, v1beta1, v1)');
+      expect(failure(convert(databaseV1('db'), 'other.example.com/v1')).reason).to.equal('GroupMismatch');
+      expect(failure(convert('nope', 'platform.example.com/v1')).reason).to.equal('NotAnObject');
+      expect(failure(convert({ ...databaseV1('db'), metadata: 'x' }, 'platform.example.com/v1beta1')).reason).to.equal('BadMetadata');
+    });
+
+    it('returns an object already in the desired version untouched', () => {
+      const o = databaseV1('db');
+      expect(ok(convert(o, 'platform.example.com/v1'))).to.equal(o);
+    });
+
+    it('ignores a malformed stash, reporting it, and never crashes', () => {
+      const o = backendV1('web', 'h:1');
+      (o.metadata as Record<string, unknown>).annotations = { [STASH_ANNOTATION]: '{"v":1,"origin":"v2","entries":[{"p":' };
+      const r = convert(o, 'stable.example.com/v2');
+      expect(r.ok && r.stashProblem).to.match(/not JSON/);
+      expect(ok(r)).to.deep.include({ host: 'h', port: '1' });
+    });
+
+    it('does not let a tampered stash inject values of the wrong type', () => {
+      const v1 = wire(ok(convert(backendV2('web', 'a:b', 'c'), 'stable.example.com/v1')));
+      const doc = JSON.parse(v1.metadata.annotations[STASH_ANNOTATION]);
+      doc.entries = doc.entries.map((e: Record<string, unknown>) => ({ ...e, v: 42 }));
+      v1.metadata.annotations[STASH_ANNOTATION] = JSON.stringify(doc);
+      const v2 = ok(convert(v1, 'stable.example.com/v2'));
+      expect(v2).to.deep.include({ host: 'a', port: 'b:c' });
+    });
+  });
+});
