@@ -1,0 +1,71 @@
+import { jsonValueOf } from './jsonValue.js';
+
+/**
+ * Deep equality of two values as JSON sees them: what they would serialize to, up to key order.
+ * - a number and a bigint are equal when they are the same integer (exactly: 2**53 is not
+ *   9007199254740993n); 0 and -0 are equal (both are written 0);
+ * - arrays by order, an undefined element reading as null (as JSON.stringify writes it);
+ * - object keys in any order; a key whose value is undefined (or a function) counts as absent,
+ *   since JSON cannot hold it; null is a value, distinct from absent;
+ * - toJSON and primitive wrappers as JSON.stringify applies them; NaN and Infinity read as null.
+ * Iterative: deep values cannot exhaust the stack. A pair of objects met again (shared or
+ * circular structure) is not compared twice, so circular values terminate.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  const pending: Array<[unknown, unknown]> = [[normalize(a, ''), normalize(b, '')]];
+  const compared = new WeakMap<object, WeakSet<object>>();
+  for (let pair = pending.pop(); pair !== undefined; pair = pending.pop()) {
+    const [x, y] = pair;
+    if (x === y) continue;
+    if (isNumeric(x) && isNumeric(y)) {
+      // Loose equality between a number and a bigint compares their mathematical values.
+      if (x != y) return false;
+      continue;
+    }
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (Array.isArray(x) !== Array.isArray(y)) return false;
+    if (alreadyCompared(compared, x, y)) continue;
+    if (Array.isArray(x) && Array.isArray(y)) {
+      if (x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) pending.push([normalize(x[i], String(i)) ?? null, normalize(y[i], String(i)) ?? null]);
+      continue;
+    }
+    const xs = presentEntries(x as Record<string, unknown>);
+    const ys = presentEntries(y as Record<string, unknown>);
+    if (xs.size !== ys.size) return false;
+    for (const [key, xv] of xs) {
+      if (!ys.has(key)) return false;
+      pending.push([xv, ys.get(key)]);
+    }
+  }
+  return true;
+}
+
+/** jsonValueOf, with non-finite numbers as the null JSON writes for them. */
+function normalize(v: unknown, key: string): unknown {
+  const j = jsonValueOf(v, key);
+  return typeof j === 'number' && !Number.isFinite(j) ? null : j;
+}
+
+const isNumeric = (v: unknown): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
+
+/** The keys whose values have a JSON form, with those values normalized. */
+function presentEntries(o: Record<string, unknown>): Map<string, unknown> {
+  const entries = new Map<string, unknown>();
+  for (const key of Object.keys(o)) {
+    const v = normalize(o[key], key);
+    if (v !== undefined) entries.set(key, v);
+  }
+  return entries;
+}
+
+function alreadyCompared(compared: WeakMap<object, WeakSet<object>>, x: object, y: object): boolean {
+  let seen = compared.get(x);
+  if (seen === undefined) {
+    seen = new WeakSet();
+    compared.set(x, seen);
+  }
+  if (seen.has(y)) return true;
+  seen.add(y);
+  return false;
+}
