@@ -1,0 +1,92 @@
+// values.schema.json is what makes `helm install --set replicaCont=3` an error instead of a
+// silently ignored setting. These tests hold it to that, with the dialect Helm reads (draft-07).
+import path from 'node:path';
+import { expect } from 'chai';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { chartDir, isObject, loadValues, readJsonFile, type Json, type JsonObject } from './chart.js';
+
+const schema = readJsonFile(path.join(chartDir, 'values.schema.json')) as JsonObject;
+
+function compile(): ValidateFunction {
+  return new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+}
+
+/** Helm's merge of user values over the chart's: maps merge key by key, anything else replaces. */
+function merge(base: Json, override: Json): Json {
+  if (!isObject(base) || !isObject(override)) return override;
+  const merged: JsonObject = { ...base };
+  for (const [key, value] of Object.entries(override)) merged[key] = key in base ? merge(base[key] as Json, value) : value;
+  return merged;
+}
+
+function errorsOf(validate: ValidateFunction, values: Json): string[] {
+  return validate(values) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+}
+
+/** Every object schema in the tree with the JSON pointer where it sits. */
+function objectSchemas(node: Json, pointer = '#'): { pointer: string; node: JsonObject }[] {
+  if (Array.isArray(node)) return node.flatMap((child, i) => objectSchemas(child, `${pointer}/${i}`));
+  if (!isObject(node)) return [];
+  const here = node['type'] === 'object' ? [{ pointer, node }] : [];
+  return [...here, ...Object.entries(node).flatMap(([key, child]) => objectSchemas(child, `${pointer}/${key}`))];
+}
+
+describe('helm: values.schema.json', () => {
+  const validate = compile();
+
+  it('accepts the chart defaults in values.yaml', () => {
+    expect(errorsOf(validate, loadValues())).to.deep.equal([]);
+  });
+
+  it('closes every object level: a misspelled key anywhere is an error', () => {
+    const open = objectSchemas(schema)
+      .filter(({ node }) => !('additionalProperties' in node))
+      .map(({ pointer }) => pointer);
+    expect(open, 'object schemas without additionalProperties').to.deep.equal([]);
+    // Only Kubernetes' own affinity terms pass through unchecked (the apiserver validates them).
+    const passThrough = objectSchemas(schema)
+      .filter(({ node }) => node['additionalProperties'] === true)
+      .map(({ pointer }) => pointer);
+    expect(passThrough.length).to.be.greaterThan(0);
+    for (const pointer of passThrough) expect(pointer).to.match(/^#\/properties\/affinity\//);
+  });
+
+  const rejected: [string, JsonObject, RegExp][] = [
+    ['a misspelled top-level key', { replicaCont: 3 }, /must NOT have additional properties/],
+    ['a misspelled nested key', { image: { tags: 'v1' } }, /\/image must NOT have additional properties/],
+    ['a misspelled key three levels down', { metrics: { serviceMonitor: { enable: true } } }, /\/metrics\/serviceMonitor must NOT have additional properties/],
+    ['a misspelled key in a NetworkPolicy peer', { networkPolicy: { webhookFrom: [{ ipblock: { cidr: '10.0.0.0/8' } }] } }, /\/networkPolicy\/webhookFrom\/0 must NOT have additional properties/],
+    ['an unknown certificate mode', { certificates: { mode: 'certmanager' } }, /\/certificates\/mode must be equal to one of the allowed values/],
+    ['a string for a number', { replicaCount: '2' }, /\/replicaCount must be integer/],
+    ['a number for a duration', { shutdownGrace: 30 }, /\/shutdownGrace must be string/],
+    ['a duration without a unit', { certificates: { certManager: { duration: '90d' } } }, /\/certificates\/certManager\/duration must match pattern/],
+    ['a quantity that is not one', { resources: { limits: { memory: 'lots' } } }, /\/resources\/limits\/memory must match pattern/],
+    ['a body limit the service refuses', { maxRequestBytes: 100 }, /\/maxRequestBytes/],
+    ['a PodDisruptionBudget count that is neither number nor percentage', { podDisruptionBudget: { minAvailable: 'half' } }, /\/podDisruptionBudget\/minAvailable/],
+    ['an unknown log level', { logLevel: 'verbose' }, /\/logLevel must be equal to one of the allowed values/],
+    ['a port out of range', { webhook: { port: 70000 } }, /\/webhook\/port must be <= 65535/],
+    ['a list where a map belongs', { podAnnotations: ['a=b'] }, /\/podAnnotations must be object/],
+  ];
+  for (const [what, override, message] of rejected) {
+    it(`rejects ${what}`, () => {
+      const errors = errorsOf(validate, merge(loadValues(), override));
+      expect(errors.join('\n')).to.match(message);
+    });
+  }
+
+  const accepted: [string, JsonObject][] = [
+    ['cert-manager mode with an existing ClusterIssuer', { certificates: { mode: 'cert-manager', certManager: { issuerRef: { name: 'ca', kind: 'ClusterIssuer', group: 'cert-manager.io' } } } }],
+    ['a percentage minAvailable', { podDisruptionBudget: { minAvailable: '50%' } }],
+    ['a numeric minAvailable', { podDisruptionBudget: { minAvailable: 1 } }],
+    ['a NetworkPolicy with apiserver addresses', { networkPolicy: { enabled: true, webhookFrom: [{ ipBlock: { cidr: '10.0.0.0/24' } }] } }],
+    ['a body limit of 10 MiB', { maxRequestBytes: 10485760 }],
+    ['extra environment variables', { extraEnv: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=384' }] }],
+    ['an image digest', { image: { digest: `sha256:${'a'.repeat(64)}` } }],
+    ['tolerations and affinity', { tolerations: [{ key: 'k', operator: 'Exists', effect: 'NoSchedule' }], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } }],
+  ];
+  for (const [what, override] of accepted) {
+    it(`accepts ${what}`, () => {
+      expect(errorsOf(validate, merge(loadValues(), override))).to.deep.equal([]);
+    });
+  }
+});
