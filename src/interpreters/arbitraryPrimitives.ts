@@ -6,17 +6,18 @@ import type { Constraints } from '../model/constraints.js';
  * The scalar and JSON building blocks the codec interpreter (arbitrary.ts) and the metadata
  * generator share. Every value here is JSON-clean in the canonical form the lossless JSON parser
  * produces: no undefined, no -0, no NaN or Infinity, integers beyond +-(2^53-1) as bigint and
- * within it as number, objects with Object.prototype and only own, enumerable data properties.
+ * within it as number (and no number the parser would read back as a bigint), objects with Object.prototype and only own, enumerable data properties.
  */
 
 const SAFE = Number.MAX_SAFE_INTEGER;
 
 /**
- * The largest magnitude a generated `t.number` takes. Every double at or beyond 2^53 is an
- * integer, and the lossless parser reads an integer literal beyond the safe range back as a
- * bigint, which `t.number` rejects; so canonical numbers stay inside the safe range.
+ * Whether the lossless parser gives this number back as a number. JSON.stringify writes integers
+ * below 1e21 as plain digits, and the parser reads digits beyond +-(2^53-1) as a bigint, which
+ * `t.number` rejects; from 1e21 on it writes an exponent, which reads back as a number.
  */
-export const NUMBER_LIMIT = SAFE;
+export const isCanonicalNumber = (n: number): boolean =>
+  !(Number.isInteger(n) && Math.abs(n) > SAFE && Math.abs(n) < 1e21);
 
 /** Map -0 to 0: JSON writes both as `0`, so -0 can never come back from the wire. */
 const noNegativeZero = (n: number): number => (n === 0 ? 0 : n);
@@ -114,19 +115,17 @@ const weighted = <T>(
   return fc.oneof(...arbs);
 };
 
-/** A finite double (`type: number`): integers often, fractions too, no -0, canonical magnitude. */
+/** A finite double (`type: number`): integers often, fractions too, no -0, canonical. */
 export function doubleArbitrary(c: Constraints = {}): fc.Arbitrary<number> {
-  let min = Math.max(c.minimum ?? -Infinity, -NUMBER_LIMIT);
-  let max = Math.min(c.maximum ?? Infinity, NUMBER_LIMIT);
-  if (min > max) {
-    // The model asks for magnitudes beyond the canonical range: honour the model.
-    min = c.minimum ?? -Number.MAX_VALUE;
-    max = c.maximum ?? Number.MAX_VALUE;
-  }
+  const min = c.minimum ?? -Number.MAX_VALUE;
+  const max = c.maximum ?? Number.MAX_VALUE;
   if (min > max) throw new Error(`minimum ${c.minimum} exceeds maximum ${c.maximum}`);
+  const doubles = fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map(noNegativeZero);
+  // Drop the few non-canonical ones, unless the model's range holds nothing else.
+  const onlyNonCanonical = min > -1e21 && max < 1e21 && (min > SAFE || max < -SAFE);
   return weighted<number>(
     [smallIntegers(Math.ceil(min), Math.floor(max)), 2],
-    [fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map(noNegativeZero), 3],
+    [onlyNonCanonical ? doubles : doubles.filter(isCanonicalNumber), 3],
   );
 }
 
@@ -178,11 +177,16 @@ export function int64Arbitrary(c: Constraints = {}): fc.Arbitrary<number | bigin
   const lo = bigMax(bigCeil(c.minimum, INT64_MIN), INT64_MIN);
   const hi = bigMin(bigFloor(c.maximum, INT64_MAX), INT64_MAX);
   if (lo > hi) throw new Error(`no Int64 between ${c.minimum} and ${c.maximum}`);
-  const edges = [...new Set([lo, hi, ...INT64_EDGES.filter((e) => e >= lo && e <= hi)])];
+  // Nearest to zero first, picked by index: shrinking then walks towards the smaller edges
+  // (constantFrom would jump straight to the first one or stay put).
+  const magnitude = (n: bigint) => (n < 0n ? -n : n);
+  const edges = [...new Set([lo, hi, ...INT64_EDGES.filter((e) => e >= lo && e <= hi)])].sort((a, b) =>
+    magnitude(a) < magnitude(b) ? -1 : magnitude(a) > magnitude(b) ? 1 : 0,
+  );
   return weighted<number | bigint>(
     [smallIntegers(Number(bigMax(lo, -TWO_53)), Number(bigMin(hi, TWO_53))), 4],
     [fc.bigInt({ min: lo, max: hi }).map(fromBigInt), 3],
-    [fc.constantFrom(...edges).map(fromBigInt), 2],
+    [fc.integer({ min: 0, max: edges.length - 1 }).map((i) => fromBigInt(edges[i]!)), 2],
   );
 }
 
