@@ -184,7 +184,7 @@ export function metadataArbitrary(options: MetadataArbitraryOptions = {}): fc.Ar
   const deleting = fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 });
   return fc
     .tuple(fc.record(model, { requiredKeys: [], noNullPrototype: true }), deleting)
-    .map(([meta, isDeleting]) => (isDeleting ? meta : withoutDeletion(meta)));
+    .map(([meta, isDeleting]) => (isDeleting && 'deletionTimestamp' in meta ? meta : withoutDeletion(meta)));
 }
 
 function withoutDeletion(meta: Record<string, unknown>): Record<string, unknown> {
