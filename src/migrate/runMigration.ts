@@ -1,3 +1,4 @@
+import { apiFailure, describeFailure } from './apiErrors.js';
 import { crdInfo, storedVersionsNeedTrim, type CrdInfo } from './crdInfo.js';
 import type { MigrationApi, ResourceTarget } from './kubeApi.js';
 import { listPages } from './listPages.js';
@@ -56,6 +57,15 @@ const targetOf = (info: CrdInfo): ResourceTarget => ({
   namespaced: info.namespaced,
 });
 
+/** The CRD, or an error in the apiserver's words (client-node's own message is a wall of JSON). */
+export async function readCrdOrExplain(api: MigrationApi, name: string) {
+  try {
+    return await api.readCrd(name);
+  } catch (err) {
+    throw new Error(`reading CustomResourceDefinition ${name} failed: ${describeFailure(apiFailure(err))}`, { cause: err });
+  }
+}
+
 /** The saved state when it matches the CRD as it is now; tells why when it does not. */
 function resumeFrom(options: MigrateOptions, info: CrdInfo, progress: ProgressReporter): MigrationState | undefined {
   if (options.dryRun) return undefined;
@@ -73,7 +83,7 @@ function resumeFrom(options: MigrateOptions, info: CrdInfo, progress: ProgressRe
  */
 export async function runMigration(options: MigrateOptions, deps: MigrateDeps): Promise<MigrationSummary> {
   const { api, progress, clock } = deps;
-  const info = crdInfo(await api.readCrd(options.crdName));
+  const info = crdInfo(await readCrdOrExplain(api, options.crdName));
 
   if (!storedVersionsNeedTrim(info) && !options.force) {
     return {
