@@ -44,7 +44,15 @@ const intOrString = (): V1JSONSchemaProps => ({
 registerLeafSchema('Int32', { type: 'integer', format: 'int32' });
 registerLeafSchema('Int64', { type: 'integer', format: 'int64' });
 registerLeafSchema('IntOrString', intOrString());
-registerLeafSchema('Quantity', { ...intOrString(), pattern: QUANTITY_PATTERN });
+// The Quantity codec takes integers only as plain numbers, up to 2^53 - 1: the bounds keep the
+// apiserver from storing an integer quantity the service could not decode (bounds apply to the
+// integer form only, the pattern to the string form).
+registerLeafSchema('Quantity', {
+  ...intOrString(),
+  minimum: Number.MIN_SAFE_INTEGER,
+  maximum: Number.MAX_SAFE_INTEGER,
+  pattern: QUANTITY_PATTERN,
+});
 registerLeafSchema('DateTime', { type: 'string', format: 'date-time' });
 registerLeafSchema('FreeForm', { type: 'object', x_kubernetes_preserve_unknown_fields: true });
 

@@ -229,10 +229,12 @@ describe('openApiSchema', () => {
       });
     });
 
-    it('maps Quantity to int-or-string with the quantity pattern', () => {
+    it('maps Quantity to int-or-string with the quantity pattern, integers within what the codec takes', () => {
       expect(openApiSchema(Quantity)).to.deep.equal({
         anyOf: [{ type: 'integer' }, { type: 'string' }],
         x_kubernetes_int_or_string: true,
+        minimum: -(2 ** 53 - 1),
+        maximum: 2 ** 53 - 1,
         pattern: QUANTITY_PATTERN,
       });
     });

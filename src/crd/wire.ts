@@ -1,0 +1,54 @@
+import * as k8s from '@kubernetes/client-node';
+
+/**
+ * @kubernetes/client-node's model types name some fields for JavaScript (`_enum`,
+ * `x_kubernetes_int_or_string`, `ref`); the apiserver reads their JSON names (`enum`,
+ * `x-kubernetes-int-or-string`, `$ref`). This turns a model object into its wire form, walking each
+ * model class's attribute map, so the output's key order is that map's: stable by construction.
+ *
+ * The library's own serializer is not used because it passes fields typed `any` through
+ * untouched, and `items` and `additionalProperties` of a JSON schema are typed `any`: their
+ * nested schemas would keep the JavaScript names. A key the model does not know is an error:
+ * it would otherwise reach the file under a name the apiserver ignores.
+ */
+export function toWire(value: unknown, type: string): unknown {
+  if (value === undefined || value === null) return value;
+  const array = /^Array<(.+)>$/.exec(type);
+  if (array) return (value as unknown[]).map((item) => toWire(item, array[1]!));
+  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+  if (map) {
+    return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, toWire(v, map[1]!)]));
+  }
+  const model = modelClass(type);
+  if (!model) return value; // string, number, boolean, any, Date, ...
+  return modelToWire(value as Record<string, unknown>, type, model);
+}
+
+interface ModelClass {
+  getAttributeTypeMap(): Array<{ name: string; baseName: string; type: string }>;
+}
+
+const modelClass = (type: string): ModelClass | undefined => {
+  const candidate = (k8s as unknown as Record<string, unknown>)[type] as Partial<ModelClass> | undefined;
+  return typeof candidate?.getAttributeTypeMap === 'function' ? (candidate as ModelClass) : undefined;
+};
+
+/** JSON-schema fields typed `any` in the model that hold a nested schema when they hold an object. */
+const schemaValued: Record<string, readonly string[]> = {
+  V1JSONSchemaProps: ['items', 'additionalProperties', 'additionalItems'],
+};
+
+function modelToWire(value: Record<string, unknown>, type: string, model: ModelClass): Record<string, unknown> {
+  const attributes = model.getAttributeTypeMap();
+  const known = new Set(attributes.map((a) => a.name));
+  const unknown = Object.keys(value).filter((k) => !known.has(k) && value[k] !== undefined);
+  if (unknown.length) throw new Error(`toWire: ${type} has no field ${unknown.join(', ')}`);
+  const out: Record<string, unknown> = {};
+  for (const { name, baseName, type: fieldType } of attributes) {
+    const field = value[name];
+    if (field === undefined) continue;
+    const nestedSchema = schemaValued[type]?.includes(name) && typeof field === 'object' && !Array.isArray(field);
+    out[baseName] = toWire(field, nestedSchema ? type : fieldType);
+  }
+  return out;
+}

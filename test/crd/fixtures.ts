@@ -1,0 +1,82 @@
+import * as t from 'io-ts';
+import { between, defineKind, version, type Kind } from '../../src/kinds/defineKind.js';
+import { DateTime, FreeForm, Int32, Int64, IntOrString, Quantity, constrained, nullable } from '../../src/model/index.js';
+
+/**
+ * Kinds made to reach every branch of the CRD generator: every leaf, nullable enums, maps,
+ * free-form objects, deprecated and unserved versions, status subresource on and off.
+ */
+const widgetV1 = version(
+  'v1',
+  t.type({
+    spec: t.intersection([
+      t.type({ size: constrained(Int32, { minimum: 1, maximum: 10, description: 'How big' }) }),
+      t.partial({
+        colour: nullable(t.keyof({ red: null, green: null })),
+        memory: Quantity,
+        port: IntOrString,
+        total: Int64,
+        labels: t.record(t.string, t.string),
+        template: FreeForm,
+        extra: t.unknown,
+        ratio: t.number,
+        tags: constrained(t.array(constrained(t.string, { pattern: '^[a-z]+$' })), { maxItems: 5 }),
+      }),
+    ]),
+    status: t.partial({ since: DateTime, ready: t.boolean }),
+  }),
+  {
+    storage: true,
+    printerColumns: [
+      { name: 'Size', type: 'integer', jsonPath: '.spec.size', description: 'How big' },
+      { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', priority: 1 },
+    ],
+  },
+);
+const widgetV1beta1 = version('v1beta1', t.type({ spec: t.partial({ size: Int32 }) }), {
+  served: false,
+  deprecated: true,
+  deprecationWarning: 'example.com/v1beta1 Widget is gone; use v1',
+});
+const identity = (body: unknown) => body as never;
+
+export const widget: Kind = defineKind({
+  group: 'example.com',
+  kind: 'Widget',
+  plural: 'widgets',
+  shortNames: ['wd'],
+  categories: ['all', 'toys'],
+  scope: 'Namespaced',
+  versions: [widgetV1beta1, widgetV1],
+  converters: between(widgetV1beta1, widgetV1, { up: identity, down: identity }),
+});
+
+/** Cluster-scoped, names spelled out, and a status field without the status subresource. */
+const gadgetV1 = version('v1alpha1', t.partial({ spec: t.partial({ on: t.boolean }), status: t.partial({ ok: t.boolean }) }), {
+  storage: true,
+});
+export const gadget: Kind = defineKind({
+  group: 'tools.example.org',
+  kind: 'Gadget',
+  plural: 'gadgets',
+  singular: 'thing',
+  listKind: 'Gadgets',
+  scope: 'Cluster',
+  versions: [gadgetV1],
+  converters: [],
+  statusSubresource: false,
+});
+
+/** Fields at the root (as in the Kubernetes e2e example), with the status subresource forced on. */
+const rootV1 = version('v1', t.type({ hostPort: t.string }), { storage: true });
+export const rooted: Kind = defineKind({
+  group: 'stable.example.com',
+  kind: 'Rooted',
+  plural: 'rooteds',
+  scope: 'Namespaced',
+  versions: [rootV1],
+  converters: [],
+  statusSubresource: true,
+});
+
+export const fixtureKinds: readonly Kind[] = [widget, gadget, rooted];
