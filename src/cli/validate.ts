@@ -1,11 +1,36 @@
 import type { Command } from 'commander';
+import { validateDocuments } from '../manifests/validateDocuments.js';
+import { filenameOption, loadManifests } from './manifestsInput.js';
 
-// Placeholder until the command lands; see the issue that names `crdconv validate`.
+/** `crdconv validate`: check manifests against their version's model, strictly. */
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('(not yet implemented)')
-    .action(() => {
-      throw new Error('crdconv validate is not implemented yet');
+    .description("Check custom resources in manifests against their version's model (required fields and bounds included)")
+    .option(...filenameOption)
+    .addHelpText(
+      'after',
+      `
+Prints one line per problem: FILE#DOCUMENT Kind namespace/name: JSON path: what is wrong.
+Documents of kinds that no converter serves are skipped. Exit status 1 if anything is wrong.
+
+Example:
+  crdconv validate -f deploy/`,
+    )
+    .action(async (opts: { filename?: string[] }) => {
+      const { registry } = await import('../../converters/index.js');
+      const files = await loadManifests(opts.filename ?? []);
+      let problems = 0;
+      let checked = 0;
+      let skipped = 0;
+      for (const file of files) {
+        const report = validateDocuments(registry, file);
+        for (const p of report.problems) process.stdout.write(`${p}\n`);
+        problems += report.problems.length;
+        checked += report.checked;
+        skipped += report.skipped;
+      }
+      process.stderr.write(`crdconv validate: ${checked} resource(s) checked, ${skipped} of other kinds skipped, ${problems} problem(s)\n`);
+      if (problems > 0) process.exitCode = 1;
     });
 }

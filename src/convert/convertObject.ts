@@ -3,7 +3,7 @@ import { decodeProblems, formatProblems } from './decode.js';
 import { deepEqual, differences } from './diff.js';
 import type { ConversionFailure } from './errors.js';
 import { ABSENT, isRecord, ownValue } from './paths.js';
-import { applyRoute, ConverterBug } from './route.js';
+import { applyRoute, applyRouteSteps, ConverterBug } from './route.js';
 import {
   ANNOTATIONS_LIMIT_BYTES,
   annotationsSize,
@@ -93,9 +93,9 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
     }
     const { stash: carried, metadata: baseMetadata } = takeStash(metadata);
     const rich = richestForm(kind, source.version, body, carried);
-    const converted = applyRoute(kind, rich.version, target.version, rich.body);
-    const lost = rich.version === target.version ? [] : differences(rich.body, applyRoute(kind, target.version, rich.version, converted));
-    const stash: Stash | undefined = lost.length ? { origin: rich.version, entries: stashEntries(rich.body, lost) } : undefined;
+    const steps = applyRouteSteps(kind, rich.version, target.version, rich.body);
+    const converted = steps.length ? steps[steps.length - 1]!.body : rich.body;
+    const stash = stashFor(kind, rich, steps, target.version);
     const outMetadata = stash ? putStash(baseMetadata, stash) : carried.kind === 'malformed' ? metadata : baseMetadata;
     if (stash && annotationsSize(outMetadata) > ANNOTATIONS_LIMIT_BYTES) {
       return fail(
@@ -148,6 +148,30 @@ function richestForm(
   }
   if (deepEqual(applyRoute(kind, origin, version, plain), body)) return { version: origin, body: plain, outcome: 'superseded' };
   return { version, body, outcome: 'superseded' };
+}
+
+/**
+ * What the conversion from `rich` to `target` loses, relative to the version nearest the target
+ * that still holds everything: on a route v1 -> v1beta1 -> v1alpha1 where v1beta1 holds the whole
+ * object, the stash is kept relative to v1beta1. That makes the stash the same whichever route
+ * the object took (v1 -> v1alpha1 directly, or through v1beta1 first).
+ */
+function stashFor(
+  kind: RegisteredKind,
+  rich: { version: string; body: unknown },
+  steps: ReadonlyArray<{ version: string; body: unknown }>,
+  target: string,
+): Stash | undefined {
+  if (steps.length === 0) return undefined;
+  const converted = steps[steps.length - 1]!.body;
+  const lost = differences(rich.body, applyRoute(kind, target, rich.version, converted));
+  if (lost.length === 0) return undefined;
+  for (let i = steps.length - 2; i >= 0; i--) {
+    const { version, body } = steps[i]!;
+    if (!deepEqual(applyRoute(kind, version, rich.version, body), rich.body)) continue;
+    return { origin: version, entries: stashEntries(body, differences(body, applyRoute(kind, target, version, converted))) };
+  }
+  return { origin: rich.version, entries: stashEntries(rich.body, lost) };
 }
 
 function assemble(apiVersion: string, kind: string, metadata: unknown, body: unknown): Record<string, unknown> {

@@ -15,6 +15,13 @@ export class ConverterBug extends Error {
  * bug is reported where it happens instead of reaching the apiserver.
  */
 export function applyRoute(kind: RegisteredKind, from: string, to: string, body: unknown): unknown {
+  const steps = applyRouteSteps(kind, from, to, body);
+  return steps.length ? steps[steps.length - 1]!.body : body;
+}
+
+/** Like applyRoute, keeping the body reached at every version on the way. */
+export function applyRouteSteps(kind: RegisteredKind, from: string, to: string, body: unknown): Array<{ version: string; body: unknown }> {
+  const steps: Array<{ version: string; body: unknown }> = [];
   let at = body;
   for (const converter of kind.route(from, to)) {
     let next: unknown;
@@ -27,6 +34,7 @@ export function applyRoute(kind: RegisteredKind, from: string, to: string, body:
     const problems = decodeProblems(kind.versions.get(converter.to)!.decoder, next);
     if (problems.length) throw new ConverterBug(converter.from, converter.to, `produced an invalid ${converter.to} object: ${formatProblems(problems)}`);
     at = next;
+    steps.push({ version: converter.to, body: next });
   }
-  return at;
+  return steps;
 }

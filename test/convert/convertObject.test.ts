@@ -134,7 +134,7 @@ describe('convertObject', () => {
 
     it('fails a stash that would exceed the apiserver annotation limit, instead of dropping data', () => {
       const big = databaseV1('db');
-      big.metadata = { ...big.metadata, annotations: { note: 'x'.repeat(256 * 1024 - 200) } } as typeof big.metadata;
+      big.metadata = { ...big.metadata, annotations: { note: 'x'.repeat(256 * 1024 - 40) } } as typeof big.metadata;
       const f = failure(convert(big, 'platform.example.com/v1alpha1'));
       expect(f.reason).to.equal('StashTooLarge');
       expect(f.message).to.match(/Database default\/db .*262144 bytes/);

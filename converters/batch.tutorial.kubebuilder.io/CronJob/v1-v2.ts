@@ -6,15 +6,15 @@ const FIELDS = ['minute', 'hour', 'dayOfMonth', 'month', 'dayOfWeek'] as const;
 type Schedule = Partial<Record<(typeof FIELDS)[number], string>>;
 
 /** The cron macros with a five-field equivalent (robfig/cron, which the tutorial's controller uses). */
-const MACROS: Record<string, string> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
+const MACROS: ReadonlyMap<string, string> = new Map([
+  ['@yearly', '0 0 1 1 *'],
+  ['@annually', '0 0 1 1 *'],
+  ['@monthly', '0 0 1 * *'],
+  ['@weekly', '0 0 * * 0'],
+  ['@daily', '0 0 * * *'],
+  ['@midnight', '0 0 * * *'],
+  ['@hourly', '0 * * * *'],
+]);
 
 /**
  * Cron string -> structured schedule. The tutorial splits on single spaces and fails unless there
@@ -24,7 +24,8 @@ const MACROS: Record<string, string> = {
  * exactly (`@hourly`, double spaces), the framework's stash brings it back on the way to v1.
  */
 export const parseSchedule = (cron: string): Schedule => {
-  const parts = (MACROS[cron.trim()] ?? cron).trim().split(/\s+/);
+  // A Map, not an object literal: a schedule of `__proto__` must not find Object.prototype.
+  const parts = (MACROS.get(cron.trim()) ?? cron).trim().split(/\s+/);
   if (parts.length !== FIELDS.length) return {};
   const schedule: Schedule = {};
   FIELDS.forEach((field, i) => {
