@@ -83,7 +83,7 @@ function build(codec: t.Mixed, ctx: Context): fc.Arbitrary<unknown> {
     case 'DictionaryType':
       return dictionaryOf(c as unknown as t.DictionaryType<t.Mixed, t.Mixed>, ctx);
     case 'UnionType':
-      return unionOf((c as unknown as t.UnionType<t.Mixed[]>).types, ctx);
+      return unionOf(c, (c as unknown as t.UnionType<t.Mixed[]>).types, ctx);
     case 'IntersectionType':
       return intersectionOf(c as unknown as t.IntersectionType<t.Mixed[]>, ctx);
     case 'TupleType':
@@ -199,7 +199,6 @@ function finiteKeys(domain: t.Mixed): string[] | undefined {
 }
 
 function dictionaryOf(c: t.DictionaryType<t.Mixed, t.Mixed>, ctx: Context): fc.Arbitrary<unknown> {
-  const value = build(c.codomain, child(ctx, '{}'));
   const enumerable = finiteKeys(c.domain);
   if (enumerable !== undefined) {
     // io-ts requires every key of a finite domain, like a t.type (partial objects included).
@@ -207,7 +206,7 @@ function dictionaryOf(c: t.DictionaryType<t.Mixed, t.Mixed>, ctx: Context): fc.A
       .tuple(...enumerable.map((k) => build(c.codomain, child(ctx, k))))
       .map((values) => Object.fromEntries(enumerable.map((k, i) => [k, values[i]])));
   }
-  return dictionaryArbitrary(keysOf(c.domain, ctx), value);
+  return dictionaryArbitrary(keysOf(c.domain, ctx), build(c.codomain, child(ctx, '{}')));
 }
 
 /** Map keys: for a plain string domain hostile ones and any string; else the domain's own, plus the hostile ones it admits. */
@@ -218,7 +217,15 @@ function keysOf(domain: t.Mixed, ctx: Context): fc.Arbitrary<string> {
   return hostile.length === 0 ? own : fc.oneof(own, fc.constantFrom(...hostile));
 }
 
-function unionOf(members: t.Mixed[], ctx: Context): fc.Arbitrary<unknown> {
+/**
+ * Members JSON cannot hold. `t.union([c, t.undefined])` gets c's values: io-ts' `t.type` wants
+ * the key present even then, and JSON has no undefined to put there.
+ */
+const NOT_JSON = new Set(['UndefinedType', 'VoidType']);
+
+function unionOf(union: t.Mixed, all: t.Mixed[], ctx: Context): fc.Arbitrary<unknown> {
+  const members = all.filter((m) => !NOT_JSON.has((m as Tagged)._tag ?? ''));
+  if (members.length === 0) return fail(union, ctx, 'no member of the union has a JSON value');
   const tags = members.map((m) => (m as Tagged)._tag);
   if (tags.every((tag) => tag === 'LiteralType')) {
     return fc.constantFrom(...members.map((m) => (m as t.LiteralType<string | number | boolean>).value));

@@ -62,6 +62,7 @@ const Everything = t.type({
   ro: t.readonly(t.type({ r: t.string })),
   pair: t.tuple([t.string, Int64]),
   optional: t.partial({ deep: t.type({ deeper: t.array(nullable(t.type({ x: Int64 }))) }) }),
+  orUndefined: t.union([t.string, t.undefined]),
 });
 
 const params = fcParameters();
@@ -138,6 +139,11 @@ describe('interpreters/arbitrary', () => {
       expect(present, 'present').to.be.within(values.length * 0.2, values.length * 0.95);
       expect(values.every((v) => Object.hasOwn(v as object, 'must'))).to.equal(true);
       expect(values.every((v) => Object.values(v as object).every((x) => x !== undefined))).to.equal(true);
+    });
+
+    it('a union with undefined yields its other members only (JSON has no undefined)', () => {
+      const values = sample(arbitraryFor(t.type({ a: t.union([t.boolean, t.undefined]) }))) as Record<string, unknown>[];
+      expect(new Set(values.map((v) => v['a']))).to.deep.equal(new Set([true, false]));
     });
 
     it('nullable fields are null sometimes, a value other times', () => {
@@ -288,6 +294,14 @@ describe('interpreters/arbitrary', () => {
       expect(seen).to.include({ minimum: 10, maximum: 20 });
     });
 
+    it('a brand is generated once registered under its name', () => {
+      interface TestEmailBrand { readonly TestEmail: unique symbol }
+      const Email = t.brand(t.string, (s): s is t.Branded<string, TestEmailBrand> => /^[a-z]+@[a-z]+\.[a-z]+$/.test(s), 'TestEmail');
+      expect(() => arbitraryFor(Email)).to.throw(/"TestEmail"/);
+      registerLeafArbitrary('TestEmail', fc.stringMatching(/^[a-z]{1,5}@[a-z]{1,5}\.[a-z]{2,3}$/));
+      fc.assert(fc.property(arbitraryFor(t.type({ to: Email })), (v) => decodes(t.type({ to: Email }), v)), params);
+    });
+
     it('an unknown leaf names itself and the way out', () => {
       const Mystery = new LeafType<string>('Mystery', (u): u is string => typeof u === 'string');
       expect(() => arbitraryFor(t.type({ spec: t.type({ m: Mystery }) }))).to.throw(/"Mystery" at spec\.m.*registerLeafArbitrary/);
@@ -301,6 +315,7 @@ describe('interpreters/arbitrary', () => {
     it('codecs JSON cannot hold, recursion and impossible constraints are errors naming the codec', () => {
       expect(() => arbitraryFor(t.type({ u: t.undefined }))).to.throw(/"undefined" at u/);
       expect(() => arbitraryFor(t.bigint)).to.throw(/"bigint" at the root/);
+      expect(() => arbitraryFor(t.type({ v: t.union([t.undefined, t.void]) }))).to.throw(/at v: no member of the union/);
       interface Node { children: Node[] }
       const Node: t.Type<Node> = t.recursion('Node', () => t.type({ children: t.array(Node) }));
       expect(() => arbitraryFor(Node)).to.throw(/"Node".*recursive/);
