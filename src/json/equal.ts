@@ -8,12 +8,14 @@ import { jsonValueOf } from './jsonValue.js';
  * - object keys in any order; a key whose value is undefined (or a function) counts as absent,
  *   since JSON cannot hold it; null is a value, distinct from absent;
  * - toJSON and primitive wrappers as JSON.stringify applies them; NaN and Infinity read as null.
- * Iterative: deep values cannot exhaust the stack. A pair of objects met again (shared or
- * circular structure) is not compared twice, so circular values terminate.
+ * Iterative: deep values cannot exhaust the stack. Past the first few thousand containers, a
+ * pair of objects met again (shared or circular structure) is not compared twice, so circular
+ * values terminate too.
  */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   const pending: Array<[unknown, unknown]> = [[normalize(a, ''), normalize(b, '')]];
-  const compared = new WeakMap<object, WeakSet<object>>();
+  const compared: Compared = new Map();
+  let containers = 0;
   for (let pair = pending.pop(); pair !== undefined; pair = pending.pop()) {
     const [x, y] = pair;
     if (x === y) continue;
@@ -24,7 +26,9 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     }
     if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
     if (Array.isArray(x) !== Array.isArray(y)) return false;
-    if (alreadyCompared(compared, x, y)) continue;
+    // Remembering pairs costs more than the comparison itself; it only matters for circular
+    // values, and those are still caught when remembering starts late.
+    if (++containers > REMEMBER_AFTER && alreadyCompared(compared, x, y)) continue;
     if (Array.isArray(x) && Array.isArray(y)) {
       if (x.length !== y.length) return false;
       for (let i = 0; i < x.length; i++) pending.push([normalize(x[i], String(i)) ?? null, normalize(y[i], String(i)) ?? null]);
@@ -40,6 +44,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   }
   return true;
 }
+
+const REMEMBER_AFTER = 4096;
 
 /** jsonValueOf, with non-finite numbers as the null JSON writes for them. */
 function normalize(v: unknown, key: string): unknown {
@@ -59,13 +65,26 @@ function presentEntries(o: Record<string, unknown>): Map<string, unknown> {
   return entries;
 }
 
-function alreadyCompared(compared: WeakMap<object, WeakSet<object>>, x: object, y: object): boolean {
-  let seen = compared.get(x);
+/** For each object of `a`, the object of `b` it was compared with, or several. */
+type Compared = Map<object, object | Partners>;
+
+/** Several partners (a class of its own, so that no compared value can pass for one). */
+class Partners {
+  constructor(readonly objects: Set<object>) {}
+}
+
+function alreadyCompared(compared: Compared, x: object, y: object): boolean {
+  const seen = compared.get(x);
   if (seen === undefined) {
-    seen = new WeakSet();
-    compared.set(x, seen);
+    compared.set(x, y);
+    return false;
   }
-  if (seen.has(y)) return true;
-  seen.add(y);
+  if (seen === y) return true;
+  if (seen instanceof Partners) {
+    if (seen.objects.has(y)) return true;
+    seen.objects.add(y);
+    return false;
+  }
+  compared.set(x, new Partners(new Set([seen, y])));
   return false;
 }
