@@ -1,30 +1,57 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import type { AddressInfo } from 'node:net';
 import type https from 'node:https';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Registry as PromRegistry } from 'prom-client';
 import type { Registry } from './kinds/registry.js';
 import type { Logger } from './log.js';
 import { createConvertHandler, DEFAULT_MAX_REQUEST_BYTES } from './http/convertHandler.js';
+import { listen } from './http/listen.js';
 import { logObserver } from './http/logObserver.js';
 import { combineObservers, type ReviewObserver } from './http/observer.js';
-import { createFallbackApp, createWebhookServer, dispatch } from './http/webhookServer.js';
-import { createDevCertificates } from './tls/devCert.js';
+import { cachedCheck, createProbesApp, type ReadinessCheck } from './http/probes.js';
+import { drainServer, trackServer, type DrainResult } from './http/shutdown.js';
+import { startSideServer, type SideServer } from './http/sideServer.js';
+import { createFallbackApp, createWebhookServer, dispatch, type WebhookTimeouts } from './http/webhookServer.js';
+import { createMetricsApp } from './metrics/endpoint.js';
+import { createWebhookMetrics, type WebhookMetrics } from './metrics/webhookMetrics.js';
+import { formatAddress, type BindAddress } from './service/bindAddress.js';
+import { certificateFiles, describeCertificate, loadServingCertificate, warnIfExpiring, type CertificateSource } from './service/certificates.js';
+import { secureContextOptions, type ServingCertificate } from './tls/certificate.js';
+import { watchCertificate, type CertWatcher, type CheckOutcome } from './tls/certWatcher.js';
+import { loopbackFor, probeTls } from './tls/tlsProbe.js';
 
-/** Where the serving certificate comes from. */
-export type CertificateSource =
-  | { readonly kind: 'dir'; readonly dir: string }
-  | { readonly kind: 'files'; readonly certFile: string; readonly keyFile: string }
-  | { readonly kind: 'dev'; readonly dir: string };
+export { certificateSource, defaultDevCertDir, type CertificateSource } from './service/certificates.js';
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 
 export interface ServiceOptions {
   readonly registry: Registry;
   readonly logger: Logger;
+  /** HTTPS port of the webhook; 0 picks a free one (see RunningService.port). */
   readonly port: number;
+  /** Address the webhook binds; every interface when absent. */
   readonly host?: string;
   readonly certificates: CertificateSource;
   readonly maxRequestBytes?: number;
   readonly observers?: readonly ReviewObserver[];
+  /** Plain-HTTP /healthz and /readyz; no probe server when absent. */
+  readonly probes?: BindAddress;
+  /** Plain-HTTP /metrics; no metrics at all when absent. */
+  readonly metrics?: BindAddress;
+  /** From the start of a shutdown to the hard close of every connection. */
+  readonly shutdownGraceMs?: number;
+  /** Keep accepting this long after a shutdown begins (readiness already 503), within the grace. */
+  readonly shutdownDelayMs?: number;
+  /** How often the certificate files are stat-polled besides the directory watch. */
+  readonly certPollIntervalMs?: number;
+  /** Watch the certificate directories (default); false leaves only the poll (for tests). */
+  readonly watchCertDirectories?: boolean;
+  /** How long one TLS self-check answers readiness for. */
+  readonly readinessCacheMs?: number;
+  readonly timeouts?: Partial<WebhookTimeouts>;
+}
+
+export interface ShutdownResult extends DrainResult {
+  readonly reason: string;
 }
 
 export interface RunningService {
@@ -32,65 +59,173 @@ export interface RunningService {
   readonly port: number;
   /** The CA that signed a generated development certificate. */
   readonly devCaFile?: string;
+  /** Port of /healthz and /readyz, when enabled. */
+  readonly probesPort?: number;
+  /** Port of /metrics, when enabled. */
+  readonly metricsPort?: number;
+  /** The service's own prom-client registry, when metrics are enabled. */
+  readonly metrics?: PromRegistry;
+  /** The certificate new connections get. */
+  certificate(): ServingCertificate;
+  /** Look at the certificate files now (SIGHUP does this); unchanged for a development certificate. */
+  reloadCertificate(): Promise<CheckOutcome>;
+  /**
+   * Graceful stop: readiness 503, stop accepting, finish what is in flight, close keep-alive
+   * connections, cut the rest at the grace deadline. Calling it again returns the same promise;
+   * `force()` cuts at once.
+   */
+  shutdown(reason?: string): Promise<ShutdownResult>;
+  force(): void;
+  /** shutdown(), for callers that only wait. */
   close(): Promise<void>;
 }
 
-export const defaultDevCertDir = (): string => join(tmpdir(), 'crdconv-dev-certs');
-
-export function certificateSource(opts: { certDir?: string; certFile?: string; keyFile?: string; devCertDir?: string }): CertificateSource {
-  if (opts.certFile || opts.keyFile) {
-    if (!opts.certFile || !opts.keyFile) throw new Error('--tls-cert-file and --tls-private-key-file go together');
-    return { kind: 'files', certFile: opts.certFile, keyFile: opts.keyFile };
-  }
-  if (opts.certDir) return { kind: 'dir', dir: opts.certDir };
-  return { kind: 'dev', dir: opts.devCertDir ?? defaultDevCertDir() };
-}
-
-async function loadCertificates(source: CertificateSource, logger: Logger): Promise<{ cert: string; key: string; caFile?: string }> {
-  if (source.kind === 'dev') {
-    const dev = await createDevCertificates(source.dir);
-    logger.warn({
-      msg: 'no certificate given: serving a generated development certificate for localhost',
-      caBundle: dev.caFile,
-      hint: `curl --cacert ${dev.caFile} https://localhost:PORT/convert`,
-    });
-    return { cert: dev.cert, key: dev.key, caFile: dev.caFile };
-  }
-  const certFile = source.kind === 'dir' ? join(source.dir, 'tls.crt') : source.certFile;
-  const keyFile = source.kind === 'dir' ? join(source.dir, 'tls.key') : source.keyFile;
-  const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
-  return { cert, key };
-}
-
-/** Start the conversion webhook: HTTPS on `port`, POST /convert. */
+/** Start the conversion webhook: HTTPS on `port`, POST /convert; probes and metrics if asked. */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { registry, logger } = options;
-  const tls = await loadCertificates(options.certificates, logger);
-  const observer = combineObservers(logObserver(logger), ...(options.observers ?? []));
+  const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+  const delayMs = Math.min(options.shutdownDelayMs ?? 0, graceMs);
+  const { certificate: initial, devCaFile } = await loadServingCertificate(options.certificates, logger);
+  warnIfExpiring(logger, initial);
+
+  const metrics = options.metrics ? createWebhookMetrics(registry) : undefined;
+  metrics?.certificateServed(initial);
+  const observer = combineObservers(logObserver(logger), ...(metrics ? [metrics.observer] : []), ...(options.observers ?? []));
   const convert = createConvertHandler({ registry, observer, maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES });
-  const server = createWebhookServer({ tls: { cert: tls.cert, key: tls.key }, handler: dispatch(convert, createFallbackApp()) });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
+  const server = createWebhookServer({
+    tls: secureContextOptions(initial),
+    handler: dispatch(convert, createFallbackApp()),
+    ...(options.timeouts && { timeouts: options.timeouts }),
+  });
+  const tracker = trackServer(server);
+  server.on('tlsClientError', (e: NodeJS.ErrnoException) => {
+    if (logger.isLevelEnabled('debug')) logger.debug({ msg: 'TLS handshake failed', error: e.code ?? e.message });
+  });
+
+  const started: SideServer[] = [];
+  let watcher: CertWatcher | undefined;
+  let shuttingDown = false;
+  try {
+    const address = await listen(server, options.port, options.host);
+    watcher = await watchServingCertificate(options, initial, server, logger, metrics);
+    const probes = options.probes && (await startSideServer(createProbesApp({ checks: readinessChecks(options, address.address, address.port), shuttingDown: () => shuttingDown }), options.probes));
+    if (probes) started.push(probes);
+    const scrape = metrics && options.metrics && (await startSideServer(createMetricsApp(metrics.registry), options.metrics));
+    if (scrape) started.push(scrape);
+
+    logger.info({
+      msg: 'conversion webhook listening',
+      port: address.port,
+      address: formatAddress(options.host, address.port),
+      path: '/convert',
+      kinds: registry.kinds.map((k) => `${k.def.kind}.${k.def.group} (${[...k.versions.keys()].join(', ')})`),
+      certificate: { source: describeSource(options.certificates), ...describeCertificate(initial) },
+      probes: probes ? formatAddress(probes.host, probes.port) : 'disabled',
+      metrics: scrape ? formatAddress(scrape.host, scrape.port) : 'disabled',
+      ...(probes && { probesPort: probes.port }),
+      ...(scrape && { metricsPort: scrape.port }),
+      shutdownGraceMs: graceMs,
     });
+
+    const abort = new AbortController();
+    let stopping: Promise<ShutdownResult> | undefined;
+    const shutdown = (reason = 'close'): Promise<ShutdownResult> => {
+      stopping ??= (async () => {
+        shuttingDown = true;
+        logger.info({ msg: 'shutting down: readiness fails from now on', reason, graceMs, delayMs, inFlight: tracker.requests(), connections: tracker.sockets() });
+        const deadline = Date.now() + graceMs;
+        if (delayMs > 0) await delay(delayMs, undefined, { signal: abort.signal }).catch(() => {});
+        logger.info({ msg: 'stopped accepting connections; finishing the reviews in flight', inFlight: tracker.requests() });
+        const drained = await drainServer(server, tracker, { graceMs: Math.max(0, deadline - Date.now()), signal: abort.signal });
+        watcher?.close();
+        await Promise.all(started.map((s) => s.close()));
+        const entry = { msg: 'shut down', reason, ...drained };
+        if (drained.forced) logger.warn({ ...entry, msg: 'shut down: the grace period ran out and open connections were cut' });
+        else logger.info(entry);
+        return { reason, ...drained };
+      })();
+      return stopping;
+    };
+
+    return {
+      server,
+      port: address.port,
+      ...(devCaFile !== undefined && { devCaFile }),
+      ...(probes && { probesPort: probes.port }),
+      ...(scrape && { metricsPort: scrape.port }),
+      ...(metrics && { metrics: metrics.registry }),
+      certificate: () => watcher?.current() ?? initial,
+      reloadCertificate: () => watcher?.check() ?? Promise.resolve('unchanged'),
+      shutdown,
+      force: () => {
+        abort.abort();
+        if (!stopping) void shutdown('forced');
+      },
+      close: () => shutdown().then(() => undefined),
+    };
+  } catch (e) {
+    watcher?.close();
+    server.close();
+    await Promise.all(started.map((s) => s.close()));
+    throw e;
+  }
+}
+
+const describeSource = (source: CertificateSource): string =>
+  source.kind === 'dir' ? `--cert-dir ${source.dir}` : source.kind === 'files' ? `${source.certFile}, ${source.keyFile}` : `generated in ${source.dir}`;
+
+/** Readiness: converters are registered, and our own TLS listener completes a handshake. */
+function readinessChecks(options: ServiceOptions, boundAddress: string, port: number): ReadinessCheck[] {
+  const kinds = options.registry.kinds.length;
+  const dial = loopbackFor(boundAddress);
+  return [
+    { name: 'converters', check: async () => (kinds > 0 ? undefined : 'no kinds are registered') },
+    cachedCheck(
+      {
+        name: 'webhook',
+        check: () => probeTls(dial, port, 2_000).then(
+          () => undefined,
+          (e: Error) => `the TLS listener on ${formatAddress(dial, port)} does not answer: ${e.message}`,
+        ),
+      },
+      options.readinessCacheMs ?? 1_000,
+    ),
+  ];
+}
+
+/** Follow the certificate files; new connections get a new valid pair, a broken one is refused. */
+async function watchServingCertificate(
+  options: ServiceOptions,
+  initial: ServingCertificate,
+  server: https.Server,
+  logger: Logger,
+  metrics: WebhookMetrics | undefined,
+): Promise<CertWatcher | undefined> {
+  const files = certificateFiles(options.certificates);
+  if (!files) return undefined;
+  const watcher = await watchCertificate({
+    ...files,
+    initial,
+    ...(options.certPollIntervalMs !== undefined && { pollIntervalMs: options.certPollIntervalMs }),
+    ...(options.watchCertDirectories === false && { watchDirectories: false }),
+    onReloaded: (certificate) => {
+      server.setSecureContext(secureContextOptions(certificate));
+      metrics?.certificateServed(certificate);
+      metrics?.certificateReload('success');
+      logger.info({ msg: 'serving certificate reloaded: new connections get it', ...describeCertificate(certificate) });
+      warnIfExpiring(logger, certificate);
+    },
+    onRejected: (error) => {
+      metrics?.certificateReload('failure');
+      logger.error({
+        msg: 'the changed serving certificate cannot be used; still serving the previous one',
+        error: error.message,
+        ...files,
+        serving: describeCertificate(watcher.current()),
+      });
+    },
+    onWatchProblem: (error) => logger.warn({ msg: 'cannot watch the certificate directory; polling only', error: error.message }),
   });
-  const port = (server.address() as AddressInfo).port;
-  logger.info({
-    msg: 'conversion webhook listening',
-    port,
-    path: '/convert',
-    kinds: registry.kinds.map((k) => `${k.def.kind}.${k.def.group} (${[...k.versions.keys()].join(', ')})`),
-  });
-  return {
-    server,
-    port,
-    ...(tls.caFile !== undefined && { devCaFile: tls.caFile }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
-  };
+  logger.info({ msg: 'watching the serving certificate for changes', ...files, pollIntervalMs: options.certPollIntervalMs ?? 10_000 });
+  return watcher;
 }

@@ -1,6 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createLogger, LOG_LEVELS, type LogLevel } from '../log.js';
-import { certificateSource, startService } from '../service.js';
+import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
+import { certificateSource, DEFAULT_SHUTDOWN_GRACE_MS, startService, type RunningService } from '../service.js';
+import { parseBindAddress, type BindAddress } from '../service/bindAddress.js';
+import { formatDuration, parseDuration } from '../service/duration.js';
+import { DEFAULT_POLL_INTERVAL_MS } from '../tls/certWatcher.js';
 
 const integer = (name: string, min: number, max: number) => (value: string): number => {
   const n = Number(value);
@@ -8,33 +11,129 @@ const integer = (name: string, min: number, max: number) => (value: string): num
   return n;
 };
 
+const flagParser = <T,>(parse: (text: string) => T) => (value: string): T => {
+  try {
+    return parse(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+
+const duration = flagParser(parseDuration);
+const bindAddress = flagParser(parseBindAddress);
+
+interface ServeFlags {
+  port: number;
+  host?: string;
+  certDir?: string;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  devCertDir?: string;
+  certPollInterval: number;
+  maxRequestBytes: number;
+  healthProbeBindAddress?: BindAddress;
+  metricsBindAddress?: BindAddress;
+  shutdownGrace: number;
+  shutdownDelay: number;
+  logLevel: LogLevel;
+}
+
 /** `crdconv serve`: the conversion webhook for the kinds in converters/. */
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('Serve the conversion webhook (POST /convert, HTTPS) for the kinds in converters/')
-    .addOption(new Option('--port <port>', 'HTTPS port of the webhook').env('CRDCONV_PORT').default(9443).argParser(integer('--port', 0, 65535)))
-    .addOption(new Option('--cert-dir <dir>', 'directory holding tls.crt and tls.key (a mounted kubernetes.io/tls Secret)').env('CRDCONV_CERT_DIR'))
-    .addOption(new Option('--tls-cert-file <file>', 'serving certificate (PEM), instead of --cert-dir').env('CRDCONV_TLS_CERT_FILE'))
-    .addOption(new Option('--tls-private-key-file <file>', 'private key of the serving certificate (PEM)').env('CRDCONV_TLS_PRIVATE_KEY_FILE'))
+    .description('Serve the conversion webhook (POST /convert, HTTPS) for the kinds in converters/, with health probes and Prometheus metrics')
+    .addOption(new Option('--port <port>', 'HTTPS port of the webhook (0: any free port, logged at startup)').env('CRDCONV_PORT').default(9443).argParser(integer('--port', 0, 65535)))
+    .addOption(new Option('--host <address>', 'address the webhook binds (default: every interface)').env('CRDCONV_HOST'))
+    .addOption(new Option('--cert-dir <dir>', 'directory holding tls.crt and tls.key (a mounted kubernetes.io/tls Secret); reloaded when it changes').env('CRDCONV_CERT_DIR'))
+    .addOption(new Option('--tls-cert-file <file>', 'serving certificate (PEM, chain after the leaf), instead of --cert-dir; reloaded when it changes').env('CRDCONV_TLS_CERT_FILE'))
+    .addOption(new Option('--tls-private-key-file <file>', 'private key of the serving certificate (PEM), with --tls-cert-file').env('CRDCONV_TLS_PRIVATE_KEY_FILE'))
     .addOption(new Option('--dev-cert-dir <dir>', 'where to write the generated development CA and certificate when no certificate is given').env('CRDCONV_DEV_CERT_DIR'))
-    .addOption(new Option('--max-request-bytes <bytes>', 'largest accepted ConversionReview body').env('CRDCONV_MAX_REQUEST_BYTES').default(64 * 1024 * 1024).argParser(integer('--max-request-bytes', 1024, 2 ** 31)))
-    .addOption(new Option('--log-level <level>', 'log level').env('CRDCONV_LOG_LEVEL').choices([...LOG_LEVELS]).default('info'))
-    .action(async (opts: { port: number; certDir?: string; tlsCertFile?: string; tlsPrivateKeyFile?: string; devCertDir?: string; maxRequestBytes: number; logLevel: LogLevel }) => {
+    .addOption(
+      new Option('--cert-poll-interval <duration>', 'how often the certificate files are checked besides the directory watch')
+        .env('CRDCONV_CERT_POLL_INTERVAL')
+        .default(DEFAULT_POLL_INTERVAL_MS, formatDuration(DEFAULT_POLL_INTERVAL_MS))
+        .argParser(duration),
+    )
+    .addOption(new Option('--max-request-bytes <bytes>', 'largest accepted ConversionReview body; larger ones get 413').env('CRDCONV_MAX_REQUEST_BYTES').default(64 * 1024 * 1024).argParser(integer('--max-request-bytes', 1024, 2 ** 31)))
+    .addOption(
+      new Option('--health-probe-bind-address <address>', 'plain-HTTP address of GET /healthz and /readyz (HOST:PORT, :PORT; 0 or empty disables)')
+        .env('CRDCONV_HEALTH_PROBE_BIND_ADDRESS')
+        .default(parseBindAddress(':8081'), ':8081')
+        .argParser(bindAddress),
+    )
+    .addOption(
+      new Option('--metrics-bind-address <address>', 'plain-HTTP address of GET /metrics (HOST:PORT, :PORT; 0 or empty disables)')
+        .env('CRDCONV_METRICS_BIND_ADDRESS')
+        .default(parseBindAddress(':8080'), ':8080')
+        .argParser(bindAddress),
+    )
+    .addOption(
+      new Option('--shutdown-grace <duration>', 'on SIGTERM, how long in-flight reviews may take before connections are cut (30s, 500ms, 2m, or seconds)')
+        .env('CRDCONV_SHUTDOWN_GRACE')
+        .default(DEFAULT_SHUTDOWN_GRACE_MS, formatDuration(DEFAULT_SHUTDOWN_GRACE_MS))
+        .argParser(duration),
+    )
+    .addOption(
+      new Option('--shutdown-delay <duration>', 'on SIGTERM, keep accepting this long (readiness already failing) so endpoint removal reaches the apiserver; part of the grace')
+        .env('CRDCONV_SHUTDOWN_DELAY')
+        .default(0, '0s')
+        .argParser(duration),
+    )
+    .addOption(new Option('--log-level <level>', 'log level (JSON lines on stderr; object contents only ever at debug)').env('CRDCONV_LOG_LEVEL').choices([...LOG_LEVELS]).default('info'))
+    .addHelpText(
+      'after',
+      `
+Signals: SIGTERM or SIGINT drain and exit (a second one cuts at once); SIGHUP re-reads the certificate.
+Exit status: 0 after a clean drain, 1 when the grace period ran out and connections were cut.`,
+    )
+    .action(async (opts: ServeFlags) => {
       const logger = createLogger(opts.logLevel);
       const { registry } = await import('../../converters/index.js');
       const service = await startService({
         registry,
         logger,
         port: opts.port,
+        ...(opts.host && { host: opts.host }),
         maxRequestBytes: opts.maxRequestBytes,
         certificates: certificateSource({ certDir: opts.certDir, certFile: opts.tlsCertFile, keyFile: opts.tlsPrivateKeyFile, devCertDir: opts.devCertDir }),
+        certPollIntervalMs: opts.certPollInterval,
+        ...(opts.healthProbeBindAddress && { probes: opts.healthProbeBindAddress }),
+        ...(opts.metricsBindAddress && { metrics: opts.metricsBindAddress }),
+        shutdownGraceMs: opts.shutdownGrace,
+        shutdownDelayMs: opts.shutdownDelay,
       });
-      const stop = (signal: string) => {
-        logger.info({ msg: 'shutting down', signal });
-        void service.close().then(() => process.exit(0));
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      handleSignals(service, logger, opts.shutdownGrace);
     });
+}
+
+/** The process side of a graceful stop: signals in, exit status out. */
+function handleSignals(service: RunningService, logger: Logger, graceMs: number): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ msg: 'second signal: cutting every connection now', signal });
+      service.force();
+      return;
+    }
+    stopping = true;
+    // The drain is bounded by the grace; this is the backstop should anything else hang.
+    setTimeout(() => {
+      logger.error({ msg: 'shutdown did not finish after the grace period; exiting' });
+      process.exit(1);
+    }, graceMs + 5_000).unref();
+    void service.shutdown(signal).then(
+      (result) => process.exit(result.forced ? 1 : 0),
+      (e: Error) => {
+        logger.error({ msg: 'shutdown failed', error: e.message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGHUP', () => {
+    logger.info({ msg: 'SIGHUP: re-reading the serving certificate' });
+    void service.reloadCertificate();
+  });
 }

@@ -29,21 +29,65 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 export const dispatch = (convert: Handler, fallback: Handler): Handler => (req, res) =>
   pathOf(req.url) === CONVERT_PATH ? convert(req, res) : fallback(req, res);
 
+/**
+ * How long the webhook waits on a client. The apiserver sends a whole review at once and gives up
+ * itself after at most 30 s (the webhook's timeoutSeconds), so anything slower is a stalled or
+ * hostile client holding a socket.
+ */
+export interface WebhookTimeouts {
+  /** To complete the TLS handshake. */
+  readonly handshakeMs: number;
+  /** To receive the request headers. */
+  readonly headersMs: number;
+  /** To receive the whole request, body included. */
+  readonly requestMs: number;
+  /** Of silence on a socket while a request is being received or answered. */
+  readonly idleMs: number;
+  /**
+   * An idle keep-alive connection is kept this long: longer than the apiserver's own idle
+   * timeout (90 s), so the client closes first and never sends on a socket being closed.
+   */
+  readonly keepAliveMs: number;
+  /** How often headersMs and requestMs are enforced (node's default is every 30 s). */
+  readonly checkIntervalMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: WebhookTimeouts = {
+  handshakeMs: 10_000,
+  headersMs: 10_000,
+  requestMs: 60_000,
+  idleMs: 30_000,
+  keepAliveMs: 120_000,
+  checkIntervalMs: 1_000,
+};
+
 export interface WebhookServerOptions {
   readonly tls: SecureContextOptions;
   readonly handler: Handler;
+  readonly timeouts?: Partial<WebhookTimeouts>;
 }
 
 /**
  * HTTPS, TLS 1.2 at least (the apiserver speaks HTTP/1.1 over TLS with no client certificate).
- * Timeouts bound slow or stalled clients: the apiserver itself gives up after 30 s.
+ * A request with no bytes for idleMs is cut by node (no 'timeout' listener: the socket is
+ * destroyed); headersMs and requestMs bound clients that trickle.
  */
-export function createWebhookServer({ tls, handler }: WebhookServerOptions): https.Server {
-  const server = https.createServer({ ...tls, minVersion: 'TLSv1.2' }, (req, res) => {
-    void handler(req, res);
-  });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 60_000;
-  server.keepAliveTimeout = 65_000;
+export function createWebhookServer({ tls, handler, timeouts }: WebhookServerOptions): https.Server {
+  const t = { ...DEFAULT_TIMEOUTS, ...timeouts };
+  const server = https.createServer(
+    {
+      ...tls,
+      minVersion: 'TLSv1.2',
+      handshakeTimeout: t.handshakeMs,
+      headersTimeout: t.headersMs,
+      requestTimeout: t.requestMs,
+      keepAliveTimeout: t.keepAliveMs,
+      connectionsCheckingInterval: t.checkIntervalMs,
+    },
+    (req, res) => {
+      void handler(req, res);
+    },
+  );
+  server.timeout = t.idleMs;
   return server;
 }

@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @peculiar/x509 resolves its dependencies with tsyringe, which needs the Reflect metadata API
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';

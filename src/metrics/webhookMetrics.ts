@@ -1,0 +1,150 @@
+import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+import type { FailureReason } from '../convert/errors.js';
+import type { Registry } from '../kinds/registry.js';
+import type { ReviewObserver, ReviewRecord } from '../http/observer.js';
+import { labelVocabulary, reviewVersionLabel, type LabelVocabulary } from './labels.js';
+
+/**
+ * Seconds. Conversions of one object take well under a millisecond, so the low end resolves
+ * single milliseconds; the top is the apiserver's 30 s webhook timeout.
+ */
+export const DURATION_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Objects per review: 1 for a GET or a watch event, up to a whole LIST page. */
+export const OBJECTS_BUCKETS = [0, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+/** Request body bytes: 1 KiB to 64 MiB, by 4. */
+export const BYTES_BUCKETS = [1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+
+/** Failures that mean the object could not be read as the version it claims. */
+const DECODE_REASONS: ReadonlySet<FailureReason> = new Set<FailureReason>([
+  'DecodeFailed',
+  'TooDeep',
+  'NotAnObject',
+  'BadApiVersion',
+  'BadMetadata',
+  'GroupMismatch',
+  'UnknownKind',
+  'UnknownVersion',
+]);
+
+export interface WebhookMetrics {
+  /** Its own registry (not prom-client's global one), so several services can run in a process. */
+  readonly registry: PromRegistry;
+  readonly observer: ReviewObserver;
+  /** The certificate now being served (at startup and after each reload). */
+  certificateServed(certificate: { readonly notAfter: Date }): void;
+  /** A changed certificate on disk was taken (success) or refused (failure). */
+  certificateReload(result: 'success' | 'failure'): void;
+}
+
+export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?: boolean } = {}): WebhookMetrics {
+  const registry = new PromRegistry();
+  const registers = [registry];
+  const reviews = new Counter({
+    name: 'crdconv_conversion_reviews_total',
+    help: 'ConversionReview requests answered, by review version (v1, v1beta1, none when unreadable) and result (Success, Failure, BadRequest, TooLarge, Error)',
+    labelNames: ['review_version', 'result'] as const,
+    registers,
+  });
+  const objects = new Counter({
+    name: 'crdconv_conversion_objects_total',
+    help: 'Objects converted, by kind, source version (from), target version (to) and result (success, failure)',
+    labelNames: ['kind', 'from', 'to', 'result'] as const,
+    registers,
+  });
+  const decodeFailures = new Counter({
+    name: 'crdconv_decode_failures_total',
+    help: 'Objects that could not be read as the version they claim, by kind, version and reason',
+    labelNames: ['kind', 'version', 'reason'] as const,
+    registers,
+  });
+  const stash = new Counter({
+    name: 'crdconv_stash_outcomes_total',
+    help: 'Stash annotation outcomes (written, restored, superseded, rejected), by kind',
+    labelNames: ['kind', 'outcome'] as const,
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'crdconv_review_duration_seconds',
+    help: 'Time from the first byte of a ConversionReview to its answer',
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const objectsPerReview = new Histogram({
+    name: 'crdconv_review_objects',
+    help: 'Objects per ConversionReview',
+    buckets: OBJECTS_BUCKETS,
+    registers,
+  });
+  const bodyBytes = new Histogram({
+    name: 'crdconv_request_body_bytes',
+    help: 'Size of ConversionReview request bodies',
+    buckets: BYTES_BUCKETS,
+    registers,
+  });
+  const inFlight = new Gauge({ name: 'crdconv_reviews_in_flight', help: 'ConversionReviews being read or converted now', registers });
+  const expiry = new Gauge({
+    name: 'crdconv_tls_certificate_expiry_timestamp_seconds',
+    help: 'notAfter of the serving certificate, in seconds since the epoch (alert on this minus time())',
+    registers,
+  });
+  const reloads = new Counter({
+    name: 'crdconv_tls_certificate_reloads_total',
+    help: 'Changed serving certificates seen on disk, by result (success: now served; failure: refused, the previous one kept)',
+    labelNames: ['result'] as const,
+    registers,
+  });
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+
+  const vocabulary = labelVocabulary(kinds);
+  return {
+    registry,
+    observer: {
+      reviewStarted: () => inFlight.inc(),
+      reviewFinished: (record) => {
+        inFlight.dec();
+        reviews.inc({ review_version: reviewVersionLabel(record.reviewVersion), result: record.result });
+        duration.observe(record.durationSeconds);
+        bodyBytes.observe(record.requestBytes);
+        if (record.result === 'Success' || record.result === 'Failure') objectsPerReview.observe(record.objects.length);
+        const tallies = tallyObjects(record, vocabulary);
+        for (const { labels, count } of tallies.objects.values()) objects.inc(labels, count);
+        for (const { labels, count } of tallies.decode.values()) decodeFailures.inc(labels, count);
+        for (const { labels, count } of tallies.stash.values()) stash.inc(labels, count);
+      },
+    },
+    certificateServed: (certificate) => expiry.set(certificate.notAfter.getTime() / 1000),
+    certificateReload: (result) => reloads.inc({ result }),
+  };
+}
+
+/** Series seen in one review and how often: label values joined make the key. */
+class Tally<L extends string> {
+  private readonly series = new Map<string, { labels: Record<L, string>; count: number }>();
+  add(labels: Record<L, string>): void {
+    const key = Object.values(labels).join('\0');
+    const entry = this.series.get(key);
+    if (entry) entry.count++;
+    else this.series.set(key, { labels, count: 1 });
+  }
+  values() {
+    return this.series.values();
+  }
+}
+
+/**
+ * One increment per distinct series instead of one per object: a LIST review can hold thousands
+ * of objects of one kind and version.
+ */
+function tallyObjects(record: ReviewRecord, vocabulary: LabelVocabulary) {
+  const objects = new Tally<'kind' | 'from' | 'to' | 'result'>();
+  const decode = new Tally<'kind' | 'version' | 'reason'>();
+  const stash = new Tally<'kind' | 'outcome'>();
+  for (const o of record.objects) {
+    const kind = vocabulary.kind(o.kind);
+    const from = vocabulary.version(o.kind, o.from);
+    objects.add({ kind, from, to: vocabulary.version(o.kind, o.to), result: o.ok ? 'success' : 'failure' });
+    if (!o.ok && o.reason !== undefined && DECODE_REASONS.has(o.reason)) decode.add({ kind, version: from, reason: o.reason });
+    if (o.stash !== 'none') stash.add({ kind, outcome: o.stash });
+  }
+  return { objects, decode, stash };
+}
