@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import type { Command } from 'commander';
 import YAML from 'yaml';
 import {
   at,
@@ -21,6 +22,7 @@ import {
   type Manifest,
 } from './chart.js';
 import { validateManifest } from './kubernetes-schema.js';
+import { parseDuration } from '../../src/service/duration.js';
 
 const helm = findHelm();
 const RELEASE = 'conv';
@@ -212,7 +214,9 @@ describe('helm: rendering with the helm binary', function () {
       expect(at(container, 'readinessProbe', 'httpGet')).to.deep.equal({ path: '/readyz', port: 'probes' });
       const args = at(container, 'args') as string[];
       expect(args[0]).to.equal('serve');
-      expect(args).to.include.members(['--port=9443', '--health-probe-bind-address=:8081', '--metrics-bind-address=:8080']);
+      expect(args).to.include.members(['--port=9443', '--health-probe-bind-address=:8081', '--metrics-bind-address=:8080', '--shutdown-delay=5s']);
+      const grace = args.find((a) => a.startsWith('--shutdown-grace='))?.slice('--shutdown-grace='.length) ?? '';
+      expect(at(pod, 'terminationGracePeriodSeconds'), 'the kubelet waits longer than the drain').to.be.greaterThan(parseDuration(grace) / 1000);
       const certDir = args.find((a) => a.startsWith('--cert-dir='))?.slice('--cert-dir='.length);
       const mount = (at(container, 'volumeMounts') as { name: string; mountPath: string }[]).find((m) => m.mountPath === certDir);
       const volume = (at(pod, 'volumes') as { name: string }[]).find((v) => v.name === mount?.name);
@@ -317,6 +321,21 @@ describe('helm: rendering with the helm binary', function () {
       expect(at(findManifest(manifests, 'PodDisruptionBudget'), 'spec')).to.include({ minAvailable: '50%' }).and.not.have.key('maxUnavailable');
       for (const crd of ofKind(manifests, 'CustomResourceDefinition')) expect(at(crd, 'metadata', 'annotations', 'helm.sh/resource-policy')).to.equal(undefined);
       expect(ofKind(render('--set', 'crds.install=false'), 'CustomResourceDefinition')).to.deep.equal([]);
+    });
+
+    it('passes flag values that crdconv serve itself parses', async () => {
+      const { buildProgram } = (await import('../../src/cli/main.js')) as { buildProgram: () => Command };
+      const serve = buildProgram().commands.find((c) => c.name() === 'serve') as Command;
+      for (const settings of [[], ['--set', 'maxRequestBytes=10485760', '--set', 'logLevel=debug', '--set', 'shutdownGrace=1m30s', '--set', 'shutdownDelay=500ms']]) {
+        const container = at(findManifest(render(...settings), 'Deployment'), 'spec', 'template', 'spec', 'containers', 0);
+        for (const arg of (at(container, 'args') as string[]).slice(1)) {
+          const [, flag = '', value = ''] = /^(--[a-z-]+)=(.*)$/.exec(arg) ?? [];
+          const option = serve.options.find((o) => o.long === flag);
+          expect(option, arg).to.not.equal(undefined);
+          if (option?.argChoices) expect(option.argChoices, arg).to.include(value);
+          expect(() => option?.parseArg?.(value, option.defaultValue), arg).to.not.throw();
+        }
+      }
     });
 
     it('names the objects after a release called like the chart, as the generated CRDs expect', () => {

@@ -60,6 +60,7 @@ describe('helm: values.schema.json', () => {
     ['a string for a number', { replicaCount: '2' }, /\/replicaCount must be integer/],
     ['a number for a duration', { shutdownGrace: 30 }, /\/shutdownGrace must be string/],
     ['a duration without a unit', { certificates: { certManager: { duration: '90d' } } }, /\/certificates\/certManager\/duration must match pattern/],
+    ['a duration crdconv serve cannot read', { shutdownDelay: '5 sec' }, /\/shutdownDelay must match pattern/],
     ['a quantity that is not one', { resources: { limits: { memory: 'lots' } } }, /\/resources\/limits\/memory must match pattern/],
     ['a body limit the service refuses', { maxRequestBytes: 100 }, /\/maxRequestBytes/],
     ['a PodDisruptionBudget count that is neither number nor percentage', { podDisruptionBudget: { minAvailable: 'half' } }, /\/podDisruptionBudget\/minAvailable/],
