@@ -1,5 +1,6 @@
 import { describeObject } from '../convert/convertObject.js';
 import { decodeProblems } from '../convert/decode.js';
+import { strict } from '../interpreters/lenient.js';
 import { isRecord } from '../convert/paths.js';
 import type { Registry } from '../kinds/registry.js';
 import type { ManifestFile } from './documents.js';
@@ -50,7 +51,7 @@ export function validateDocuments(registry: Registry, file: ManifestFile): Valid
     if (!isRecord(metadata)) problems.push(`${who}: .metadata: required object missing`);
     else if (typeof metadata.name !== 'string' && typeof metadata.generateName !== 'string') problems.push(`${who}: .metadata.name: required string missing`);
     const { apiVersion: _a, kind: _k, metadata: _m, ...body } = value;
-    for (const p of decodeProblems(registered.def.codec, body)) {
+    for (const p of decodeProblems(strict(registered.def.codec), body)) {
       problems.push(p.found === 'nothing' ? `${who}: ${p.path}: required ${p.expected} missing` : `${who}: ${p.path}: expected ${p.expected}, got ${p.found}`);
     }
   }

@@ -18,7 +18,7 @@ export const Quantity = new LeafType<Quantity>(
  * An RFC 3339 timestamp (`format: date-time`), kept as the string it came as: re-formatting a
  * date would change the bytes the apiserver stored.
  */
-const dateTimeRegExp = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const dateTimeRegExp = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 export const DateTime = new LeafType<string>(
   'DateTime',
   (u): u is string => typeof u === 'string' && dateTimeRegExp.test(u),
