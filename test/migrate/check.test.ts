@@ -11,7 +11,7 @@ import { FakeKubeApi, twoVersionCrd } from '../support/fakeKubeApi.js';
 const CRD = 'crontabs.stable.example.com';
 const PEM_CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n').toString('base64');
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 /** The cluster's CRD: the fixture with a real-looking caBundle and x-kubernetes-* keys in a schema. */
 const clusterCrd = (): Json => {
