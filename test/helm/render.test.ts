@@ -18,9 +18,12 @@ import {
   helmTemplate,
   isObject,
   listFiles,
+  parseManifests,
   runHelm,
+  type JsonObject,
   type Manifest,
 } from './chart.js';
+import { FakeKubeApi, runHelmAsync } from './fakeKubeApi.js';
 import { validateManifest } from './kubernetes-schema.js';
 import { parseDuration } from '../../src/service/duration.js';
 
@@ -111,6 +114,7 @@ const SKIPPED = [
   'the generated certificate chain and DNS names',
   'the CRDs passing through the template unchanged',
   'optional NetworkPolicy and ServiceMonitor, values.schema.json enforced by helm',
+  'the generated certificate kept on upgrade (lookup against a fake API server)',
 ];
 
 describe('helm: rendering with the helm binary', function () {
@@ -118,7 +122,10 @@ describe('helm: rendering with the helm binary', function () {
 
   before(function () {
     if (!helm) {
-      console.log(`    SKIPPED (no helm on PATH and no $HELM): ${SKIPPED.join('; ')}. The static chart checks ran.`);
+      console.log(
+        `    SKIPPED (no helm on PATH and no $HELM): ${SKIPPED.join('; ')}. The static chart checks ran. ` +
+          'To run these, get helm with: export HELM="$(bash helm/tools/fetch-helm.sh)"',
+      );
       this.skip();
     }
   });
@@ -344,6 +351,65 @@ describe('helm: rendering with the helm binary', function () {
       expect(at(findManifest(manifests, 'Deployment'), 'spec', 'template', 'spec', 'containers', 0, 'image')).to.equal(
         `crdconv:${String((YAML.parse(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')) as { appVersion: string }).appVersion)}`,
       );
+    });
+  });
+
+  describe('on upgrade: the generated certificate is looked up and kept (helm --dry-run=server against a fake API)', () => {
+    const api = new FakeKubeApi();
+    let work: string;
+    let kubeconfig: string;
+    const secretName = `${FULLNAME}-tls`;
+    const upgrade = async () => {
+      const result = await runHelmAsync(
+        helm as string,
+        ['template', RELEASE, chartDir, '--namespace', NAMESPACE, '--dry-run=server', '--disable-openapi-validation'],
+        { KUBECONFIG: kubeconfig, HELM_CACHE_HOME: work, HELM_CONFIG_HOME: work, HELM_DATA_HOME: work },
+      );
+      if (result.status !== 0) throw new Error(result.stderr);
+      return parseManifests(result.stdout);
+    };
+    /** The Secret as the first install left it in the cluster: Helm's ownership marks on it. */
+    const asInstalled = (secret: Manifest, data: unknown): JsonObject => ({
+      ...secret,
+      data: data as JsonObject,
+      metadata: {
+        ...secret.metadata,
+        namespace: NAMESPACE,
+        annotations: { 'meta.helm.sh/release-name': RELEASE, 'meta.helm.sh/release-namespace': NAMESPACE },
+      },
+    });
+    before(async () => {
+      work = mkdtempSync(path.join(tmpdir(), 'crdconv-helm-upgrade-'));
+      await api.start();
+      kubeconfig = api.writeKubeconfig(work);
+    });
+    after(async () => {
+      await api.stop();
+      if (work) rmSync(work, { recursive: true, force: true });
+    });
+
+    it('reuses the CA and serving pair of the existing Secret, in the Secret and every caBundle', async () => {
+      const installed = findManifest(render(), 'Secret');
+      api.secrets.set(`${NAMESPACE}/${secretName}`, asInstalled(installed, at(installed, 'data')));
+      const upgraded = await upgrade();
+      expect(api.requests).to.include(`/api/v1/namespaces/${NAMESPACE}/secrets/${secretName}`);
+      expect(at(findManifest(upgraded, 'Secret'), 'data')).to.deep.equal(at(installed, 'data'));
+      const crds = ofKind(upgraded, 'CustomResourceDefinition');
+      expect(crds).to.not.be.empty;
+      for (const crd of crds) expect(at(crd, 'spec', 'conversion', 'webhook', 'clientConfig', 'caBundle')).to.equal(at(installed, 'data', 'ca.crt'));
+    });
+
+    it('makes a new pair when the Secret lacks one of ca.crt, tls.crt, tls.key', async () => {
+      const installed = findManifest(render(), 'Secret');
+      const data = { ...(at(installed, 'data') as Record<string, string>) };
+      delete data['ca.crt'];
+      api.secrets.set(`${NAMESPACE}/${secretName}`, asInstalled(installed, data));
+      const upgraded = await upgrade();
+      const secret = findManifest(upgraded, 'Secret');
+      expect(at(secret, 'data', 'tls.crt')).to.not.equal(data['tls.crt']);
+      const ca = new X509Certificate(decode(at(secret, 'data', 'ca.crt')));
+      expect(new X509Certificate(decode(at(secret, 'data', 'tls.crt'))).verify(ca.publicKey)).to.equal(true);
+      for (const crd of ofKind(upgraded, 'CustomResourceDefinition')) expect(at(crd, 'spec', 'conversion', 'webhook', 'clientConfig', 'caBundle')).to.equal(at(secret, 'data', 'ca.crt'));
     });
   });
 
