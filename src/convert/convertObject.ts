@@ -164,12 +164,12 @@ function stashFor(
 ): Stash | undefined {
   if (steps.length === 0) return undefined;
   const converted = steps[steps.length - 1]!.body;
-  const lost = differences(rich.body, applyRoute(kind, target, rich.version, converted));
+  const lost = differences(rich.body, applyRoute(kind, target, rich.version, converted, false));
   if (lost.length === 0) return undefined;
   for (let i = steps.length - 2; i >= 0; i--) {
     const { version, body } = steps[i]!;
-    if (!deepEqual(applyRoute(kind, version, rich.version, body), rich.body)) continue;
-    return { origin: version, entries: stashEntries(body, differences(body, applyRoute(kind, target, version, converted))) };
+    if (!deepEqual(applyRoute(kind, version, rich.version, body, false), rich.body)) continue;
+    return { origin: version, entries: stashEntries(body, differences(body, applyRoute(kind, target, version, converted, false))) };
   }
   return { origin: rich.version, entries: stashEntries(rich.body, lost) };
 }

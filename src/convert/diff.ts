@@ -29,11 +29,14 @@ export function differences(left: unknown, right: unknown): Difference[] {
   return out;
 }
 
+/** `path` is one stack shared by the whole walk (copied only when a difference is recorded). */
 function walk(left: unknown, right: unknown, path: Array<string | number>, out: Difference[]): void {
   if (left === right) return;
   if (isRecord(left) && isRecord(right)) {
     for (const key of Object.keys(left)) {
-      walk(ownValue(left, key), ownValue(right, key), [...path, key], out);
+      path.push(key);
+      walk(ownValue(left, key), ownValue(right, key), path, out);
+      path.pop();
     }
     for (const key of Object.keys(right)) {
       if (Object.hasOwn(left, key)) continue; // compared above
@@ -43,11 +46,15 @@ function walk(left: unknown, right: unknown, path: Array<string | number>, out: 
     return;
   }
   if (Array.isArray(left) && Array.isArray(right) && left.length === right.length) {
-    for (let i = 0; i < left.length; i++) walk(left[i], right[i], [...path, i], out);
+    for (let i = 0; i < left.length; i++) {
+      path.push(i);
+      walk(left[i], right[i], path, out);
+      path.pop();
+    }
     return;
   }
   if (typeof left !== 'object' && typeof right !== 'object' && sameScalar(left, right)) return;
-  out.push({ path, left, right });
+  out.push({ path: path.slice(), left, right });
 }
 
 /** JSON equality: key order ignored, a number equals the bigint of the same integer. */
