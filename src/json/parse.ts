@@ -88,6 +88,7 @@ function restoreBigInts(root: unknown, marker: Marker, expected: number): unknow
   if (typeof root === 'string') return isPlaceholder(root) ? toBigInt(root) : root;
   const stack: unknown[] = [root];
   let found = 0;
+  const inheritsNothingEnumerable = !hasEnumerableProperty(Object.prototype);
   while (found < expected && stack.length > 0) {
     const node = stack.pop();
     if (typeof node !== 'object' || node === null) continue;
@@ -103,13 +104,14 @@ function restoreBigInts(root: unknown, marker: Marker, expected: number): unknow
       }
     } else {
       const record = node as Record<string, unknown>;
-      // JSON.parse's objects inherit from Object.prototype; for-in would also list enumerable
-      // properties someone added there, so only own keys are visited.
-      for (const key of Object.keys(record)) {
+      // for-in is over twice as fast as Object.keys here, but it also lists enumerable properties
+      // inherited from Object.prototype (JSON.parse's objects inherit from it): if anybody has
+      // added any there, each key is checked to be the object's own.
+      for (const key in record) {
         const v = record[key];
         if (typeof v === 'object') {
-          if (v !== null) stack.push(v);
-        } else if (typeof v === 'string' && isPlaceholder(v)) {
+          if (v !== null && (inheritsNothingEnumerable || Object.hasOwn(record, key))) stack.push(v);
+        } else if (typeof v === 'string' && isPlaceholder(v) && (inheritsNothingEnumerable || Object.hasOwn(record, key))) {
           Object.defineProperty(record, key, { value: toBigInt(v) });
           found++;
         }
@@ -117,4 +119,9 @@ function restoreBigInts(root: unknown, marker: Marker, expected: number): unknow
     }
   }
   return root;
+}
+
+function hasEnumerableProperty(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }

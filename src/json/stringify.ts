@@ -59,7 +59,7 @@ const COLLISION = Symbol('placeholder collision');
 const UNSUPPORTED = Symbol('unsupported by the placeholder route');
 
 function viaPlaceholders(value: unknown, marker: Marker): string | undefined | typeof COLLISION {
-  const state = { marker, count: 0, ancestors: new Set<object>() };
+  const state: WalkState = { marker, count: 0, depth: 0, ancestors: new Set(), forIn: !hasEnumerableProperty(Object.prototype) };
   const copy = withPlaceholders(value, '', state);
   const text = JSON.stringify(copy);
   if (state.count === 0 || text === undefined) return text;
@@ -78,8 +78,20 @@ function viaPlaceholders(value: unknown, marker: Marker): string | undefined | t
 interface WalkState {
   readonly marker: Marker;
   count: number;
+  /** Containers on the current path, and beyond CYCLE_CHECK_DEPTH the deeper ones themselves. */
+  depth: number;
   readonly ancestors: Set<object>;
+  /** for-in lists exactly the own keys of plain objects (nothing enumerable on Object.prototype). */
+  readonly forIn: boolean;
 }
+
+/**
+ * A cycle makes the path grow without end, so it is enough to look for one on deep paths:
+ * checking every container would cost a set insertion and deletion each.
+ */
+const CYCLE_CHECK_DEPTH = 200;
+
+const mayHoldBigInt = (v: unknown): boolean => (typeof v === 'object' && v !== null) || typeof v === 'bigint';
 
 /**
  * The value JSON.stringify should write for `raw` (found under `key`), with bigints replaced by
@@ -87,17 +99,23 @@ interface WalkState {
  * toJSON is applied here, as JSON.stringify would; if its result has a toJSON again, the native
  * writer would call that one too where the spec does not, so such values take the plain route.
  */
-function withPlaceholders(raw: unknown, key: string, state: WalkState): unknown {
-  if (typeof raw === 'bigint') return placeholder(raw, state);
-  if (typeof raw !== 'object' || raw === null) return raw;
-  const v = hasToJSON(raw) || isWrapper(raw) ? jsonValueOf(raw, key) : raw;
-  if (typeof v === 'bigint') return placeholder(v, state);
-  if (typeof v !== 'object' || v === null) return v;
+function withPlaceholders(raw: unknown, key: string | number, state: WalkState): unknown {
+  if (typeof raw !== 'object' || raw === null) return typeof raw === 'bigint' ? placeholder(raw, state) : raw;
+  const proto: unknown = Object.getPrototypeOf(raw);
+  const plain = proto === Object.prototype || proto === Array.prototype || proto === null;
+  const v = hasToJSON(raw) || (!plain && isWrapper(raw)) ? jsonValueOf(raw, String(key)) : raw;
+  if (typeof v !== 'object' || v === null) return typeof v === 'bigint' ? placeholder(v, state) : v;
   if (v !== raw && hasToJSON(v)) throw UNSUPPORTED;
-  if (state.ancestors.has(v)) throw new TypeError('Converting circular structure to JSON');
-  state.ancestors.add(v);
-  const result = Array.isArray(v) ? arrayWithPlaceholders(v, state) : objectWithPlaceholders(v as Record<string, unknown>, state);
-  state.ancestors.delete(v);
+  const deep = ++state.depth > CYCLE_CHECK_DEPTH;
+  if (deep) {
+    if (state.ancestors.has(v)) throw new TypeError('Converting circular structure to JSON');
+    state.ancestors.add(v);
+  }
+  const result = Array.isArray(v)
+    ? arrayWithPlaceholders(v, state)
+    : objectWithPlaceholders(v as Record<string, unknown>, state, state.forIn && Object.getPrototypeOf(v) === Object.prototype);
+  if (deep) state.ancestors.delete(v);
+  state.depth--;
   return result;
 }
 
@@ -108,28 +126,48 @@ function placeholder(n: bigint, state: WalkState): string {
 
 const isWrapper = (v: object): boolean => v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof BigInt;
 
+function hasEnumerableProperty(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 function arrayWithPlaceholders(a: readonly unknown[], state: WalkState): readonly unknown[] {
   let copy: unknown[] | undefined;
   for (let i = 0; i < a.length; i++) {
     const item = a[i];
-    const replaced = withPlaceholders(item, String(i), state);
+    const replaced = mayHoldBigInt(item) ? withPlaceholders(item, i, state) : item;
     if (replaced !== item && copy === undefined) copy = a.slice(0, i);
     if (copy !== undefined) copy.push(replaced);
   }
   return copy ?? a;
 }
 
-function objectWithPlaceholders(o: Record<string, unknown>, state: WalkState): object {
-  const keys = Object.keys(o);
+/** `forIn`: the object is plain and for-in lists its own keys (twice as fast as Object.keys). */
+function objectWithPlaceholders(o: Record<string, unknown>, state: WalkState, forIn: boolean): object {
   let entries: Array<[string, unknown]> | undefined;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    const item = o[key];
-    const replaced = withPlaceholders(item, key, state);
-    if (replaced !== item && entries === undefined) entries = keys.slice(0, i).map((k) => [k, o[k]]);
-    if (entries !== undefined) entries.push([key, replaced]);
+  // The loop is written twice rather than through a callback: a closure per object halves the speed.
+  if (forIn) {
+    for (const key in o) {
+      const item = o[key];
+      const replaced = mayHoldBigInt(item) ? withPlaceholders(item, key, state) : item;
+      if (replaced !== item && entries === undefined) entries = entriesBefore(o, key);
+      if (entries !== undefined) entries.push([key, replaced]);
+    }
+  } else {
+    for (const key of Object.keys(o)) {
+      const item = o[key];
+      const replaced = mayHoldBigInt(item) ? withPlaceholders(item, key, state) : item;
+      if (replaced !== item && entries === undefined) entries = entriesBefore(o, key);
+      if (entries !== undefined) entries.push([key, replaced]);
+    }
   }
   // Object.fromEntries defines own data properties ("__proto__" included, never a prototype
   // change) in the same order as the original's keys, so the text comes out the same.
   return entries === undefined ? o : Object.fromEntries(entries);
+}
+
+/** The entries of `o` before `key`, unchanged (they held no bigint). */
+function entriesBefore(o: Record<string, unknown>, key: string): Array<[string, unknown]> {
+  const keys = Object.keys(o);
+  return keys.slice(0, keys.indexOf(key)).map((k): [string, unknown] => [k, o[k]]);
 }

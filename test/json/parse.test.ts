@@ -84,6 +84,20 @@ describe('json/parseJson', () => {
     );
   });
 
+  it('is exact when someone has added an enumerable property to Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto['inherited'] = '\u000012345678901234567890';
+    try {
+      const v = parseJson('{"a": {"b": 12345678901234567890}, "c": 1}') as Record<string, Record<string, unknown>>;
+      expect(Object.keys(v)).to.deep.equal(['a', 'c']);
+      expect(v['a']?.['b']).to.equal(12345678901234567890n);
+      expect(Object.hasOwn(v, 'inherited')).to.equal(false);
+      expect(proto['inherited']).to.equal('\u000012345678901234567890');
+    } finally {
+      delete proto['inherited'];
+    }
+  });
+
   it('lets the last duplicate key win, as JSON.parse', () => {
     expect(parseJson('{"a": 12345678901234567890, "a": 1}')).to.deep.equal({ a: 1 });
     expect(parseJson('{"a": 1, "a": 12345678901234567890, "b": [22222222222222222222]}')).to.deep.equal({ a: 12345678901234567890n, b: [22222222222222222222n] });

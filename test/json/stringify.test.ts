@@ -86,6 +86,16 @@ describe('json/stringifyJson', () => {
     }
   });
 
+  it('writes own keys only when someone has added an enumerable property to Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto['inherited'] = 1n;
+    try {
+      expect(stringifyJson({ a: { b: 2n ** 64n }, c: [1] })).to.equal('{"a":{"b":18446744073709551616},"c":[1]}');
+    } finally {
+      delete proto['inherited'];
+    }
+  });
+
   it('throws on circular values and on values with no JSON form', () => {
     const cyclic: Record<string, unknown> = { b: 1n };
     cyclic['self'] = cyclic;
