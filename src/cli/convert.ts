@@ -8,7 +8,7 @@ import { filenameOption, loadManifests } from './manifestsInput.js';
 export function registerConvert(program: Command): void {
   program
     .command('convert')
-    .description('Convert custom resources in manifests (multi-document YAML or JSON) to another version, offline')
+    .description('convert custom resources in manifests (multi-document YAML or JSON) to another version, offline')
     .option(...filenameOption)
     .requiredOption('--to <version>', 'target version (v1: every registered kind that has it; group/v1: that group only)')
     .option('-o, --output <file>', 'write the result to this file instead of stdout')

@@ -6,7 +6,7 @@ import { filenameOption, loadManifests } from './manifestsInput.js';
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description("Check custom resources in manifests against their version's model (required fields and bounds included)")
+    .description("check custom resources in manifests against their version's model (required fields and bounds included)")
     .option(...filenameOption)
     .addHelpText(
       'after',
