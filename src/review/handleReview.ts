@@ -1,4 +1,4 @@
-import { convertObject, describeObject, type StashOutcome } from '../convert/convertObject.js';
+import { convertObject, describeObject, type ConvertResult, type StashOutcome } from '../convert/convertObject.js';
 import type { FailureReason } from '../convert/errors.js';
 import { ownValue } from '../convert/paths.js';
 import { stringifyJson } from '../json/index.js';
@@ -22,6 +22,21 @@ export interface ReviewOutcome {
   readonly objects: readonly ObjectOutcome[];
   /** Why the review failed, when it did. */
   readonly failure?: string;
+}
+
+/**
+ * Serialize one converted object (so that only objects holding big integers take the exact
+ * path). An object nested too deeply for the serializer fails like any other object.
+ */
+function serialized(result: ConvertResult): (ConvertResult & { ok: false }) | (ConvertResult & { ok: true; json: string }) {
+  if (!result.ok) return result;
+  try {
+    return { ...result, json: stringifyJson(result.object) };
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const message = `${describeObject(result.object)}: the converted object is nested too deeply to serialize`;
+    return { ok: false, from: result.from, failure: { reason: 'TooDeep', message } };
+  }
 }
 
 /** How many failing objects one Failure message names before it summarises the rest. */
@@ -50,10 +65,10 @@ export function handleReview(registry: Registry, request: ConversionRequest): Re
   const failures: string[] = [];
   for (let i = 0; i < objects.length; i++) {
     const input = objects[i];
-    const result = convertObject(registry, input, desiredAPIVersion);
+    const result = serialized(convertObject(registry, input, desiredAPIVersion));
     const kind = typeof ownValue(input, 'kind') === 'string' ? (ownValue(input, 'kind') as string) : '';
     if (result.ok) {
-      converted.push(stringifyJson(result.object));
+      converted.push(result.json);
       outcomes.push({
         kind, from: result.from, to, ok: true, stash: result.stash, object: describeObject(input),
         ...(result.stashProblem !== undefined && { stashProblem: result.stashProblem }),
