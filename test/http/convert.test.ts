@@ -120,6 +120,12 @@ describe('POST /convert over HTTPS, checked as the apiserver checks it', () => {
     const answer = await request(hook, { body: nested });
     expect(answer.status).to.equal(200);
     expect(JSON.parse(answer.text).response.result.status).to.equal('Failure');
+    // Free-form content (a CronJob's jobTemplate) nested 100,000 deep parses and converts, but no
+    // serializer can write it back: that object fails, named, and the service keeps answering.
+    const deepTemplate = `{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u4","desiredAPIVersion":"batch.tutorial.kubebuilder.io/v2","objects":[{"apiVersion":"batch.tutorial.kubebuilder.io/v1","kind":"CronJob","metadata":{"name":"deep"},"spec":{"schedule":"* * * * *","jobTemplate":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}}]}}`;
+    const tooDeep = await request(hook, { body: deepTemplate });
+    expect(tooDeep.status).to.equal(200);
+    expect(JSON.parse(tooDeep.text).response.result.message).to.contain('CronJob deep').and.contain('nested too deeply');
     const { converted } = await roundTrip([backendV1('after', 'a:1')], 'stable.example.com/v2');
     expect(converted()).to.have.length(1);
   });
