@@ -1,0 +1,88 @@
+/** The results file: everything a later run needs to be compared with this one. */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { MetricResult } from './metrics.js';
+import type { Mode } from './servers.js';
+
+export const RESULTS_SCHEMA = 'crdconv-bench/1';
+
+export interface Machine {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly node: string;
+  readonly platform: string;
+  readonly memoryMiB: number;
+  /** 1-minute load average at the start and the end: other work on the machine skews a run. */
+  readonly loadAverage: { readonly start: number; readonly end: number };
+}
+
+export interface RunConfig {
+  readonly mode: Mode;
+  readonly repetitions: number;
+  readonly small: number;
+  readonly big: number;
+  readonly int64Share: number;
+  readonly concurrency: number;
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  readonly workloads: readonly string[];
+  readonly smoke: boolean;
+  readonly cpuProfile: boolean;
+}
+
+export interface BenchResults {
+  readonly schema: typeof RESULTS_SCHEMA;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly machine: Machine;
+  readonly config: RunConfig;
+  readonly servers: Readonly<Record<string, { readonly command: string }>>;
+  /** Review sizes on the wire. */
+  readonly payloads: Readonly<Record<string, { readonly objects: number; readonly bytes: number }>>;
+  readonly metrics: readonly MetricResult[];
+  /** What was checked of the answers, per server. */
+  readonly validation: Readonly<Record<string, readonly string[]>>;
+  readonly notes: readonly string[];
+}
+
+/** The CPU model as /proc/cpuinfo names it (os.cpus() reads the same), or what os knows. */
+export function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m?.[1]) return m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return cpus()[0]?.model ?? 'unknown';
+}
+
+export function describeMachine(loadAtStart: number): Machine {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpuModel(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    memoryMiB: Math.round(totalmem() / 2 ** 20),
+    loadAverage: { start: loadAtStart, end: loadavg()[0] ?? NaN },
+  };
+}
+
+export const currentLoad = (): number => loadavg()[0] ?? NaN;
+
+/** bench-2026-05-01T10-20-30Z.json: sorts by time, safe in every file system. */
+export const resultsFileName = (date: Date): string => `bench-${date.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-')}.json`;
+
+export function writeResults(dir: string, results: BenchResults): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, resultsFileName(new Date(results.startedAt)));
+  // JSON has no NaN: a value that could not be measured is written as null.
+  writeFileSync(file, `${JSON.stringify(results, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  return file;
+}
+
+export function readResults(file: string): BenchResults {
+  const parsed = JSON.parse(readFileSync(file, 'utf8'), (_k, v: unknown) => (v === null ? NaN : v)) as BenchResults;
+  if (parsed.schema !== RESULTS_SCHEMA) throw new Error(`${file} is not a bench results file (schema ${String(parsed.schema)}, expected ${RESULTS_SCHEMA})`);
+  return parsed;
+}

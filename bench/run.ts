@@ -1,0 +1,230 @@
+/**
+ * One bench run: build, start both servers, warm them up, then every workload in every
+ * repetition on the service and then on the floor (interleaved, so drift in the machine's load
+ * hits both alike), every answer checked; medians, ratios, verdicts.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDevCertificates } from '../src/tls/devCert.js';
+import { Connection, prepareReview, type Prepared, type Target } from './client.js';
+import { requestWithin, runLoad, type LoadResult } from './load.js';
+import { METRICS, summarise, type MetricKey, type Sizes } from './metrics.js';
+import { databaseCases, reviewPayload, SEEDS, singleObjectPayloads, withInt64, type ReviewPayload } from './payloads.js';
+import { formatProfile, readProfile, summariseProfile } from './profile.js';
+import { currentLoad, describeMachine, type BenchResults, type RunConfig } from './results.js';
+import { SERVERS, startServer, type ServerName, type ServerProcess } from './servers.js';
+import { checkAnswer } from './validate.js';
+
+export const WORKLOADS = ['small', 'big', 'int64', 'single'] as const;
+export type Workload = (typeof WORKLOADS)[number];
+
+export interface BenchOptions extends RunConfig {
+  readonly root: string;
+  /** Run `npm run build` and compile the floor first (compiled mode). */
+  readonly build: boolean;
+  /** How many distinct single-object reviews the clients cycle through. */
+  readonly singlePool: number;
+  /** Progress lines (stderr). */
+  readonly progress: (line: string) => void;
+}
+
+export interface BenchRun {
+  readonly results: BenchResults;
+  /** The service's CPU profile summary, with --cpu-prof. */
+  readonly profile?: { readonly file: string; readonly text: string };
+}
+
+/** The service's default body limit; a bigger review raises it (and the results say so). */
+const SERVICE_DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+const REVIEW_TIMEOUT_MS = 120_000;
+const MIB = 1024;
+
+type Samples = Partial<Record<MetricKey, Record<ServerName, number[]>>>;
+
+export async function runBench(options: BenchOptions): Promise<BenchRun> {
+  const startedAt = new Date();
+  const loadAtStart = currentLoad();
+  const { progress } = options;
+  const workloads = new Set(options.workloads as readonly Workload[]);
+  const notes: string[] = [];
+  if (options.mode === 'compiled' && options.build) build(options.root, progress);
+
+  const workDir = mkdtempSync(join(tmpdir(), 'crdconv-bench-'));
+  const certDir = join(workDir, 'certs');
+  const certs = await createDevCertificates(certDir);
+
+  progress('generating payloads');
+  const reviews = makeReviews(options, workloads);
+  const largest = Math.max(0, ...Object.values(reviews).map((r) => r?.body.length ?? 0));
+  const maxRequestBytes = Math.max(SERVICE_DEFAULT_MAX_BYTES, 2 * largest);
+  if (maxRequestBytes > SERVICE_DEFAULT_MAX_BYTES) notes.push(`the service ran with --max-request-bytes ${maxRequestBytes} (its default, 64 MiB, is less than the review)`);
+  const singles = workloads.has('single') ? singleObjectPayloads(options.singlePool) : [];
+
+  const profileDir = join(workDir, 'profile');
+  const servers: Partial<Record<ServerName, ServerProcess>> = {};
+  const reviewConnections: Partial<Record<ServerName, Connection>> = {};
+  try {
+    for (const name of SERVERS) {
+      servers[name] = await startServer(name, {
+        mode: options.mode,
+        root: options.root,
+        certDir,
+        workDir,
+        maxRequestBytes,
+        ...(name === 'service' && options.cpuProfile && { serviceNodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] }),
+      });
+      progress(`${name} listening on ${servers[name]!.port} (pid ${servers[name]!.pid}): ${servers[name]!.command}`);
+    }
+    const targets = Object.fromEntries(SERVERS.map((s) => [s, { port: servers[s]!.port, ca: certs.ca }])) as Record<ServerName, Target>;
+    for (const s of SERVERS) reviewConnections[s] = await Connection.open(targets[s]);
+
+    const validation: Record<ServerName, string[]> = { service: [], floor: [] };
+    /** The first answer to each review, once checked: later answers must be the same bytes (or pass the check again). */
+    const checked = new Map<string, Buffer>();
+    const review = async (server: ServerName, label: string, payload: ReviewPayload): Promise<{ ms: number; peakMiB: number }> => {
+      const proc = servers[server]!;
+      const reset = proc.resetPeak();
+      const answer = await requestWithin(reviewConnections[server]!, prepareReview(payload.body, targets[server].port), REVIEW_TIMEOUT_MS);
+      const memory = proc.memory();
+      const key = `${server} ${label}`;
+      if (!checked.get(key)?.equals(answer.body)) {
+        checkAnswer[server](payload, answer.status, answer.body);
+        if (!checked.has(key)) validation[server].push(`${label}: ${payload.cases.length} objects ${server === 'service' ? 'equal to the expected conversion' : 'at the desired apiVersion, in order'}`);
+        checked.set(key, answer.body);
+      }
+      if (!reset && !notes.some((n) => n.startsWith('peak RSS'))) notes.push('peak RSS could not be reset per review (/proc/PID/clear_refs): it is the peak since the server started');
+      return { ms: answer.ms, peakMiB: memory ? memory.peakKiB / MIB : NaN };
+    };
+
+    const singleRequests = {} as Record<ServerName, Array<{ prepared: Prepared; answerBytes: number }>>;
+    progress('warming up');
+    for (const server of SERVERS) {
+      if (reviews.small) for (let i = 0; i < 3; i++) await review(server, 'small', reviews.small);
+      singleRequests[server] = [];
+      for (const payload of singles) {
+        const prepared = prepareReview(payload.body, targets[server].port);
+        const answer = await requestWithin(reviewConnections[server]!, prepared, REVIEW_TIMEOUT_MS);
+        checkAnswer[server](payload, answer.status, answer.body);
+        singleRequests[server].push({ prepared, answerBytes: answer.body.length });
+      }
+      if (singles.length) validation[server].push(`single: each of ${singles.length} single-object reviews checked once, then every answer's status and length`);
+      if (singles.length && options.warmupSeconds > 0) {
+        await runLoad(targets[server], { concurrency: options.concurrency, durationMs: options.warmupSeconds * 1000, requests: singleRequests[server] });
+      }
+    }
+
+    const samples: Samples = {};
+    const record = (key: MetricKey, server: ServerName, value: number) => {
+      ((samples[key] ??= { service: [], floor: [] })[server]).push(value);
+    };
+    let wrongAnswers = 0;
+    for (let rep = 1; rep <= options.repetitions; rep++) {
+      for (const workload of WORKLOADS) {
+        if (!workloads.has(workload)) continue;
+        for (const server of SERVERS) {
+          const prefix = `rep ${rep}/${options.repetitions} ${workload.padEnd(6)} ${server.padEnd(7)}`;
+          if (workload === 'single') {
+            const r: LoadResult = await runLoad(targets[server], { concurrency: options.concurrency, durationMs: options.durationSeconds * 1000, requests: singleRequests[server] });
+            record('single.rps', server, r.perSecond);
+            record('single.p50', server, r.p50);
+            record('single.p99', server, r.p99);
+            wrongAnswers += r.wrong;
+            progress(`${prefix} ${Math.round(r.perSecond)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.wrong ? `, ${r.wrong} WRONG` : ''}`);
+          } else {
+            const r = await review(server, workload, reviews[workload]!);
+            record(`${workload}.ms`, server, r.ms);
+            if (workload !== 'small') record(`${workload}.rss`, server, r.peakMiB);
+            progress(`${prefix} ${r.ms.toFixed(1)} ms, peak RSS ${r.peakMiB.toFixed(0)} MiB`);
+          }
+          if (!servers[server]!.alive()) throw new Error(`${server} died during ${workload}; see ${servers[server]!.logFile}`);
+        }
+      }
+    }
+    if (wrongAnswers) throw new Error(`${wrongAnswers} single-object answers were not HTTP 200 with the right length`);
+
+    for (const s of SERVERS) reviewConnections[s]?.close();
+    const exits = await stopAll(servers);
+    for (const s of SERVERS) if (exits[s] !== 0) notes.push(`${s} exited with ${String(exits[s])} when stopped`);
+
+    const sizes: Sizes = { small: options.small, big: options.big, int64Share: options.int64Share, concurrency: options.concurrency };
+    const metrics = METRICS.filter((m) => samples[m.key]).map((m) => summarise(m, sizes, samples[m.key]!.service, samples[m.key]!.floor));
+    const loadAtEnd = currentLoad();
+    const machine = describeMachine(loadAtStart);
+    const busiest = Math.max(loadAtStart, loadAtEnd);
+    if (busiest > machine.cpus / 2) notes.push(`the machine was busy (1-minute load average up to ${busiest.toFixed(1)} on ${machine.cpus} CPUs): the ratios are more trustworthy than the absolute numbers`);
+    if (options.cpuProfile) notes.push('the service ran under --cpu-prof: its times include the profiler');
+    const { config } = configOf(options);
+    const results: BenchResults = {
+      schema: 'crdconv-bench/1',
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine,
+      config,
+      servers: Object.fromEntries(SERVERS.map((s) => [s, { command: servers[s]!.command }])),
+      payloads: Object.fromEntries([
+        ...Object.entries(reviews).map(([k, r]) => [k, { objects: r!.cases.length, bytes: r!.body.length }]),
+        ...(singles.length ? [['single', { objects: 1, bytes: Math.round(singles.reduce((s, p) => s + p.body.length, 0) / singles.length) }]] : []),
+      ]),
+      metrics,
+      validation,
+      notes,
+    };
+    const profile = options.cpuProfile ? summariseServiceProfile(profileDir, options.root) : undefined;
+    return { results, ...(profile && { profile }) };
+  } finally {
+    for (const s of SERVERS) reviewConnections[s]?.close();
+    await stopAll(servers);
+    if (!options.cpuProfile) rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function configOf(options: BenchOptions): { config: RunConfig } {
+  const { mode, repetitions, small, big, int64Share, concurrency, durationSeconds, warmupSeconds, workloads, smoke, cpuProfile } = options;
+  return { config: { mode, repetitions, small, big, int64Share, concurrency, durationSeconds, warmupSeconds, workloads, smoke, cpuProfile } };
+}
+
+function makeReviews(options: BenchOptions, workloads: ReadonlySet<Workload>): Partial<Record<'small' | 'big' | 'int64', ReviewPayload>> {
+  const out: Partial<Record<'small' | 'big' | 'int64', ReviewPayload>> = {};
+  // The small review also warms both servers up, so it is always made.
+  out.small = reviewPayload('small', 0, databaseCases(SEEDS.small, options.small));
+  if (workloads.has('big') || workloads.has('int64')) {
+    const big = databaseCases(SEEDS.big, options.big);
+    if (workloads.has('big')) out.big = reviewPayload('big', 0, big);
+    if (workloads.has('int64')) out.int64 = reviewPayload('int64', 0, withInt64(SEEDS.int64, big, options.int64Share));
+  }
+  return out;
+}
+
+async function stopAll(servers: Partial<Record<ServerName, ServerProcess>>): Promise<Partial<Record<ServerName, number | null>>> {
+  const exits: Partial<Record<ServerName, number | null>> = {};
+  for (const s of SERVERS) {
+    const proc = servers[s];
+    if (proc) exits[s] = await proc.stop(40_000);
+  }
+  return exits;
+}
+
+function build(root: string, progress: (line: string) => void): void {
+  for (const [what, args] of [
+    ['npm run build (the service, as the image builds it)', ['run', 'build', '--silent']],
+    ['tsc -p bench/tsconfig.json (the floor)', ['exec', '--', 'tsc', '-p', 'bench/tsconfig.json']],
+  ] as const) {
+    progress(`building: ${what}`);
+    const r = spawnSync('npm', [...args], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0) throw new Error(`${what} failed (exit ${String(r.status)}); fix the build or run with --no-build against an existing dist/`);
+  }
+}
+
+function summariseServiceProfile(dir: string, root: string): { file: string; text: string } | undefined {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  } catch {
+    return undefined;
+  }
+  const file = files[0] && join(dir, files[0]);
+  if (!file) return undefined;
+  return { file, text: formatProfile(summariseProfile(readProfile(file), root), 25) };
+}

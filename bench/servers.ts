@@ -1,0 +1,158 @@
+/**
+ * The two servers under test, each in its own child process (so memory is per server): the
+ * service started the way production starts it (`node dist/src/cli/main.js serve`, the image's
+ * entrypoint, or the same CLI through tsx), and the floor (bench/floor.ts). Their logs go to a
+ * file each; the listening line there gives the port.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+export const SERVERS = ['service', 'floor'] as const;
+export type ServerName = (typeof SERVERS)[number];
+
+/** compiled: `node dist/...` after `npm run build` (what the image runs); tsx: the TypeScript sources. */
+export type Mode = 'compiled' | 'tsx';
+
+export interface LaunchOptions {
+  readonly mode: Mode;
+  /** Repository root: the working directory of both servers. */
+  readonly root: string;
+  /** Holds tls.crt and tls.key (the layout of a kubernetes.io/tls Secret); both servers use it. */
+  readonly certDir: string;
+  /** Where the servers' logs (and profiles) go. */
+  readonly workDir: string;
+  /** Largest review body the service must accept (its default is 64 MiB). */
+  readonly maxRequestBytes: number;
+  /** Extra node flags for the service only (e.g. --cpu-prof). */
+  readonly serviceNodeArgs?: readonly string[];
+}
+
+export interface ServerProcess {
+  readonly name: ServerName;
+  readonly pid: number;
+  readonly port: number;
+  readonly logFile: string;
+  /** The command line, for the results. */
+  readonly command: string;
+  /** Whether the process still runs. */
+  alive(): boolean;
+  /** Peak and current resident set size so far, in KiB (Linux /proc), or undefined elsewhere. */
+  memory(): { peakKiB: number; currentKiB: number } | undefined;
+  /** Start a new peak: the kernel resets the high-water mark to the current RSS. False if it cannot. */
+  resetPeak(): boolean;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (null when killed). */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+const SERVICE_ENTRY: Record<Mode, readonly string[]> = { compiled: ['dist/src/cli/main.js'], tsx: ['--import', 'tsx', 'src/cli/main.ts'] };
+const FLOOR_ENTRY: Record<Mode, readonly string[]> = { compiled: ['dist/bench/floor.js'], tsx: ['--import', 'tsx', 'bench/floor.ts'] };
+
+/** Node arguments for a server: production flags for the service, loopback and ephemeral ports. */
+export function serverArgs(name: ServerName, options: LaunchOptions): string[] {
+  if (name === 'floor') return [...FLOOR_ENTRY[options.mode], '--cert-dir', options.certDir, '--host', '127.0.0.1', '--port', '0'];
+  return [
+    ...(options.serviceNodeArgs ?? []),
+    ...SERVICE_ENTRY[options.mode],
+    'serve',
+    '--host', '127.0.0.1',
+    '--port', '0',
+    '--cert-dir', options.certDir,
+    // Probes and metrics stay on, as in production, on ephemeral loopback ports.
+    '--health-probe-bind-address', '127.0.0.1:0',
+    '--metrics-bind-address', '127.0.0.1:0',
+    '--max-request-bytes', String(options.maxRequestBytes),
+    '--log-level', 'info',
+  ];
+}
+
+export async function startServer(name: ServerName, options: LaunchOptions): Promise<ServerProcess> {
+  const args = serverArgs(name, options);
+  const logFile = join(options.workDir, `${name}.log`);
+  const log = openSync(logFile, 'w');
+  // NODE_OPTIONS is dropped: a loader inherited from the bench (tsx) must not reach a compiled server.
+  const { NODE_OPTIONS: _dropped, ...env } = process.env;
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, args, { cwd: options.root, stdio: ['ignore', log, log], env: { ...env, NODE_ENV: 'production' } });
+  } finally {
+    closeSync(log);
+  }
+  let exited: number | null | undefined;
+  const exit = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      exited = code;
+      resolve(code);
+    });
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name}: the process did not start`);
+  let port: number;
+  try {
+    port = await waitForPort(name, logFile, () => exited !== undefined, 60_000);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  const proc = `/proc/${pid}`;
+  return {
+    name,
+    pid,
+    port,
+    logFile,
+    command: `node ${args.join(' ')}`,
+    alive: () => exited === undefined,
+    memory: () => {
+      try {
+        const status = readFileSync(`${proc}/status`, 'utf8');
+        const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+        const peakKiB = kib('VmHWM');
+        const currentKiB = kib('VmRSS');
+        return Number.isFinite(peakKiB) && Number.isFinite(currentKiB) ? { peakKiB, currentKiB } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    resetPeak: () => {
+      try {
+        writeFileSync(`${proc}/clear_refs`, '5');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    stop: async (graceMs = 10_000) => {
+      if (exited !== undefined) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exit;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** The port from the server's listening log line (a JSON line whose msg says "listening", with a port). */
+async function waitForPort(name: ServerName, logFile: string, exited: () => boolean, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = readFileSync(logFile, 'utf8');
+    for (const line of text.split('\n')) {
+      if (!line.includes('listening')) continue;
+      try {
+        const parsed = JSON.parse(line) as { msg?: unknown; port?: unknown; message?: { msg?: unknown; port?: unknown } };
+        // winston nests the logged object under "message"; the floor writes it flat.
+        const entry = typeof parsed.message === 'object' && parsed.message !== null ? parsed.message : parsed;
+        if (typeof entry.msg === 'string' && entry.msg.includes('listening') && typeof entry.port === 'number') return entry.port;
+      } catch {
+        // not a JSON line
+      }
+    }
+    if (exited() || Date.now() > deadline) {
+      const tail = text.split('\n').slice(-15).join('\n');
+      throw new Error(`${name} ${exited() ? 'exited' : 'did not report a port'} before listening; its log (${logFile}) ends with:\n${tail}`);
+    }
+    await delay(25);
+  }
+}

@@ -1,0 +1,132 @@
+import { expect } from 'chai';
+import { METRICS, summarise, type Sizes } from '../../bench/metrics.js';
+import { databaseCases, reviewPayload } from '../../bench/payloads.js';
+import { summariseProfile } from '../../bench/profile.js';
+import { comparisonCaveats, comparisonTable, resultsTable } from '../../bench/report.js';
+import { readResults, resultsFileName, writeResults, type BenchResults } from '../../bench/results.js';
+import { median, percentileOfSorted } from '../../bench/stats.js';
+import { checkFloorAnswer, checkServiceAnswer, firstDifference, WrongAnswer } from '../../bench/validate.js';
+import { stringifyJson } from '../../src/json/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const sizes: Sizes = { small: 2000, big: 20_000, int64Share: 0.01, concurrency: 32 };
+const def = (key: string) => METRICS.find((m) => m.key === key)!;
+
+describe('bench statistics, targets and reports', () => {
+  it('takes medians and nearest-rank percentiles', () => {
+    expect(median([5, 1, 3])).to.equal(3);
+    expect(median([4, 1, 3, 2])).to.equal(2.5);
+    expect(median([])).to.be.NaN;
+    const sorted = Float64Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentileOfSorted(sorted, 50)).to.equal(50);
+    expect(percentileOfSorted(sorted, 99)).to.equal(99);
+    expect(percentileOfSorted(Float64Array.of(7), 99)).to.equal(7);
+  });
+
+  it("checks each ratio against the issue's targets, in the right direction", () => {
+    expect(summarise(def('big.ms'), sizes, [150, 140, 160], [100, 100, 100])).to.include({ ratio: 1.5, verdict: 'PASS' });
+    expect(summarise(def('big.ms'), sizes, [151], [100]).verdict).to.equal('MISS');
+    expect(summarise(def('int64.ms'), sizes, [199], [100]).verdict).to.equal('PASS');
+    expect(summarise(def('single.rps'), sizes, [800], [1000]).verdict).to.equal('PASS');
+    expect(summarise(def('single.rps'), sizes, [799], [1000]).verdict).to.equal('MISS');
+    expect(summarise(def('single.p99'), sizes, [16], [10]).verdict).to.equal('MISS');
+    expect(summarise(def('big.rss'), sizes, [200], [100]).verdict).to.equal('PASS');
+    expect(summarise(def('small.ms'), sizes, [300], [100])).to.not.have.property('verdict');
+    expect(summarise(def('big.ms'), sizes, [NaN], [100])).to.not.have.property('verdict');
+  });
+
+  const results = (ratio: number, at = '2026-01-02T03:04:05.678Z'): BenchResults => ({
+    schema: 'crdconv-bench/1',
+    startedAt: at,
+    finishedAt: at,
+    machine: { cpus: 2, cpuModel: 'Test CPU', node: 'v20', platform: 'linux x64', memoryMiB: 1024, loadAverage: { start: 0.1, end: NaN } },
+    config: { mode: 'compiled', repetitions: 1, small: 2000, big: 20_000, int64Share: 0.01, concurrency: 32, durationSeconds: 10, warmupSeconds: 1, workloads: ['big'], smoke: false, cpuProfile: false },
+    servers: {},
+    payloads: {},
+    metrics: [summarise(def('big.ms'), sizes, [100 * ratio], [100])],
+    validation: {},
+    notes: [],
+  });
+
+  it('prints both servers, the ratio and the verdict; writes, reads back and compares results', () => {
+    const text = resultsTable(results(2).metrics);
+    expect(text).to.match(/review of 20,000 objects \(ms\)\s*\|\s*200\s*\|\s*100\s*\|\s*2\.00x\s*\|\s*<= 1\.5x\s*\|\s*MISS/);
+    const dir = mkdtempSync(join(tmpdir(), 'bench-report-'));
+    try {
+      const file = writeResults(dir, results(2));
+      expect(file).to.equal(join(dir, 'bench-2026-01-02T03-04-05Z.json'));
+      const back = readResults(file);
+      expect(back.machine.loadAverage.end).to.be.NaN; // written as null, read back as "not measured"
+      expect(back.metrics[0]!.ratio).to.equal(2);
+      const comparison = comparisonTable(back, results(1.2));
+      expect(comparison).to.match(/200\s*\|\s*120\s*\|\s*-40\.0%\s*\|\s*2\.00x\s*\|\s*1\.20x\s*\|\s*MISS -> PASS/);
+      expect(comparisonCaveats(back, { ...results(1), machine: { ...back.machine, cpus: 4 } })[0]).to.contain('different machines');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(resultsFileName(new Date('2026-01-02T03:04:05.000Z'))).to.equal('bench-2026-01-02T03-04-05Z.json');
+  });
+});
+
+describe('bench answer checks', () => {
+  const payload = reviewPayload('check', 0, databaseCases(4, 120, 0.02));
+  const answer = (objects: unknown[], extra: Record<string, unknown> = {}) =>
+    Buffer.from(
+      stringifyJson({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'ConversionReview',
+        response: { uid: payload.uid, result: { status: 'Success' }, convertedObjects: objects, ...extra },
+      }),
+    );
+  const expected = payload.cases.map((c) => c.expected);
+
+  it("accepts the service's exact conversion and the floor's echo", () => {
+    expect(() => checkServiceAnswer(payload, 200, answer(expected))).to.not.throw();
+    expect(() => checkFloorAnswer(payload, 200, answer(payload.cases.map((c) => ({ ...c.sent, apiVersion: payload.desiredAPIVersion }))))).to.not.throw();
+  });
+
+  it('refuses a lost digit, a wrong field, a missing object, a wrong uid or a failure', () => {
+    const rounded = JSON.parse(answer(expected).toString()).response.convertedObjects; // JSON.parse rounds the int64 values
+    expect(() => checkServiceAnswer(payload, 200, answer(rounded))).to.throw(WrongAnswer, /object 59 .* differs at \.spec\.capacityBytes/);
+    const wrong = expected.map((o, i) => (i === 5 ? { ...o, spec: { ...(o.spec as object), engine: 'oracle' } } : o));
+    expect(() => checkServiceAnswer(payload, 200, answer(wrong))).to.throw(WrongAnswer, /object 5 .* differs at \.spec\.engine/);
+    expect(() => checkServiceAnswer(payload, 200, answer(expected.slice(1)))).to.throw(WrongAnswer, /119 objects came back for 120/);
+    expect(() => checkServiceAnswer(payload, 500, answer(expected))).to.throw(WrongAnswer, /HTTP 500/);
+    const failed = Buffer.from(JSON.stringify({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'ConversionReview', response: { uid: payload.uid, result: { status: 'Failure', message: 'nope' } } }));
+    expect(() => checkServiceAnswer(payload, 200, failed)).to.throw(WrongAnswer, /did not succeed: nope/);
+    const otherUid = Buffer.from(answer(expected).toString().replace(payload.uid, 'another'));
+    expect(() => checkFloorAnswer(payload, 200, otherUid)).to.throw(WrongAnswer, /uid another/);
+    expect(() => checkFloorAnswer(payload, 200, answer(payload.cases.map((c) => c.sent)))).to.throw(WrongAnswer, /object 0 is not at platform.example.com\/v1/);
+  });
+
+  it('names the first differing path', () => {
+    expect(firstDifference({ a: [1, { b: 2 }] }, { a: [1, { b: 3 }] })).to.equal('.a[1].b');
+    expect(firstDifference({ a: 1 }, { a: 1 })).to.equal(undefined);
+  });
+});
+
+describe('bench CPU profile summary', () => {
+  it('charges self time to functions and total time to project functions, recursion once', () => {
+    const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 9 });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', ''), children: [2, 5, 6] },
+        { id: 2, callFrame: frame('convert', 'file:///repo/dist/src/convert/convertObject.js'), children: [3] },
+        { id: 3, callFrame: frame('convert', 'file:///repo/dist/src/convert/convertObject.js'), children: [4] },
+        { id: 4, callFrame: frame('decode', 'file:///repo/node_modules/io-ts/es6/index.js') },
+        { id: 5, callFrame: frame('(garbage collector)', '') },
+        { id: 6, callFrame: frame('(idle)', '') },
+      ],
+      samples: [2, 3, 4, 4, 5, 6, 6],
+      timeDeltas: [1000, 1000, 1000, 1000, 1000, 5000, 5000],
+    };
+    const s = summariseProfile(profile, '/repo');
+    expect(s.busyMs).to.equal(5);
+    expect(s.byCategory).to.include({ project: 2, dependencies: 2, gc: 1, idle: 10 });
+    expect(s.self[0]).to.deep.include({ name: 'convert', ms: 2, location: 'dist/src/convert/convertObject.js:10' });
+    expect(s.total).to.have.length(1);
+    expect(s.total[0]).to.deep.include({ name: 'convert', ms: 4 });
+  });
+});
