@@ -102,21 +102,32 @@ export async function watchCertificate(options: CertWatcherOptions): Promise<Cer
       return 'unchanged';
     }
     if (seen.ok) {
+      try {
+        onReloaded(seen.certificate); // installs it; if that throws, the previous one still serves
+      } catch (error) {
+        return reject(seen.digest, error as Error);
+      }
       current = seen.certificate;
       currentDigest = seen.digest;
       lastRejected = undefined;
-      onReloaded(current);
       return 'reloaded';
     }
-    if (seen.digest !== lastRejected) {
-      lastRejected = seen.digest;
-      onRejected(seen.error);
+    return reject(seen.digest, seen.error);
+  };
+
+  const reject = (digest: string, error: Error): CheckOutcome => {
+    if (digest !== lastRejected) {
+      lastRejected = digest;
+      onRejected(error);
     }
     return 'rejected';
   };
 
+  // Never rejects: the watch and the poll fire and forget.
+  const safeLook = () => look().catch((error: Error) => reject(`failed: ${error.message}`, error));
+
   const check = (): Promise<CheckOutcome> => {
-    queue = queue.then(look, look);
+    queue = queue.then(safeLook, safeLook);
     return queue;
   };
 

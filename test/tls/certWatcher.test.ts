@@ -87,6 +87,25 @@ describe('certificate watcher', () => {
     expect(watcher.current().fingerprint).to.equal(inspectPair(pairs[2]!).fingerprint);
   });
 
+  it('keeps the current pair when installing the new one fails', async () => {
+    watcher = await watchCertificate({
+      certFile: join(volume.dir, 'tls.crt'),
+      keyFile: join(volume.dir, 'tls.key'),
+      initial: inspectPair(pairs[0]!),
+      settleMs: 20,
+      pollIntervalMs: 60_000,
+      watchDirectories: false,
+      onReloaded: () => {
+        throw new Error('setSecureContext refused it');
+      },
+      onRejected: (e) => rejected.push(e),
+    });
+    await volume.swap(pairs[1]!);
+    expect(await watcher.check()).to.equal('rejected');
+    expect(rejected.map((e) => e.message)).to.deep.equal(['setSecureContext refused it']);
+    expect(watcher.current().fingerprint).to.equal(inspectPair(pairs[0]!).fingerprint);
+  });
+
   it('follows explicit files rewritten in place', async () => {
     const certFile = join(volume.dir, 'plain.crt');
     const keyFile = join(volume.dir, 'plain.key');
