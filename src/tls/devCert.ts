@@ -32,7 +32,8 @@ export async function createDevCertificates(dir: string, hosts: readonly string[
   const caKeys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
-    name: 'CN=crdconv development CA',
+    // A unique subject and key identifiers: bundles holding several development CAs still verify.
+    name: `CN=crdconv development CA ${serial().slice(0, 8)}`,
     notBefore,
     notAfter: new Date(now.getTime() + 365 * 86400_000),
     keys: caKeys,
@@ -40,6 +41,7 @@ export async function createDevCertificates(dir: string, hosts: readonly string[
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
   const leafKeys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
@@ -56,6 +58,8 @@ export async function createDevCertificates(dir: string, hosts: readonly string[
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      await x509.SubjectKeyIdentifierExtension.create(leafKeys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
       new x509.SubjectAlternativeNameExtension(hosts.map((h) => (/^[\d.:]+$/.test(h) ? { type: 'ip', value: h } : { type: 'dns', value: h }))),
     ],
   });

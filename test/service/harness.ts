@@ -30,10 +30,10 @@ export function capturingLogger(level: 'debug' | 'info' = 'info') {
   return { logger: createLogger(level, stream), lines, entries };
 }
 
+/** A log line as a record; `msg` is the line's text (written as `message`). */
 export function flattenLogLine(line: string): LogEntry {
   const parsed = JSON.parse(line) as Record<string, unknown>;
-  const message = parsed.message;
-  return (typeof message === 'object' && message !== null ? { ...parsed, ...message } : parsed) as LogEntry;
+  return { ...parsed, msg: typeof parsed.message === 'string' ? parsed.message : undefined } as LogEntry;
 }
 
 export interface TestService {

@@ -19,7 +19,7 @@ describe('service: logs', () => {
 
     const reviews = t.logs.entries.filter((e) => e.msg === 'review');
     expect(reviews).to.have.length(2);
-    const [first, second] = reviews as [Record<string, unknown>, Record<string, unknown>];
+    const [first, second] = reviews as unknown as [Record<string, unknown>, Record<string, unknown>];
     expect(first).to.include({ level: 'info', uid: ok.uid, result: 'Success', status: 200, objects: 2, to: 'stable.example.com/v2' });
     expect(first.kinds).to.deep.equal(['Backend']);
     expect(first.from).to.deep.equal(['v1']);
