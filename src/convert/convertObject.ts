@@ -51,7 +51,8 @@ const splitApiVersion = (apiVersion: string): { group: string; version: string }
  */
 export function convertObject(registry: Registry, object: unknown, desiredAPIVersion: string): ConvertResult {
   if (!isRecord(object)) return fail('NotAnObject', 'the object is not a JSON object');
-  const who = describeObject(object);
+  // Named only when something fails: building the name for every object costs on big reviews.
+  const who = { toString: () => describeObject(object) };
   const { apiVersion, kind: kindName, metadata: rawMetadata, ...body } = object;
   if (typeof apiVersion !== 'string' || typeof kindName !== 'string') {
     return fail('BadApiVersion', `${who}: apiVersion and kind must be strings`);

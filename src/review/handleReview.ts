@@ -70,7 +70,10 @@ export function handleReview(registry: Registry, request: ConversionRequest): Re
     if (result.ok) {
       converted.push(result.json);
       outcomes.push({
-        kind, from: result.from, to, ok: true, stash: result.stash, object: describeObject(input),
+        kind, from: result.from, to, ok: true, stash: result.stash,
+        get object() {
+          return describeObject(input); // named lazily: only debug logs and stash problems need it
+        },
         ...(result.stashProblem !== undefined && { stashProblem: result.stashProblem }),
       });
     } else {
