@@ -30,6 +30,8 @@ export interface LoadResult {
   readonly p99: number;
   /** Answers that were not HTTP 200 with the body length known to be right. */
   readonly wrong: number;
+  /** CPU the load generator itself used, as a share of one CPU: near 1, it may be the bottleneck. */
+  readonly clientCpuShare: number;
 }
 
 export interface LoadOptions {
@@ -50,6 +52,7 @@ export async function runLoad(target: Target, options: LoadOptions): Promise<Loa
   const latencies: number[] = [];
   let wrong = 0;
   const n = options.requests.length;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + options.durationMs;
   try {
@@ -67,6 +70,7 @@ export async function runLoad(target: Target, options: LoadOptions): Promise<Loa
     for (const c of connections) c.close();
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const sorted = sortedLatencies(latencies);
   return {
     requests: latencies.length,
@@ -75,5 +79,6 @@ export async function runLoad(target: Target, options: LoadOptions): Promise<Loa
     p50: percentileOfSorted(sorted, 50),
     p99: percentileOfSorted(sorted, 99),
     wrong,
+    clientCpuShare: (cpu.user + cpu.system) / 1e6 / seconds,
   };
 }

@@ -68,7 +68,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--out-dir <dir>', 'where the results JSON (and a profile) is written').env('BENCH_OUT_DIR').default(join(ROOT, 'bench', 'results'), 'bench/results'))
     .addOption(new Option('--compare <file>', 'an earlier results JSON to compare this run with'))
     .addOption(new Option('--with <file>', 'with --compare: compare two results files, without running anything'))
-    .addOption(new Option('--cpu-prof', 'run the service under node --cpu-prof, keep the profile and print its hot spots (times then include the profiler)').default(false))
+    .addOption(new Option('--cpu-prof', 'run both servers under node --cpu-prof, keep the profiles (*.cpuprofile in --out-dir) and print their hot spots (times then include the profiler)').default(false))
     .showHelpAfterError();
 }
 
@@ -127,11 +127,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const n of results.notes) process.stdout.write(`note: ${n}\n`);
   process.stdout.write(`\nanswers checked: ${Object.entries(results.validation).map(([s, v]) => `${s}: ${v.join('; ')}`).join(' | ')}\n`);
   process.stdout.write(`results: ${file}\n`);
-  if (run.profile) {
+  for (const [server, profile] of Object.entries(run.profiles)) {
     mkdirSync(out, { recursive: true });
-    const kept = join(out, basename(file, '.json') + '.service.cpuprofile');
-    copyFileSync(run.profile.file, kept);
-    process.stdout.write(`\nservice CPU profile: ${kept}\n${run.profile.text}\n`);
+    const kept = join(out, `${basename(file, '.json')}.${server}.cpuprofile`);
+    copyFileSync(profile.file, kept);
+    process.stdout.write(`\n${server} CPU profile: ${kept}\n${profile.text}\n`);
   }
   if (earlier && flags.compare) printComparison(earlier, flags.compare, results, 'this run');
   return 0;

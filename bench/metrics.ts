@@ -4,7 +4,18 @@
  */
 import { median } from './stats.js';
 
-export type MetricKey = 'small.ms' | 'big.ms' | 'int64.ms' | 'single.rps' | 'single.p50' | 'single.p99' | 'big.rss' | 'int64.rss';
+export type MetricKey =
+  | 'small.ms'
+  | 'big.ms'
+  | 'int64.ms'
+  | 'single.rps'
+  | 'single.p50'
+  | 'single.p99'
+  | 'big.rss'
+  | 'int64.rss'
+  | 'big.cpu'
+  | 'int64.cpu'
+  | 'single.cpu';
 
 /** A target on the ratio service/floor (issue 6, "Targets"). */
 export interface Target {
@@ -45,6 +56,11 @@ export const METRICS: readonly MetricDef[] = [
   { key: 'single.p99', unit: 'ms', better: 'lower', target: { op: '<=', ratio: 1.5 }, label: () => '  p99 latency' },
   { key: 'big.rss', unit: 'MiB', better: 'lower', target: { op: '<=', ratio: 2 }, label: (s) => `peak RSS, review of ${count(s.big)}` },
   { key: 'int64.rss', unit: 'MiB', better: 'lower', label: (s) => `peak RSS, review of ${count(s.big)} with int64` },
+  // The server's own CPU time (all threads, GC included): less sensitive than wall time to other
+  // work on the machine, and not limited by the load generator.
+  { key: 'big.cpu', unit: 'ms', better: 'lower', label: (s) => `server CPU, review of ${count(s.big)}` },
+  { key: 'int64.cpu', unit: 'ms', better: 'lower', label: (s) => `server CPU, review of ${count(s.big)} with int64` },
+  { key: 'single.cpu', unit: 'us', better: 'lower', label: () => 'server CPU per 1-object review' },
 ];
 
 export type Verdict = 'PASS' | 'MISS';

@@ -40,7 +40,7 @@ export interface ProfileSummary {
   readonly byCategory: Readonly<Record<Category, number>>;
   /** Self time, highest first, idle excluded. */
   readonly self: readonly FunctionTime[];
-  /** Time including callees, for functions of the project (src/, converters/), highest first. */
+  /** Time including callees, for functions of the project (src/, converters/, bench/), highest first. */
   readonly total: readonly FunctionTime[];
 }
 
@@ -54,7 +54,7 @@ function categorise(frame: CallFrame, location: string): Category {
   if (frame.functionName === '(idle)') return 'idle';
   if (frame.functionName === '(garbage collector)') return 'gc';
   if (location.includes('node_modules/')) return 'dependencies';
-  if (/^(dist\/)?(src|converters)\//.test(location)) return 'project';
+  if (/^(dist\/)?(src|converters|bench)\//.test(location)) return 'project';
   if (frame.url.startsWith('node:')) return 'node';
   return 'native';
 }

@@ -11,6 +11,7 @@ import { createDevCertificates } from '../src/tls/devCert.js';
 import { Connection, prepareReview, type Prepared, type Target } from './client.js';
 import { requestWithin, runLoad, type LoadResult } from './load.js';
 import { METRICS, summarise, type MetricKey, type Sizes } from './metrics.js';
+import { median } from './stats.js';
 import { databaseCases, reviewPayload, SEEDS, singleObjectPayloads, withInt64, type ReviewPayload } from './payloads.js';
 import { formatProfile, readProfile, summariseProfile } from './profile.js';
 import { currentLoad, describeMachine, type BenchResults, type RunConfig } from './results.js';
@@ -32,8 +33,8 @@ export interface BenchOptions extends RunConfig {
 
 export interface BenchRun {
   readonly results: BenchResults;
-  /** The service's CPU profile summary, with --cpu-prof. */
-  readonly profile?: { readonly file: string; readonly text: string };
+  /** Each server's CPU profile and its summary, with --cpu-prof. */
+  readonly profiles: Partial<Record<ServerName, { readonly file: string; readonly text: string }>>;
 }
 
 /** The service's default body limit; a bigger review raises it (and the results say so). */
@@ -73,7 +74,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
         certDir,
         workDir,
         maxRequestBytes,
-        ...(name === 'service' && options.cpuProfile && { serviceNodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] }),
+        ...(options.cpuProfile && { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] }),
       });
       progress(`${name} listening on ${servers[name]!.port} (pid ${servers[name]!.pid}): ${servers[name]!.command}`);
     }
@@ -120,29 +121,48 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       ((samples[key] ??= { service: [], floor: [] })[server]).push(value);
     };
     let wrongAnswers = 0;
+    const clientShares: Record<ServerName, number[]> = { service: [], floor: [] };
     for (let rep = 1; rep <= options.repetitions; rep++) {
       for (const workload of WORKLOADS) {
         if (!workloads.has(workload)) continue;
         for (const server of SERVERS) {
           const prefix = `rep ${rep}/${options.repetitions} ${workload.padEnd(6)} ${server.padEnd(7)}`;
           if (workload === 'single') {
+            const cpuBefore = servers[server]!.cpuMs();
             const r: LoadResult = await runLoad(targets[server], { concurrency: options.concurrency, durationMs: options.durationSeconds * 1000, requests: singleRequests[server] });
+            const cpuUs = ((servers[server]!.cpuMs() - cpuBefore) * 1000) / r.requests;
             record('single.rps', server, r.perSecond);
             record('single.p50', server, r.p50);
             record('single.p99', server, r.p99);
+            record('single.cpu', server, cpuUs);
             wrongAnswers += r.wrong;
-            progress(`${prefix} ${Math.round(r.perSecond)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.wrong ? `, ${r.wrong} WRONG` : ''}`);
+            clientShares[server].push(r.clientCpuShare);
+            progress(
+              `${prefix} ${Math.round(r.perSecond)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ` +
+                `server CPU ${cpuUs.toFixed(0)} us/review, load generator ${(r.clientCpuShare * 100).toFixed(0)}% of a CPU${r.wrong ? `, ${r.wrong} WRONG` : ''}`,
+            );
           } else {
+            const cpuBefore = servers[server]!.cpuMs();
             const r = await review(server, workload, reviews[workload]!);
+            const cpuMs = servers[server]!.cpuMs() - cpuBefore;
             record(`${workload}.ms`, server, r.ms);
-            if (workload !== 'small') record(`${workload}.rss`, server, r.peakMiB);
-            progress(`${prefix} ${r.ms.toFixed(1)} ms, peak RSS ${r.peakMiB.toFixed(0)} MiB`);
+            if (workload !== 'small') {
+              record(`${workload}.rss`, server, r.peakMiB);
+              record(`${workload}.cpu`, server, cpuMs);
+            }
+            progress(`${prefix} ${r.ms.toFixed(1)} ms, server CPU ${cpuMs.toFixed(0)} ms, peak RSS ${r.peakMiB.toFixed(0)} MiB`);
           }
           if (!servers[server]!.alive()) throw new Error(`${server} died during ${workload}; see ${servers[server]!.logFile}`);
         }
       }
     }
     if (wrongAnswers) throw new Error(`${wrongAnswers} single-object answers were not HTTP 200 with the right length`);
+    const floorClient = median(clientShares.floor);
+    if (floorClient > 0.85) {
+      notes.push(
+        `the load generator used ${(floorClient * 100).toFixed(0)}% of a CPU while loading the floor: the floor's throughput may be limited by the client, which flatters the service's throughput ratio`,
+      );
+    }
 
     for (const s of SERVERS) reviewConnections[s]?.close();
     const exits = await stopAll(servers);
@@ -154,7 +174,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     const machine = describeMachine(loadAtStart);
     const busiest = Math.max(loadAtStart, loadAtEnd);
     if (busiest > machine.cpus / 2) notes.push(`the machine was busy (1-minute load average up to ${busiest.toFixed(1)} on ${machine.cpus} CPUs): the ratios are more trustworthy than the absolute numbers`);
-    if (options.cpuProfile) notes.push('the service ran under --cpu-prof: its times include the profiler');
+    if (options.cpuProfile) notes.push('both servers ran under --cpu-prof: their times include the profiler');
     const { config } = configOf(options);
     const results: BenchResults = {
       schema: 'crdconv-bench/1',
@@ -171,8 +191,14 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       validation,
       notes,
     };
-    const profile = options.cpuProfile ? summariseServiceProfile(profileDir, options.root) : undefined;
-    return { results, ...(profile && { profile }) };
+    const profiles: BenchRun['profiles'] = {};
+    if (options.cpuProfile) {
+      for (const s of SERVERS) {
+        const summary = summariseServerProfile(join(profileDir, s), options.root, s === 'service' ? 25 : 12);
+        if (summary) profiles[s] = summary;
+      }
+    }
+    return { results, profiles };
   } finally {
     for (const s of SERVERS) reviewConnections[s]?.close();
     await stopAll(servers);
@@ -217,7 +243,7 @@ function build(root: string, progress: (line: string) => void): void {
   }
 }
 
-function summariseServiceProfile(dir: string, root: string): { file: string; text: string } | undefined {
+function summariseServerProfile(dir: string, root: string, top: number): { file: string; text: string } | undefined {
   let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
@@ -226,5 +252,5 @@ function summariseServiceProfile(dir: string, root: string): { file: string; tex
   }
   const file = files[0] && join(dir, files[0]);
   if (!file) return undefined;
-  return { file, text: formatProfile(summariseProfile(readProfile(file), root), 25) };
+  return { file, text: formatProfile(summariseProfile(readProfile(file), root), top) };
 }

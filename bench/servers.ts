@@ -25,8 +25,8 @@ export interface LaunchOptions {
   readonly workDir: string;
   /** Largest review body the service must accept (its default is 64 MiB). */
   readonly maxRequestBytes: number;
-  /** Extra node flags for the service only (e.g. --cpu-prof). */
-  readonly serviceNodeArgs?: readonly string[];
+  /** Extra node flags for this server (e.g. --cpu-prof). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface ServerProcess {
@@ -40,20 +40,25 @@ export interface ServerProcess {
   alive(): boolean;
   /** Peak and current resident set size so far, in KiB (Linux /proc), or undefined elsewhere. */
   memory(): { peakKiB: number; currentKiB: number } | undefined;
+  /** CPU time (user + system, all threads, GC included) used so far, in ms (Linux /proc), or NaN. */
+  cpuMs(): number;
   /** Start a new peak: the kernel resets the high-water mark to the current RSS. False if it cannot. */
   resetPeak(): boolean;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (null when killed). */
   stop(graceMs?: number): Promise<number | null>;
 }
 
+/** Clock ticks per second of /proc/PID/stat (USER_HZ): 100 on every Linux the bench runs on. */
+const CLOCK_TICKS = 100;
+
 const SERVICE_ENTRY: Record<Mode, readonly string[]> = { compiled: ['dist/src/cli/main.js'], tsx: ['--import', 'tsx', 'src/cli/main.ts'] };
 const FLOOR_ENTRY: Record<Mode, readonly string[]> = { compiled: ['dist/bench/floor.js'], tsx: ['--import', 'tsx', 'bench/floor.ts'] };
 
 /** Node arguments for a server: production flags for the service, loopback and ephemeral ports. */
 export function serverArgs(name: ServerName, options: LaunchOptions): string[] {
-  if (name === 'floor') return [...FLOOR_ENTRY[options.mode], '--cert-dir', options.certDir, '--host', '127.0.0.1', '--port', '0'];
+  if (name === 'floor') return [...(options.nodeArgs ?? []), ...FLOOR_ENTRY[options.mode], '--cert-dir', options.certDir, '--host', '127.0.0.1', '--port', '0'];
   return [
-    ...(options.serviceNodeArgs ?? []),
+    ...(options.nodeArgs ?? []),
     ...SERVICE_ENTRY[options.mode],
     'serve',
     '--host', '127.0.0.1',
@@ -114,6 +119,16 @@ export async function startServer(name: ServerName, options: LaunchOptions): Pro
         return undefined;
       }
     },
+    cpuMs: () => {
+      try {
+        // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+        const stat = readFileSync(`${proc}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+      } catch {
+        return NaN;
+      }
+    },
     resetPeak: () => {
       try {
         writeFileSync(`${proc}/clear_refs`, '5');
@@ -133,6 +148,23 @@ export async function startServer(name: ServerName, options: LaunchOptions): Pro
   };
 }
 
+type LogEntry = { msg?: unknown; message?: unknown; port?: unknown };
+
+/**
+ * The port of a "... listening" log entry: the text in `msg` or `message`, the fields flat or
+ * nested under `message` (winston writes either, depending on its format).
+ */
+export function listeningPort(parsed: unknown): number | undefined {
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const top = parsed as LogEntry;
+  for (const entry of [top, typeof top.message === 'object' && top.message !== null ? (top.message as LogEntry) : undefined]) {
+    if (!entry) continue;
+    const text = typeof entry.msg === 'string' ? entry.msg : typeof entry.message === 'string' ? entry.message : '';
+    if (text.includes('listening') && typeof entry.port === 'number') return entry.port;
+  }
+  return undefined;
+}
+
 /** The port from the server's listening log line (a JSON line whose msg says "listening", with a port). */
 async function waitForPort(name: ServerName, logFile: string, exited: () => boolean, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
@@ -141,10 +173,8 @@ async function waitForPort(name: ServerName, logFile: string, exited: () => bool
     for (const line of text.split('\n')) {
       if (!line.includes('listening')) continue;
       try {
-        const parsed = JSON.parse(line) as { msg?: unknown; port?: unknown; message?: { msg?: unknown; port?: unknown } };
-        // winston nests the logged object under "message"; the floor writes it flat.
-        const entry = typeof parsed.message === 'object' && parsed.message !== null ? parsed.message : parsed;
-        if (typeof entry.msg === 'string' && entry.msg.includes('listening') && typeof entry.port === 'number') return entry.port;
+        const port = listeningPort(JSON.parse(line));
+        if (port !== undefined) return port;
       } catch {
         // not a JSON line
       }

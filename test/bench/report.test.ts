@@ -5,6 +5,7 @@ import { summariseProfile } from '../../bench/profile.js';
 import { comparisonCaveats, comparisonTable, resultsTable } from '../../bench/report.js';
 import { readResults, resultsFileName, writeResults, type BenchResults } from '../../bench/results.js';
 import { median, percentileOfSorted } from '../../bench/stats.js';
+import { listeningPort } from '../../bench/servers.js';
 import { checkFloorAnswer, checkServiceAnswer, firstDifference, WrongAnswer } from '../../bench/validate.js';
 import { stringifyJson } from '../../src/json/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -128,5 +129,15 @@ describe('bench CPU profile summary', () => {
     expect(s.self[0]).to.deep.include({ name: 'convert', ms: 2, location: 'dist/src/convert/convertObject.js:10' });
     expect(s.total).to.have.length(1);
     expect(s.total[0]).to.deep.include({ name: 'convert', ms: 4 });
+  });
+});
+
+describe('bench server start-up', () => {
+  it('reads the port from the listening log line, however the logger shapes it', () => {
+    expect(listeningPort({ msg: 'floor listening', port: 1 })).to.equal(1);
+    expect(listeningPort({ level: 'info', message: 'conversion webhook listening', port: 2, probesPort: 9 })).to.equal(2);
+    expect(listeningPort({ level: 'info', message: { msg: 'conversion webhook listening', port: 3 } })).to.equal(3);
+    expect(listeningPort({ message: 'watching the serving certificate', port: 4 })).to.equal(undefined);
+    expect(listeningPort('listening')).to.equal(undefined);
   });
 });

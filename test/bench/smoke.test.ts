@@ -58,6 +58,11 @@ describe('npm run bench -- --smoke', function () {
     for (const m of results.metrics) {
       expect(m.service, m.key).to.have.length(1);
       expect(m.floor, m.key).to.have.length(1);
+      if (m.key.endsWith('.cpu')) {
+        // CPU time comes in clock ticks of 10 ms: a tiny review may take none.
+        expect(m.serviceMedian >= 0 && m.floorMedian >= 0, `${m.key} measured`).to.equal(true);
+        continue;
+      }
       expect(m.serviceMedian > 0 && m.floorMedian > 0, `${m.key} measured`).to.equal(true);
       expect(Number.isFinite(m.ratio), m.key).to.equal(true);
     }
