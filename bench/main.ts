@@ -99,7 +99,8 @@ function describeRun(r: BenchResults): string {
     .map(([k, p]) => `${k} ${p.objects} objects ${(p.bytes / 2 ** 20).toFixed(p.bytes > 2 ** 20 ? 1 : 3)} MiB`)
     .join(', ');
   return [
-    `machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryMiB} MiB, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.start.toFixed(1)} -> ${m.loadAverage.end.toFixed(1)}`,
+    `machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryMiB} MiB, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.start.toFixed(1)} before the run, ` +
+      `other processes ${Number.isFinite(m.otherCpuShare) ? `${(m.otherCpuShare * 100).toFixed(0)}%` : 'n/a'} of the CPU while measuring`,
     `run: ${r.config.mode} servers, medians of ${r.config.repetitions}, ${r.config.durationSeconds} s per load run, ${r.startedAt}`,
     `payloads: ${sizes}`,
   ].join('\n');

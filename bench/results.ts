@@ -13,8 +13,13 @@ export interface Machine {
   readonly node: string;
   readonly platform: string;
   readonly memoryMiB: number;
-  /** 1-minute load average at the start and the end: other work on the machine skews a run. */
+  /** 1-minute load average at the start and the end (the end includes the bench's own load). */
   readonly loadAverage: { readonly start: number; readonly end: number };
+  /**
+   * Share of the machine's CPU capacity that other processes (not the bench, not its two servers)
+   * used while measuring, from /proc/stat; NaN where unknown. Other work skews a run.
+   */
+  readonly otherCpuShare: number;
 }
 
 export interface RunConfig {
@@ -57,8 +62,9 @@ export function cpuModel(): string {
   return cpus()[0]?.model ?? 'unknown';
 }
 
-export function describeMachine(loadAtStart: number): Machine {
+export function describeMachine(loadAtStart: number, otherCpuShare: number): Machine {
   return {
+    otherCpuShare,
     cpus: cpus().length,
     cpuModel: cpuModel(),
     node: process.version,
@@ -69,6 +75,20 @@ export function describeMachine(loadAtStart: number): Machine {
 }
 
 export const currentLoad = (): number => loadavg()[0] ?? NaN;
+
+/** CPU time of the whole machine so far, busy and in all, in ms (Linux /proc/stat), or undefined. */
+export function machineCpuMs(): { busy: number; total: number } | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    // cpu user nice system idle iowait irq softirq steal ...; guest time is already in user.
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const busy = [user, nice, system, irq, softirq, steal].reduce<number>((a, b) => a + (b ?? 0), 0);
+    const total = busy + (idle ?? 0) + (iowait ?? 0);
+    return Number.isFinite(total) && total > 0 ? { busy: busy * 10, total: total * 10 } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** bench-2026-05-01T10-20-30Z.json: sorts by time, safe in every file system. */
 export const resultsFileName = (date: Date): string => `bench-${date.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-')}.json`;

@@ -14,7 +14,7 @@ import { METRICS, summarise, type MetricKey, type Sizes } from './metrics.js';
 import { median } from './stats.js';
 import { databaseCases, reviewPayload, SEEDS, singleObjectPayloads, withInt64, type ReviewPayload } from './payloads.js';
 import { formatProfile, readProfile, summariseProfile } from './profile.js';
-import { currentLoad, describeMachine, type BenchResults, type RunConfig } from './results.js';
+import { currentLoad, describeMachine, machineCpuMs, type BenchResults, type RunConfig } from './results.js';
 import { SERVERS, startServer, type ServerName, type ServerProcess } from './servers.js';
 import { checkAnswer } from './validate.js';
 
@@ -99,6 +99,14 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       return { ms: answer.ms, peakMiB: memory ? memory.peakKiB / MIB : NaN };
     };
 
+    // What the bench and its servers use, to tell the CPU others used during the measurements.
+    const ourCpuMs = () => {
+      const self = process.cpuUsage();
+      return (self.user + self.system) / 1000 + SERVERS.reduce((sum, s) => sum + servers[s]!.cpuMs(), 0);
+    };
+    const machineAtStart = machineCpuMs();
+    const oursAtStart = ourCpuMs();
+
     const singleRequests = {} as Record<ServerName, Array<{ prepared: Prepared; answerBytes: number }>>;
     progress('warming up');
     for (const server of SERVERS) {
@@ -164,16 +172,23 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       );
     }
 
+    const machineAtEnd = machineCpuMs();
+    const otherCpuShare =
+      machineAtStart && machineAtEnd
+        ? Math.max(0, (machineAtEnd.busy - machineAtStart.busy - (ourCpuMs() - oursAtStart)) / (machineAtEnd.total - machineAtStart.total))
+        : NaN;
     for (const s of SERVERS) reviewConnections[s]?.close();
     const exits = await stopAll(servers);
     for (const s of SERVERS) if (exits[s] !== 0) notes.push(`${s} exited with ${String(exits[s])} when stopped`);
 
     const sizes: Sizes = { small: options.small, big: options.big, int64Share: options.int64Share, concurrency: options.concurrency };
     const metrics = METRICS.filter((m) => samples[m.key]).map((m) => summarise(m, sizes, samples[m.key]!.service, samples[m.key]!.floor));
-    const loadAtEnd = currentLoad();
-    const machine = describeMachine(loadAtStart);
-    const busiest = Math.max(loadAtStart, loadAtEnd);
-    if (busiest > machine.cpus / 2) notes.push(`the machine was busy (1-minute load average up to ${busiest.toFixed(1)} on ${machine.cpus} CPUs): the ratios are more trustworthy than the absolute numbers`);
+    const machine = describeMachine(loadAtStart, otherCpuShare);
+    if (otherCpuShare > 0.1) {
+      notes.push(
+        `other processes used ${(otherCpuShare * 100).toFixed(0)}% of the machine's CPU while measuring: the ratios (interleaved runs) are more trustworthy than the absolute numbers`,
+      );
+    }
     if (options.cpuProfile) notes.push('both servers ran under --cpu-prof: their times include the profiler');
     const { config } = configOf(options);
     const results: BenchResults = {

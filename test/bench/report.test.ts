@@ -42,7 +42,7 @@ describe('bench statistics, targets and reports', () => {
     schema: 'crdconv-bench/1',
     startedAt: at,
     finishedAt: at,
-    machine: { cpus: 2, cpuModel: 'Test CPU', node: 'v20', platform: 'linux x64', memoryMiB: 1024, loadAverage: { start: 0.1, end: NaN } },
+    machine: { cpus: 2, cpuModel: 'Test CPU', node: 'v20', platform: 'linux x64', memoryMiB: 1024, loadAverage: { start: 0.1, end: NaN }, otherCpuShare: 0.05 },
     config: { mode: 'compiled', repetitions: 1, small: 2000, big: 20_000, int64Share: 0.01, concurrency: 32, durationSeconds: 10, warmupSeconds: 1, workloads: ['big'], smoke: false, cpuProfile: false },
     servers: {},
     payloads: {},
