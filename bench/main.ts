@@ -101,7 +101,8 @@ function describeRun(r: BenchResults): string {
   return [
     `machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryMiB} MiB, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.start.toFixed(1)} before the run, ` +
       `other processes ${Number.isFinite(m.otherCpuShare) ? `${(m.otherCpuShare * 100).toFixed(0)}%` : 'n/a'} of the CPU while measuring`,
-    `run: ${r.config.mode} servers, medians of ${r.config.repetitions}, ${r.config.durationSeconds} s per load run, ${r.startedAt}`,
+    `run: ${r.config.mode} servers, medians of ${r.config.repetitions}, ${r.config.durationSeconds} s per load run, ${r.startedAt}` +
+      (r.code ? `, code ${r.code.commit}${r.code.dirty ? ' with uncommitted changes in src/ or converters/' : ''}` : ''),
     `payloads: ${sizes}`,
   ].join('\n');
 }

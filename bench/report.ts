@@ -64,6 +64,7 @@ export function comparisonCaveats(before: BenchResults, after: BenchResults): st
   const m0 = before.machine;
   const m1 = after.machine;
   if (m0.cpuModel !== m1.cpuModel || m0.cpus !== m1.cpus) notes.push(`different machines: ${m0.cpus} x ${m0.cpuModel} before, ${m1.cpus} x ${m1.cpuModel} now`);
+  if (before.code && after.code) notes.push(`code: ${before.code.commit}${before.code.dirty ? '+changes' : ''} before, ${after.code.commit}${after.code.dirty ? '+changes' : ''} now`);
   if (m0.node !== m1.node) notes.push(`different Node versions: ${m0.node} before, ${m1.node} now`);
   if (before.config.mode !== after.config.mode) notes.push(`different modes: ${before.config.mode} before, ${after.config.mode} now`);
   for (const k of ['small', 'big', 'int64Share', 'concurrency', 'durationSeconds'] as const) {

@@ -1,4 +1,5 @@
 /** The results file: everything a later run needs to be compared with this one. */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +37,15 @@ export interface RunConfig {
   readonly cpuProfile: boolean;
 }
 
+/** Which code was measured: the commit, and whether src/ or converters/ had uncommitted changes. */
+export interface CodeVersion {
+  readonly commit: string;
+  readonly dirty: boolean;
+}
+
 export interface BenchResults {
   readonly schema: typeof RESULTS_SCHEMA;
+  readonly code?: CodeVersion;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly machine: Machine;
@@ -72,6 +80,14 @@ export function describeMachine(loadAtStart: number, otherCpuShare: number): Mac
     memoryMiB: Math.round(totalmem() / 2 ** 20),
     loadAverage: { start: loadAtStart, end: loadavg()[0] ?? NaN },
   };
+}
+
+export function codeVersion(root: string): CodeVersion | undefined {
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+  const head = git('rev-parse', '--short=12', 'HEAD');
+  if (head.status !== 0) return undefined;
+  const status = git('status', '--porcelain', '--', 'src', 'converters');
+  return { commit: head.stdout.trim(), dirty: status.stdout.trim() !== '' };
 }
 
 export const currentLoad = (): number => loadavg()[0] ?? NaN;

@@ -14,7 +14,7 @@ import { METRICS, summarise, type MetricKey, type Sizes } from './metrics.js';
 import { median } from './stats.js';
 import { databaseCases, reviewPayload, SEEDS, singleObjectPayloads, withInt64, type ReviewPayload } from './payloads.js';
 import { formatProfile, readProfile, summariseProfile } from './profile.js';
-import { currentLoad, describeMachine, machineCpuMs, type BenchResults, type RunConfig } from './results.js';
+import { codeVersion, currentLoad, describeMachine, machineCpuMs, type BenchResults, type RunConfig } from './results.js';
 import { SERVERS, startServer, type ServerName, type ServerProcess } from './servers.js';
 import { checkAnswer } from './validate.js';
 
@@ -47,6 +47,7 @@ type Samples = Partial<Record<MetricKey, Record<ServerName, number[]>>>;
 export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const startedAt = new Date();
   const loadAtStart = currentLoad();
+  const code = codeVersion(options.root);
   const { progress } = options;
   const workloads = new Set(options.workloads as readonly Workload[]);
   const notes: string[] = [];
@@ -193,6 +194,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     const { config } = configOf(options);
     const results: BenchResults = {
       schema: 'crdconv-bench/1',
+      ...(code && { code }),
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       machine,
