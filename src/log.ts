@@ -27,7 +27,7 @@ const flatten = winston.format((info) => {
 export function createLogger(level: LogLevel = 'info', stream: NodeJS.WritableStream = process.stderr): Logger {
   return winston.createLogger({
     level,
-    format: winston.format.combine(flatten(), winston.format.timestamp(), winston.format.json()),
+    format: winston.format.combine(flatten(), winston.format.timestamp(), winston.format.json({ deterministic: false })),
     transports: [new winston.transports.Stream({ stream })],
   });
 }
