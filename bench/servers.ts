@@ -23,8 +23,8 @@ export interface LaunchOptions {
   readonly certDir: string;
   /** Where the servers' logs (and profiles) go. */
   readonly workDir: string;
-  /** Largest review body the service must accept (its default is 64 MiB). */
-  readonly maxRequestBytes: number;
+  /** Largest review body the service must accept, when more than its default (64 MiB). */
+  readonly maxRequestBytes?: number;
   /** Extra node flags for this server (e.g. --cpu-prof). */
   readonly nodeArgs?: readonly string[];
 }
@@ -67,7 +67,7 @@ export function serverArgs(name: ServerName, options: LaunchOptions): string[] {
     // Probes and metrics stay on, as in production, on ephemeral loopback ports.
     '--health-probe-bind-address', '127.0.0.1:0',
     '--metrics-bind-address', '127.0.0.1:0',
-    '--max-request-bytes', String(options.maxRequestBytes),
+    ...(options.maxRequestBytes !== undefined ? ['--max-request-bytes', String(options.maxRequestBytes)] : []),
     '--log-level', 'info',
   ];
 }
