@@ -47,6 +47,7 @@ interface Flags {
   outDir: string;
   compare?: string;
   with?: string;
+  show?: string;
   cpuProf: boolean;
 }
 
@@ -68,6 +69,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--out-dir <dir>', 'where the results JSON (and a profile) is written').env('BENCH_OUT_DIR').default(join(ROOT, 'bench', 'results'), 'bench/results'))
     .addOption(new Option('--compare <file>', 'an earlier results JSON to compare this run with'))
     .addOption(new Option('--with <file>', 'with --compare: compare two results files, without running anything'))
+    .addOption(new Option('--show <file>', 'print the table of a results file, without running anything'))
     .addOption(new Option('--cpu-prof', 'run both servers under node --cpu-prof, keep the profiles (*.cpuprofile in --out-dir) and print their hot spots (times then include the profiler)').default(false))
     .showHelpAfterError();
 }
@@ -107,6 +109,12 @@ function describeRun(r: BenchResults): string {
   ].join('\n');
 }
 
+function printRun(results: BenchResults): void {
+  process.stdout.write(`\n${describeRun(results)}\n\n${resultsTable(results.metrics)}\n`);
+  for (const n of results.notes) process.stdout.write(`note: ${n}\n`);
+  process.stdout.write(`\nanswers checked: ${Object.entries(results.validation).map(([s, v]) => `${s}: ${v.join('; ')}`).join(' | ')}\n`);
+}
+
 function printComparison(before: BenchResults, beforeFile: string, after: BenchResults, afterName: string): void {
   process.stdout.write(`\nCompared with ${beforeFile} (${before.startedAt}) -> ${afterName}:\n${comparisonTable(before, after)}\n`);
   for (const c of comparisonCaveats(before, after)) process.stdout.write(`note: ${c}\n`);
@@ -119,15 +127,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     printComparison(readResults(flags.compare), flags.compare, readResults(flags.with), flags.with);
     return 0;
   }
+  if (flags.show) {
+    printRun(readResults(flags.show));
+    return 0;
+  }
   const earlier = flags.compare ? readResults(flags.compare) : undefined;
   const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const run = await runBench(benchOptions(flags, progress));
   const { results } = run;
   const out = resolve(flags.outDir);
   const file = writeResults(out, results);
-  process.stdout.write(`\n${describeRun(results)}\n\n${resultsTable(results.metrics)}\n`);
-  for (const n of results.notes) process.stdout.write(`note: ${n}\n`);
-  process.stdout.write(`\nanswers checked: ${Object.entries(results.validation).map(([s, v]) => `${s}: ${v.join('; ')}`).join(' | ')}\n`);
+  printRun(results);
   process.stdout.write(`results: ${file}\n`);
   for (const [server, profile] of Object.entries(run.profiles)) {
     mkdirSync(out, { recursive: true });

@@ -77,6 +77,8 @@ export interface MetricResult {
   readonly floorMedian: number;
   /** serviceMedian / floorMedian. */
   readonly ratio: number;
+  /** Lowest and highest ratio of one repetition's service and floor runs (how noisy the ratio is). */
+  readonly ratioRange: readonly [number, number];
   readonly target?: Target;
   readonly verdict?: Verdict;
 }
@@ -88,6 +90,8 @@ export function summarise(def: MetricDef, sizes: Sizes, service: readonly number
   const serviceMedian = median(service);
   const floorMedian = median(floor);
   const ratio = serviceMedian / floorMedian;
+  const paired = service.map((v, i) => v / (floor[i] ?? NaN)).filter(Number.isFinite);
+  const ratioRange: [number, number] = paired.length ? [Math.min(...paired), Math.max(...paired)] : [NaN, NaN];
   return {
     key: def.key,
     label: def.label(sizes),
@@ -98,6 +102,7 @@ export function summarise(def: MetricDef, sizes: Sizes, service: readonly number
     serviceMedian,
     floorMedian,
     ratio,
+    ratioRange,
     ...(def.target && { target: def.target, ...(Number.isFinite(ratio) && { verdict: meets(ratio, def.target) ? 'PASS' : 'MISS' }) }),
   };
 }

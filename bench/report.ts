@@ -10,6 +10,13 @@ export function formatValue(value: number, unit: string): string {
 
 const ratio = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}x` : 'n/a');
 
+/** The spread of the per-repetition ratios, when there is more than one repetition. */
+const range = (m: MetricResult): string => {
+  // From the runs themselves, so that files written before ratioRange existed show it too.
+  const paired = m.service.map((v, i) => v / (m.floor[i] ?? NaN)).filter(Number.isFinite);
+  return paired.length > 1 ? `${Math.min(...paired).toFixed(2)}-${Math.max(...paired).toFixed(2)}` : '';
+};
+
 /** Rows of cells as a Markdown table (also readable as plain text), columns padded. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, rightAligned: readonly boolean[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -26,10 +33,11 @@ export function resultsTable(metrics: readonly MetricResult[]): string {
     formatValue(m.serviceMedian, m.unit),
     formatValue(m.floorMedian, m.unit),
     ratio(m.ratio),
+    range(m),
     m.target ? `${m.target.op} ${m.target.ratio}x` : '',
     m.verdict ?? '',
   ]);
-  return table(['workload (median)', 'service', 'floor', 'service/floor', 'target', ''], rows, [false, true, true, true, true, false]);
+  return table(['workload (median)', 'service', 'floor', 'service/floor', 'per run', 'target', ''], rows, [false, true, true, true, true, true, false]);
 }
 
 const change = (before: number, after: number): string => {

@@ -27,7 +27,10 @@ describe('bench statistics, targets and reports', () => {
   });
 
   it("checks each ratio against the issue's targets, in the right direction", () => {
-    expect(summarise(def('big.ms'), sizes, [150, 140, 160], [100, 100, 100])).to.include({ ratio: 1.5, verdict: 'PASS' });
+    const big = summarise(def('big.ms'), sizes, [150, 140, 160], [100, 100, 100]);
+    expect(big).to.include({ ratio: 1.5, verdict: 'PASS' });
+    expect(big.ratioRange).to.deep.equal([1.4, 1.6]);
+    expect(resultsTable([big])).to.match(/1\.50x\s*\|\s*1\.40-1\.60\s*\|/);
     expect(summarise(def('big.ms'), sizes, [151], [100]).verdict).to.equal('MISS');
     expect(summarise(def('int64.ms'), sizes, [199], [100]).verdict).to.equal('PASS');
     expect(summarise(def('single.rps'), sizes, [800], [1000]).verdict).to.equal('PASS');
@@ -53,7 +56,7 @@ describe('bench statistics, targets and reports', () => {
 
   it('prints both servers, the ratio and the verdict; writes, reads back and compares results', () => {
     const text = resultsTable(results(2).metrics);
-    expect(text).to.match(/review of 20,000 objects \(ms\)\s*\|\s*200\s*\|\s*100\s*\|\s*2\.00x\s*\|\s*<= 1\.5x\s*\|\s*MISS/);
+    expect(text).to.match(/review of 20,000 objects \(ms\)\s*\|\s*200\s*\|\s*100\s*\|\s*2\.00x\s*\|\s*\|\s*<= 1\.5x\s*\|\s*MISS/);
     const dir = mkdtempSync(join(tmpdir(), 'bench-report-'));
     try {
       const file = writeResults(dir, results(2));
