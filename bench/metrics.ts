@@ -11,6 +11,7 @@ export type MetricKey =
   | 'single.rps'
   | 'single.p50'
   | 'single.p99'
+  | 'idle.rss'
   | 'big.rss'
   | 'int64.rss'
   | 'big.cpu'
@@ -54,6 +55,7 @@ export const METRICS: readonly MetricDef[] = [
   { key: 'single.rps', unit: 'req/s', better: 'higher', target: { op: '>=', ratio: 0.8 }, label: (s) => `1-object reviews, ${s.concurrency} clients` },
   { key: 'single.p50', unit: 'ms', better: 'lower', label: () => '  p50 latency' },
   { key: 'single.p99', unit: 'ms', better: 'lower', target: { op: '<=', ratio: 1.5 }, label: () => '  p99 latency' },
+  { key: 'idle.rss', unit: 'MiB', better: 'lower', label: () => 'RSS after start-up, idle' },
   { key: 'big.rss', unit: 'MiB', better: 'lower', target: { op: '<=', ratio: 2 }, label: (s) => `peak RSS, review of ${count(s.big)}` },
   { key: 'int64.rss', unit: 'MiB', better: 'lower', label: (s) => `peak RSS, review of ${count(s.big)} with int64` },
   // The server's own CPU time (all threads, GC included): less sensitive than wall time to other

@@ -80,6 +80,8 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       });
       progress(`${name} listening on ${servers[name]!.port} (pid ${servers[name]!.pid}): ${servers[name]!.command}`);
     }
+    // Before any review: what loading the program costs (read now, recorded with the samples below).
+    const idleMiB = Object.fromEntries(SERVERS.map((s) => [s, (servers[s]!.memory()?.currentKiB ?? NaN) / MIB])) as Record<ServerName, number>;
     const targets = Object.fromEntries(SERVERS.map((s) => [s, { port: servers[s]!.port, ca: certs.ca }])) as Record<ServerName, Target>;
     for (const s of SERVERS) reviewConnections[s] = await Connection.open(targets[s]);
 
@@ -130,6 +132,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     const record = (key: MetricKey, server: ServerName, value: number) => {
       ((samples[key] ??= { service: [], floor: [] })[server]).push(value);
     };
+    for (const s of SERVERS) record('idle.rss', s, idleMiB[s]);
     let wrongAnswers = 0;
     const clientShares: Record<ServerName, number[]> = { service: [], floor: [] };
     for (let rep = 1; rep <= options.repetitions; rep++) {
