@@ -1,0 +1,63 @@
+import { expect } from 'chai';
+import { formatSchedule, parseSchedule } from '../../converters/batch.tutorial.kubebuilder.io/CronJob/v1-v2.js';
+import { joinImage, splitImage } from '../../converters/platform.example.com/Database/v1alpha1-v1beta1.js';
+import { v1v2 as backendConverters } from '../../converters/stable.example.com/Backend/v1-v2.js';
+import { v1beta1v1 } from '../../converters/platform.example.com/Database/v1beta1-v1.js';
+
+const fn = (list: ReadonlyArray<{ from: string; to: string; convert: (b: never) => unknown }>, from: string, to: string) =>
+  list.find((c) => c.from === from && c.to === to)!.convert as (b: unknown) => unknown;
+
+describe('shipped converters (pure functions)', () => {
+  describe('Backend v1 <-> v2', () => {
+    const up = fn(backendConverters, 'v1', 'v2');
+    const down = fn(backendConverters, 'v2', 'v1');
+    it('splits at the first colon; no colon leaves the port absent', () => {
+      expect(up({ hostPort: 'localhost:8080' })).to.deep.equal({ host: 'localhost', port: '8080' });
+      expect(up({ hostPort: 'a:b:c' })).to.deep.equal({ host: 'a', port: 'b:c' });
+      expect(up({ hostPort: 'db' })).to.deep.equal({ host: 'db' });
+      expect(up({})).to.deep.equal({});
+    });
+    it('joins with a colon, and is the exact inverse of the split', () => {
+      for (const hostPort of ['localhost:8080', 'a:b:c', 'db', ':', '', ':9']) expect(down(up({ hostPort }))).to.deep.equal({ hostPort });
+      expect(down({ port: '80' })).to.deep.equal({ hostPort: ':80' });
+      expect(down({})).to.deep.equal({});
+    });
+  });
+
+  describe('CronJob schedules', () => {
+    it('parses five fields, * as absent, any whitespace', () => {
+      expect(parseSchedule('*/5 1 * * 1-5')).to.deep.equal({ minute: '*/5', hour: '1', dayOfWeek: '1-5' });
+      expect(parseSchedule('  0\t1  * * * ')).to.deep.equal({ minute: '0', hour: '1' });
+    });
+    it('expands macros to what they mean, and gives up (empty) on what v2 cannot express', () => {
+      expect(parseSchedule('@daily')).to.deep.equal({ minute: '0', hour: '0' });
+      expect(parseSchedule('@weekly')).to.deep.equal({ minute: '0', hour: '0', dayOfWeek: '0' });
+      expect(parseSchedule('@every 5m')).to.deep.equal({});
+      expect(parseSchedule('__proto__')).to.deep.equal({});
+      expect(parseSchedule('0 0 1 1 * 2030')).to.deep.equal({});
+    });
+    it('formats absent fields as *', () => {
+      expect(formatSchedule({})).to.equal('* * * * *');
+      expect(formatSchedule({ minute: '0', dayOfWeek: '1' })).to.equal('0 * * * 1');
+    });
+  });
+
+  describe('Database', () => {
+    it('splits an image at the last colon after the last slash', () => {
+      expect(splitImage('postgres:16.2')).to.deep.equal({ engine: 'postgres', version: '16.2' });
+      expect(splitImage('registry:5000/postgres')).to.deep.equal({ engine: 'registry:5000/postgres' });
+      expect(splitImage('registry:5000/postgres:16')).to.deep.equal({ engine: 'registry:5000/postgres', version: '16' });
+      for (const image of ['postgres:16.2', 'registry:5000/pg', 'pg:', ':16', '', 'a:b:c']) {
+        const { engine, version } = splitImage(image);
+        expect(joinImage(engine, version)).to.equal(image);
+      }
+    });
+    it('renames storageBytes to capacityBytes and drops maintenanceWindow on the way down', () => {
+      const up = fn(v1beta1v1, 'v1beta1', 'v1');
+      const down = fn(v1beta1v1, 'v1', 'v1beta1');
+      expect(up({ spec: { engine: 'pg', storageBytes: 9223372036854775807n } })).to.deep.equal({ spec: { engine: 'pg', capacityBytes: 9223372036854775807n } });
+      expect(down({ spec: { engine: 'pg', capacityBytes: 1, maintenanceWindow: { day: 'Monday', startHour: 1 } } })).to.deep.equal({ spec: { engine: 'pg', storageBytes: 1 } });
+      expect(up({ status: { phase: 'Ready' } })).to.deep.equal({ status: { phase: 'Ready' } });
+    });
+  });
+});
