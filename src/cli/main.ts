@@ -2,22 +2,33 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { registerServe } from './serve.js';
-import { registerCrds } from './crds.js';
-import { registerConvert } from './convert.js';
-import { registerValidate } from './validate.js';
-import { registerMigrate } from './migrate.js';
-import { registerCheck } from './check.js';
 
-/** `crdconv`: the conversion webhook and the tools around it, one subcommand per file. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * One file per subcommand, loaded only when needed: `crdconv serve` (every pod start) should not
+ * pay for the Kubernetes client that `migrate` and `check` bring (about a second and 80 MiB).
+ */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
+  ['serve', async () => (await import('./serve.js')).registerServe],
+  ['crds', async () => (await import('./crds.js')).registerCrds],
+  ['convert', async () => (await import('./convert.js')).registerConvert],
+  ['validate', async () => (await import('./validate.js')).registerValidate],
+  ['migrate', async () => (await import('./migrate.js')).registerMigrate],
+  ['check', async () => (await import('./check.js')).registerCheck],
+];
+
+/**
+ * `crdconv`: the conversion webhook and the tools around it. With `only`, just that subcommand
+ * is registered (when it is one); otherwise all of them, for help and for tests.
+ */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('crdconv')
     .description('Typed, routed, lossless conversion for Kubernetes custom resources')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerServe, registerCrds, registerConvert, registerValidate, registerMigrate, registerCheck]) {
-    register(program);
-  }
+  const wanted = COMMANDS.some(([name]) => name === only) ? COMMANDS.filter(([name]) => name === only) : COMMANDS;
+  for (const [, load] of wanted) (await load())(program);
   return program;
 }
 
@@ -30,8 +41,8 @@ const isMain = (() => {
   }
 })();
 if (isMain) {
-  buildProgram()
-    .parseAsync(process.argv)
+  buildProgram(process.argv[2])
+    .then((program) => program.parseAsync(process.argv))
     .catch((err: unknown) => {
       const e = err as { code?: string; exitCode?: number; message?: string };
       if (e.code?.startsWith('commander.')) process.exit(e.exitCode ?? 1);

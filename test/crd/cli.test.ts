@@ -85,7 +85,7 @@ describe('crdconv crds', () => {
   it('generates the shipped kinds through the real program (buildProgram)', async () => {
     // Imported here so that a problem elsewhere in the CLI fails this test, not the file.
     const { buildProgram } = await import('../../src/cli/main.js');
-    const program = buildProgram().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+    const program = (await buildProgram()).configureOutput({ writeErr: () => {}, writeOut: () => {} });
     const write = process.stdout.write;
     process.stdout.write = (() => true) as typeof process.stdout.write;
     try {

@@ -143,8 +143,8 @@ describe('helm: the Deployment and the service agree', () => {
   it('passes only flags that `crdconv serve` accepts', async function () {
     // Importing the CLI loads the whole service; give it the time a cold tsx compile takes.
     this.timeout(60_000);
-    const { buildProgram } = (await import('../../src/cli/main.js')) as { buildProgram: () => Command };
-    const serve = buildProgram().commands.find((c) => c.name() === 'serve');
+    const { buildProgram } = (await import('../../src/cli/main.js')) as { buildProgram: () => Promise<Command> };
+    const serve = (await buildProgram()).commands.find((c) => c.name() === 'serve');
     expect(serve, 'the serve command').to.not.equal(undefined);
     const accepted = new Set(serve?.options.map((o) => o.long));
     const deployment = readText(path.join(templatesDir, 'deployment.yaml'));

@@ -331,8 +331,8 @@ describe('helm: rendering with the helm binary', function () {
     });
 
     it('passes flag values that crdconv serve itself parses', async () => {
-      const { buildProgram } = (await import('../../src/cli/main.js')) as { buildProgram: () => Command };
-      const serve = buildProgram().commands.find((c) => c.name() === 'serve') as Command;
+      const { buildProgram } = (await import('../../src/cli/main.js')) as { buildProgram: () => Promise<Command> };
+      const serve = (await buildProgram()).commands.find((c) => c.name() === 'serve') as Command;
       for (const settings of [[], ['--set', 'maxRequestBytes=10485760', '--set', 'logLevel=debug', '--set', 'shutdownGrace=1m30s', '--set', 'shutdownDelay=500ms']]) {
         const container = at(findManifest(render(...settings), 'Deployment'), 'spec', 'template', 'spec', 'containers', 0);
         for (const arg of (at(container, 'args') as string[]).slice(1)) {
