@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { JsonSyntaxError, parseJson } from '../json/index.js';
 import type { Registry } from '../kinds/registry.js';
 import { handleReview } from '../review/handleReview.js';
-import { encodeResponse, readReview } from '../review/review.js';
+import { encodeResponseParts, readReview } from '../review/review.js';
 import type { ReviewObserver, ReviewRecord } from './observer.js';
 import { BodyTooLarge, readBody } from './readBody.js';
 
@@ -61,7 +61,7 @@ export function createConvertHandler(options: ConvertHandlerOptions) {
         ...(desired !== undefined && { desiredAPIVersion: desired }),
         ...(outcome.failure !== undefined && { failure: outcome.failure }),
       };
-      send(res, 200, encodeResponse(outcome.response));
+      send(res, 200, encodeResponseParts(outcome.response));
     } catch (e) {
       if (e instanceof BodyTooLarge) {
         record = { ...record, result: 'TooLarge', httpStatus: 413, failure: e.message };
@@ -77,10 +77,20 @@ export function createConvertHandler(options: ConvertHandlerOptions) {
   };
 }
 
-function send(res: ServerResponse, status: number, body: string): void {
+function send(res: ServerResponse, status: number, body: string | readonly string[]): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+  const parts = typeof body === 'string' ? [body] : body;
+  let length = 0;
+  for (const part of parts) length += Buffer.byteLength(part);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': length });
+  if (parts.length === 1) {
+    res.end(parts[0]);
+    return;
+  }
+  res.cork();
+  for (const part of parts) res.write(part);
+  res.end();
+  res.uncork();
 }
 
 export function sendError(res: ServerResponse, status: number, message: string): void {

@@ -45,10 +45,21 @@ export function readReview(body: unknown): ConversionRequest | { error: string }
 /**
  * Serialize the answer. Converted objects arrive as JSON text already (serialized one by one:
  * the exact-integer path is then taken only for the objects that need it), so the envelope is
- * assembled around them.
+ * assembled around them, in pieces: a 50 MB answer is never joined into one string.
  */
-export function encodeResponse(response: ConversionResponse): string {
+export function encodeResponseParts(response: ConversionResponse): string[] {
   const head = `{"apiVersion":${JSON.stringify(response.reviewVersion)},"kind":"ConversionReview","response":{"uid":${JSON.stringify(response.uid)},"result":${JSON.stringify(response.result)}`;
-  if (response.result.status !== 'Success') return `${head}}}`;
-  return `${head},"convertedObjects":[${response.convertedObjects.join(',')}]}}`;
+  if (response.result.status !== 'Success') return [`${head}}}`];
+  const objects = response.convertedObjects;
+  const parts = [`${head},"convertedObjects":[`];
+  for (let i = 0; i < objects.length; i += OBJECTS_PER_PART) {
+    parts.push((i === 0 ? '' : ',') + objects.slice(i, i + OBJECTS_PER_PART).join(','));
+  }
+  parts.push(']}}');
+  return parts;
 }
+
+/** Enough objects per piece that writes stay few, few enough that no piece is huge. */
+const OBJECTS_PER_PART = 256;
+
+export const encodeResponse = (response: ConversionResponse): string => encodeResponseParts(response).join('');
