@@ -1,6 +1,7 @@
 import type { RegisteredKind, Registry } from '../kinds/registry.js';
 import { decodeProblems, formatProblems } from './decode.js';
-import { deepEqual, differences } from './diff.js';
+import { jsonEqual } from '../json/index.js';
+import { differences } from './diff.js';
 import type { ConversionFailure } from './errors.js';
 import { ABSENT, isRecord, ownValue } from './paths.js';
 import { applyRoute, applyRouteSteps, ConverterBug } from './route.js';
@@ -144,10 +145,10 @@ function richestForm(
 
   const plain = applyRoute(kind, version, origin, body);
   const restored = restoreEntries(plain, entries);
-  if (restored !== plain && decodeProblems(originVersion.decoder, restored).length === 0 && deepEqual(applyRoute(kind, origin, version, restored), body)) {
+  if (restored !== plain && decodeProblems(originVersion.decoder, restored).length === 0 && jsonEqual(applyRoute(kind, origin, version, restored), body)) {
     return { version: origin, body: restored, outcome: 'restored' };
   }
-  if (deepEqual(applyRoute(kind, origin, version, plain), body)) return { version: origin, body: plain, outcome: 'superseded' };
+  if (jsonEqual(applyRoute(kind, origin, version, plain), body)) return { version: origin, body: plain, outcome: 'superseded' };
   return { version, body, outcome: 'superseded' };
 }
 
@@ -169,7 +170,7 @@ function stashFor(
   if (lost.length === 0) return undefined;
   for (let i = steps.length - 2; i >= 0; i--) {
     const { version, body } = steps[i]!;
-    if (!deepEqual(applyRoute(kind, version, rich.version, body, false), rich.body)) continue;
+    if (!jsonEqual(applyRoute(kind, version, rich.version, body, false), rich.body)) continue;
     return { origin: version, entries: stashEntries(body, differences(body, applyRoute(kind, target, version, converted, false))) };
   }
   return { origin: rich.version, entries: stashEntries(rich.body, lost) };

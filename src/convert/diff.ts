@@ -56,26 +56,3 @@ function walk(left: unknown, right: unknown, path: Array<string | number>, out: 
   if (typeof left !== 'object' && typeof right !== 'object' && sameScalar(left, right)) return;
   out.push({ path: path.slice(), left, right });
 }
-
-/** JSON equality: key order ignored, a number equals the bigint of the same integer. */
-export function deepEqual(left: unknown, right: unknown): boolean {
-  if (left === right) return true;
-  if (isRecord(left) && isRecord(right)) {
-    let defined = 0;
-    for (const key of Object.keys(left)) {
-      const l = ownValue(left, key);
-      if (l === ABSENT) continue;
-      defined++;
-      const r = ownValue(right, key);
-      if (r === ABSENT || !deepEqual(l, r)) return false;
-    }
-    for (const key of Object.keys(right)) if (ownValue(right, key) !== ABSENT) defined--;
-    return defined === 0;
-  }
-  if (Array.isArray(left) && Array.isArray(right)) {
-    if (left.length !== right.length) return false;
-    for (let i = 0; i < left.length; i++) if (!deepEqual(left[i], right[i])) return false;
-    return true;
-  }
-  return typeof left !== 'object' && typeof right !== 'object' && sameScalar(left, right);
-}
