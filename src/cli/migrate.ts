@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { integerIn } from './options.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { clientNodeApi, type MigrationApi } from '../migrate/kubeApi.js';
 import { loadKubeConfig } from '../migrate/kubeConfig.js';
@@ -54,11 +55,6 @@ export const positiveNumber = (flag: string) => (value: string): number => {
   return n;
 };
 
-export const integerIn = (flag: string, min: number, max: number) => (value: string): number => {
-  const n = Number(value);
-  if (!/^[0-9]+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`${flag} must be an integer from ${min} to ${max}`);
-  return n;
-};
 
 export const MIGRATE_HELP = `
 What it does

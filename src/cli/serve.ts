@@ -1,3 +1,4 @@
+import { integerIn } from './options.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import { certificateSource, DEFAULT_SHUTDOWN_GRACE_MS, startService, type RunningService } from '../service.js';
@@ -5,11 +6,6 @@ import { parseBindAddress, type BindAddress } from '../service/bindAddress.js';
 import { formatDuration, parseDuration } from '../service/duration.js';
 import { DEFAULT_POLL_INTERVAL_MS } from '../tls/certWatcher.js';
 
-const integer = (name: string, min: number, max: number) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
-  return n;
-};
 
 const flagParser = <T,>(parse: (text: string) => T) => (value: string): T => {
   try {
@@ -43,7 +39,7 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('Serve the conversion webhook (POST /convert, HTTPS) for the kinds in converters/, with health probes and Prometheus metrics')
-    .addOption(new Option('--port <port>', 'HTTPS port of the webhook (0: any free port, logged at startup)').env('CRDCONV_PORT').default(9443).argParser(integer('--port', 0, 65535)))
+    .addOption(new Option('--port <port>', 'HTTPS port of the webhook (0: any free port, logged at startup)').env('CRDCONV_PORT').default(9443).argParser(integerIn('--port', 0, 65535)))
     .addOption(new Option('--host <address>', 'address the webhook binds (default: every interface)').env('CRDCONV_HOST'))
     .addOption(new Option('--cert-dir <dir>', 'directory holding tls.crt and tls.key (a mounted kubernetes.io/tls Secret); reloaded when it changes').env('CRDCONV_CERT_DIR'))
     .addOption(new Option('--tls-cert-file <file>', 'serving certificate (PEM, chain after the leaf), instead of --cert-dir; reloaded when it changes').env('CRDCONV_TLS_CERT_FILE'))
@@ -55,7 +51,7 @@ export function registerServe(program: Command): void {
         .default(DEFAULT_POLL_INTERVAL_MS, formatDuration(DEFAULT_POLL_INTERVAL_MS))
         .argParser(duration),
     )
-    .addOption(new Option('--max-request-bytes <bytes>', 'largest accepted ConversionReview body; larger ones get 413').env('CRDCONV_MAX_REQUEST_BYTES').default(64 * 1024 * 1024).argParser(integer('--max-request-bytes', 1024, 2 ** 31)))
+    .addOption(new Option('--max-request-bytes <bytes>', 'largest accepted ConversionReview body; larger ones get 413').env('CRDCONV_MAX_REQUEST_BYTES').default(64 * 1024 * 1024).argParser(integerIn('--max-request-bytes', 1024, 2 ** 31)))
     .addOption(
       new Option('--health-probe-bind-address <address>', 'plain-HTTP address of GET /healthz and /readyz (HOST:PORT, :PORT; 0 or empty disables)')
         .env('CRDCONV_HEALTH_PROBE_BIND_ADDRESS')
