@@ -60,7 +60,7 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
   }
   const source = splitApiVersion(apiVersion);
   const target = splitApiVersion(desiredAPIVersion);
-  const route = `${apiVersion} -> ${desiredAPIVersion}`;
+  const route = { toString: () => `${apiVersion} -> ${desiredAPIVersion}` };
   if (source.group !== target.group) {
     return fail('GroupMismatch', `${who} (${route}): cannot convert between API groups ${source.group || '(core)'} and ${target.group || '(core)'}`);
   }
