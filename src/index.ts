@@ -9,4 +9,3 @@ export type { Body } from './kinds/body.js';
 export { createRegistry, RegistryError } from './kinds/registry.js';
 export type { Registry, RegisteredKind } from './kinds/registry.js';
 export { registerLeafSchema } from './interpreters/openapi.js';
-export { registerLeafArbitrary } from './interpreters/arbitrary.js';
