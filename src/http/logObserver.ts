@@ -10,17 +10,24 @@ export function logObserver(logger: Logger): ReviewObserver {
   return {
     reviewStarted: () => {},
     reviewFinished: (r) => {
-      const kinds = [...new Set(r.objects.map((o) => o.kind))];
-      const from = [...new Set(r.objects.map((o) => o.from).filter(Boolean))];
-      const stash = r.objects.filter((o) => o.stash !== 'none').length;
+      const kinds = new Set<string>();
+      const from = new Set<string>();
+      let stash = 0;
+      for (const o of r.objects) {
+        kinds.add(o.kind);
+        if (o.from) from.add(o.from);
+        if (o.stash !== 'none') stash++;
+      }
+      // `message`, not `msg`: this line is written for every review, and winston merges a
+      // `message` field without the flattening step.
       const entry = {
-        msg: 'review',
+        message: 'review',
         uid: r.uid,
         reviewVersion: r.reviewVersion,
         result: r.result,
         status: r.httpStatus,
-        kinds,
-        from,
+        kinds: [...kinds],
+        from: [...from],
         to: r.desiredAPIVersion,
         objects: r.objects.length,
         stashTouched: stash,
