@@ -51,6 +51,7 @@ export function encodeResponseParts(response: ConversionResponse): string[] {
   const head = `{"apiVersion":${JSON.stringify(response.reviewVersion)},"kind":"ConversionReview","response":{"uid":${JSON.stringify(response.uid)},"result":${JSON.stringify(response.result)}`;
   if (response.result.status !== 'Success') return [`${head}}}`];
   const objects = response.convertedObjects;
+  if (objects.length <= OBJECTS_PER_PART) return [`${head},"convertedObjects":[${objects.join(',')}]}}`];
   const parts = [`${head},"convertedObjects":[`];
   for (let i = 0; i < objects.length; i += OBJECTS_PER_PART) {
     parts.push((i === 0 ? '' : ',') + objects.slice(i, i + OBJECTS_PER_PART).join(','));
