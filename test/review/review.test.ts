@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { registry } from '../../converters/index.js';
 import { handleReview } from '../../src/review/handleReview.js';
-import { encodeResponse, readReview, type ConversionRequest } from '../../src/review/review.js';
+import { encodeResponse, encodeResponseParts, readReview, type ConversionRequest } from '../../src/review/review.js';
 import { backendV1, databaseV1alpha1 } from '../support/objects.js';
 
 const request = (objects: unknown[], desiredAPIVersion: unknown = 'stable.example.com/v2'): ConversionRequest => ({
@@ -27,6 +27,14 @@ describe('ConversionReview', () => {
     });
     const failure = JSON.parse(encodeResponse({ reviewVersion: 'apiextensions.k8s.io/v1', uid: 'u', result: { status: 'Failure', message: 'm "quoted"' }, convertedObjects: [] }));
     expect(failure.response).to.deep.equal({ uid: 'u', result: { status: 'Failure', message: 'm "quoted"' } });
+  });
+
+  it('writes a large answer in pieces that join to one valid document, in order', () => {
+    const objects = Array.from({ length: 600 }, (_, i) => `{"i":${i}}`);
+    const parts = encodeResponseParts({ reviewVersion: 'apiextensions.k8s.io/v1', uid: 'u', result: { status: 'Success' }, convertedObjects: objects });
+    expect(parts.length).to.be.greaterThan(2);
+    expect(JSON.parse(parts.join('')).response.convertedObjects.map((o: { i: number }) => o.i)).to.deep.equal(objects.map((_, i) => i));
+    expect(encodeResponseParts({ reviewVersion: 'apiextensions.k8s.io/v1', uid: 'u', result: { status: 'Success' }, convertedObjects: objects.slice(0, 3) })).to.have.length(1);
   });
 
   it('names up to three failing objects, then counts the rest', () => {
