@@ -1,5 +1,5 @@
-import { convertObject, describeObject, type ConvertResult, type StashOutcome } from '../convert/convertObject.js';
-import type { FailureReason } from '../convert/errors.js';
+import { convertObject, describeObject, type StashOutcome } from '../convert/convertObject.js';
+import type { ConversionFailure, FailureReason } from '../convert/errors.js';
 import { ownValue } from '../convert/paths.js';
 import { stringifyJson } from '../json/index.js';
 import type { Registry } from '../kinds/registry.js';
@@ -24,18 +24,34 @@ export interface ReviewOutcome {
   readonly failure?: string;
 }
 
+/** One object's outcome; its name is built only when asked for (debug logs, stash problems). */
+class Outcome implements ObjectOutcome {
+  constructor(
+    readonly kind: string,
+    readonly from: string,
+    readonly to: string,
+    readonly ok: boolean,
+    readonly stash: StashOutcome,
+    private readonly input: unknown,
+    readonly reason?: FailureReason,
+    readonly stashProblem?: string,
+  ) {}
+
+  get object(): string {
+    return describeObject(this.input);
+  }
+}
+
 /**
  * Serialize one converted object (so that only objects holding big integers take the exact
- * path). An object nested too deeply for the serializer fails like any other object.
+ * path), or undefined when it is nested too deeply for the serializer.
  */
-function serialized(result: ConvertResult): (ConvertResult & { ok: false }) | (ConvertResult & { ok: true; json: string }) {
-  if (!result.ok) return result;
+function serialize(object: unknown): string | undefined {
   try {
-    return { ...result, json: stringifyJson(result.object) };
+    return stringifyJson(object);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    const message = `${describeObject(result.object)}: the converted object is nested too deeply to serialize`;
-    return { ok: false, from: result.from, failure: { reason: 'TooDeep', message } };
+    return undefined;
   }
 }
 
@@ -65,21 +81,19 @@ export function handleReview(registry: Registry, request: ConversionRequest): Re
   const failures: string[] = [];
   for (let i = 0; i < objects.length; i++) {
     const input = objects[i];
-    const result = serialized(convertObject(registry, input, desiredAPIVersion));
+    const result = convertObject(registry, input, desiredAPIVersion);
     const kind = typeof ownValue(input, 'kind') === 'string' ? (ownValue(input, 'kind') as string) : '';
-    if (result.ok) {
-      converted.push(result.json);
-      outcomes.push({
-        kind, from: result.from, to, ok: true, stash: result.stash,
-        get object() {
-          return describeObject(input); // named lazily: only debug logs and stash problems need it
-        },
-        ...(result.stashProblem !== undefined && { stashProblem: result.stashProblem }),
-      });
-    } else {
-      failures.push(objects.length > 1 ? `object ${i}: ${result.failure.message}` : result.failure.message);
-      outcomes.push({ kind, from: result.from ?? '', to, ok: false, reason: result.failure.reason, stash: 'none', object: describeObject(input) });
+    const json = result.ok ? serialize(result.object) : undefined;
+    if (result.ok && json !== undefined) {
+      converted.push(json);
+      outcomes.push(new Outcome(kind, result.from, to, true, result.stash, input, undefined, result.stashProblem));
+      continue;
     }
+    const failure: ConversionFailure = result.ok
+      ? { reason: 'TooDeep', message: `${describeObject(input)}: the converted object is nested too deeply to serialize` }
+      : result.failure;
+    failures.push(objects.length > 1 ? `object ${i}: ${failure.message}` : failure.message);
+    outcomes.push(new Outcome(kind, result.from ?? '', to, false, 'none', input, failure.reason));
   }
   if (failures.length) {
     const more = failures.length > NAMED_FAILURES ? `; and ${failures.length - NAMED_FAILURES} more of ${objects.length} objects failed` : '';
