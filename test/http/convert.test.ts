@@ -1,22 +1,21 @@
 import { expect } from 'chai';
-import { registry } from '../../converters/index.js';
 import { stringifyJson } from '../../src/json/index.js';
 import { acceptAnswer, ApiserverRejection, buildReview } from '../support/apiserver.js';
 import { backendV1, backendV2, cronJobV1, databaseV1, databaseV1alpha1 } from '../support/objects.js';
-import { request, startTestWebhook } from '../support/webhook.js';
+import { httpsRequest, startTestService, type TestService } from '../support/service.js';
 
-type Hook = Awaited<ReturnType<typeof startTestWebhook>>;
 
 describe('POST /convert over HTTPS, checked as the apiserver checks it', () => {
-  let hook: Hook;
+  let t: TestService;
   before(async () => {
-    hook = await startTestWebhook(registry, { maxRequestBytes: 256 * 1024 });
+    t = await startTestService({ maxRequestBytes: 256 * 1024 });
   });
-  after(() => hook.close());
+  after(() => t.stop());
+  const request = (options: Parameters<typeof httpsRequest>[2]) => httpsRequest(t.service.port, t.ca, options);
 
   const roundTrip = async (objects: Record<string, unknown>[], desired: string, reviewVersion: 'v1' | 'v1beta1' = 'v1') => {
     const sent = buildReview(objects, desired, reviewVersion);
-    const answer = await request(hook, { body: stringifyJson(sent.body) });
+    const answer = await request({ body: stringifyJson(sent.body) });
     return { sent, answer, converted: () => acceptAnswer(sent, answer.status, answer.text) };
   };
 
@@ -73,7 +72,7 @@ describe('POST /convert over HTTPS, checked as the apiserver checks it', () => {
   it('ignores a response stanza in the request', async () => {
     const sent = buildReview([backendV1('a', 'a:1')], 'stable.example.com/v2');
     const body = { ...sent.body, response: {} };
-    const answer = await request(hook, { body: JSON.stringify(body) });
+    const answer = await request({ body: JSON.stringify(body) });
     expect(acceptAnswer(sent, answer.status, answer.text)).to.have.length(1);
   });
 
@@ -86,44 +85,44 @@ describe('POST /convert over HTTPS, checked as the apiserver checks it', () => {
       ['{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview"}', /has no request/],
       ['{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"objects":[]}}', /no uid/],
     ] as const) {
-      const answer = await request(hook, { body });
+      const answer = await request({ body });
       expect(answer.status, body).to.equal(400);
       expect(JSON.parse(answer.text).error).to.match(reason);
     }
   });
 
   it('answers a Failure for an identifiable review without objects or desiredAPIVersion', async () => {
-    const answer = await request(hook, { body: '{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u1","objects":[]}}' });
+    const answer = await request({ body: '{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u1","objects":[]}}' });
     expect(answer.status).to.equal(200);
     expect(JSON.parse(answer.text).response).to.deep.include({ uid: 'u1', result: { status: 'Failure', message: 'the ConversionReview request has no desiredAPIVersion' } });
   });
 
   it('answers an empty objects list with an empty success', async () => {
-    const answer = await request(hook, { body: '{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u2","desiredAPIVersion":"stable.example.com/v2","objects":[]}}' });
+    const answer = await request({ body: '{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u2","desiredAPIVersion":"stable.example.com/v2","objects":[]}}' });
     expect(JSON.parse(answer.text).response).to.deep.equal({ uid: 'u2', result: { status: 'Success' }, convertedObjects: [] });
   });
 
   it('answers 413 for a body over the limit, 405 for other methods, 404 for other paths', async () => {
-    const huge = await request(hook, { body: `{"pad":"${'x'.repeat(300 * 1024)}"}` });
+    const huge = await request({ body: `{"pad":"${'x'.repeat(300 * 1024)}"}` });
     expect(huge.status).to.equal(413);
-    const get = await request(hook, { method: 'GET' });
+    const get = await request({ method: 'GET' });
     expect(get.status).to.equal(405);
     expect(get.headers.allow).to.equal('POST');
-    const other = await request(hook, { path: '/mutate' });
+    const other = await request({ path: '/mutate' });
     expect(other.status).to.equal(404);
   });
 
   it('survives deeply nested JSON and keeps answering', async () => {
-    const deep = await request(hook, { body: '['.repeat(200_000) });
+    const deep = await request({ body: '['.repeat(200_000) });
     expect(deep.status).to.equal(400);
     const nested = `{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u3","desiredAPIVersion":"platform.example.com/v1alpha1","objects":[{"apiVersion":"platform.example.com/v1","kind":"Database","metadata":{"name":"n"},"spec":{"parameters":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}]}}`;
-    const answer = await request(hook, { body: nested });
+    const answer = await request({ body: nested });
     expect(answer.status).to.equal(200);
     expect(JSON.parse(answer.text).response.result.status).to.equal('Failure');
     // Free-form content (a CronJob's jobTemplate) nested 100,000 deep parses and converts, but no
     // serializer can write it back: that object fails, named, and the service keeps answering.
     const deepTemplate = `{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u4","desiredAPIVersion":"batch.tutorial.kubebuilder.io/v2","objects":[{"apiVersion":"batch.tutorial.kubebuilder.io/v1","kind":"CronJob","metadata":{"name":"deep"},"spec":{"schedule":"* * * * *","jobTemplate":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}}]}}`;
-    const tooDeep = await request(hook, { body: deepTemplate });
+    const tooDeep = await request({ body: deepTemplate });
     expect(tooDeep.status).to.equal(200);
     expect(JSON.parse(tooDeep.text).response.result.message).to.contain('CronJob deep').and.contain('nested too deeply');
     const { converted } = await roundTrip([backendV1('after', 'a:1')], 'stable.example.com/v2');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import net from 'node:net';
 import tls from 'node:tls';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
-import { backendReview, httpGet, httpsRequest, startTestService, type TestService } from './harness.js';
+import { backendReview, httpGet, httpsRequest, startTestService, type TestService } from '../support/service.js';
 
 /** Open a socket, let `start` write whatever it writes, and time how long until the server hangs up. */
 function timeUntilCut(connect: () => net.Socket, start: (s: net.Socket) => void, limitMs: number): Promise<{ ms: number; received: string }> {

@@ -5,7 +5,7 @@ import type { DevCertificates } from '../../src/tls/devCert.js';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
 import { freshPairs } from '../tls/pairs.js';
 import { SecretVolume } from '../tls/secretVolume.js';
-import { backendReview, eventually, httpGet, httpsRequest, startTestService, type TestService } from './harness.js';
+import { backendReview, eventually, httpGet, httpsRequest, startTestService, type TestService } from '../support/service.js';
 
 /** Reviews in a loop, each on a fresh connection (so each sees the certificate served right then). */
 function loadLoop(port: number, ca: string[], workers: number) {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
-import { backendReview, eventually, httpGet, httpsRequest, startTestService, type Answer, type TestService } from './harness.js';
+import { backendReview, eventually, httpGet, httpsRequest, startTestService, type Answer, type TestService } from '../support/service.js';
 
 /** A review whose body arrives in two parts: in flight until `finish()` is called. */
 function slowReview(port: number, ca: string) {

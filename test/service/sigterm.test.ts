@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
-import { backendReview, eventually, flattenLogLine, httpGet, type LogEntry } from './harness.js';
+import { backendReview, eventually, flattenLogLine, httpGet, type LogEntry } from '../support/service.js';
 
 const GRACE_MS = 10_000;
 

@@ -4,7 +4,7 @@ import { STASH_ANNOTATION } from '../../src/convert/stash.js';
 import { buildReview } from '../support/apiserver.js';
 import { backendV1 } from '../support/objects.js';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
-import { httpGet, httpsRequest, startTestService, type TestService } from './harness.js';
+import { httpGet, httpsRequest, startTestService, type TestService } from '../support/service.js';
 
 describe('service: a malformed stash', () => {
   let t: TestService;

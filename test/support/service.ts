@@ -9,8 +9,8 @@ import { registry } from '../../converters/index.js';
 import { createLogger } from '../../src/log.js';
 import { startService, type RunningService, type ServiceOptions } from '../../src/service.js';
 import { stringifyJson } from '../../src/json/index.js';
-import { buildReview, type SentReview } from '../support/apiserver.js';
-import { backendV1 } from '../support/objects.js';
+import { buildReview, type SentReview } from './apiserver.js';
+import { backendV1 } from './objects.js';
 
 export type LogEntry = { level: string; msg?: string } & Record<string, unknown>;
 
