@@ -2,6 +2,7 @@ import { convertObject, describeObject } from '../convert/convertObject.js';
 import { isRecord } from '../convert/paths.js';
 import type { Registry } from '../kinds/registry.js';
 import type { ManifestFile } from './documents.js';
+import { lookupDocumentKind } from './lookup.js';
 import type { OutputDocument } from './write.js';
 
 export interface ConvertedFile {
@@ -29,8 +30,12 @@ export function convertDocuments(registry: Registry, file: ManifestFile, to: str
     const unchanged: OutputDocument = { value: doc.value, changed: false, ...(doc.source !== undefined && { source: doc.source }) };
     const value = doc.value;
     if (!isRecord(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return unchanged;
-    const group = value.apiVersion.includes('/') ? value.apiVersion.slice(0, value.apiVersion.lastIndexOf('/')) : '';
-    if (!registry.lookup(group, value.kind)) return unchanged;
+    const found = lookupDocumentKind(registry, value.apiVersion, value.kind);
+    if ('foreign' in found) return unchanged;
+    if ('unknown' in found) {
+      problems.push(`${file.path}#${doc.index} ${describeObject(value)}: ${found.unknown}`);
+      return unchanged;
+    }
     const target = targetFor(to, value.apiVersion);
     if (target === undefined || target === value.apiVersion) return unchanged;
     const result = convertObject(registry, value, target);

@@ -4,6 +4,7 @@ import { strict } from '../interpreters/lenient.js';
 import { isRecord } from '../convert/paths.js';
 import type { Registry } from '../kinds/registry.js';
 import type { ManifestFile } from './documents.js';
+import { lookupDocumentKind } from './lookup.js';
 
 export interface ValidationReport {
   readonly checked: number;
@@ -32,16 +33,18 @@ export function validateDocuments(registry: Registry, file: ManifestFile): Valid
       problems.push(`${where}: not a Kubernetes object (apiVersion and kind must be strings)`);
       continue;
     }
-    const slash = value.apiVersion.lastIndexOf('/');
-    const group = slash < 0 ? '' : value.apiVersion.slice(0, slash);
-    const version = value.apiVersion.slice(slash + 1);
-    const kind = registry.lookup(group, value.kind);
-    if (!kind) {
+    const found = lookupDocumentKind(registry, value.apiVersion, value.kind);
+    if ('foreign' in found) {
       skipped++;
       continue;
     }
     checked++;
     const who = `${where} ${describeObject(value)}`;
+    if ('unknown' in found) {
+      problems.push(`${who}: ${found.unknown}`);
+      continue;
+    }
+    const { kind, version } = found;
     const registered = kind.versions.get(version);
     if (!registered) {
       problems.push(`${who}: version ${version} is not declared for ${value.kind} (declared: ${[...kind.versions.keys()].join(', ')})`);

@@ -64,6 +64,12 @@ describe('manifests', () => {
     expect(ledger.metadata).to.not.have.property('annotations');
   });
 
+  it('names a kind its group does not serve (a typo), in convert and in validate', () => {
+    const file = parseManifest('t.yaml', 'apiVersion: platform.example.com/v1\nkind: Databse\nmetadata: {name: x}\n');
+    expect(convertDocuments(registry, file, 'v1beta1').problems).to.deep.equal(['t.yaml#0 Databse x: no kind Databse is served in group platform.example.com (kinds: Database)']);
+    expect(validateDocuments(registry, file).problems).to.deep.equal(['t.yaml#0 Databse x: no kind Databse is served in group platform.example.com (kinds: Database)']);
+  });
+
   it('restricts --to group/version to that group', () => {
     const file = parseManifest('m.yaml', MIXED);
     expect(convertDocuments(registry, file, 'stable.example.com/v2').converted).to.equal(0);
