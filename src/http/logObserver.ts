@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { ReviewObserver } from './observer.js';
+import type { ReviewObserver, ReviewRecord } from './observer.js';
 
 /**
  * One log line per review at info: uid, kinds, versions, counts, duration, result and why it
@@ -10,33 +10,8 @@ export function logObserver(logger: Logger): ReviewObserver {
   return {
     reviewStarted: () => {},
     reviewFinished: (r) => {
-      const kinds = new Set<string>();
-      const from = new Set<string>();
-      let stash = 0;
-      for (const o of r.objects) {
-        kinds.add(o.kind);
-        if (o.from) from.add(o.from);
-        if (o.stash !== 'none') stash++;
-      }
-      // `message`, not `msg`: this line is written for every review, and winston merges a
-      // `message` field without the flattening step.
-      const entry = {
-        message: 'review',
-        uid: r.uid,
-        reviewVersion: r.reviewVersion,
-        result: r.result,
-        status: r.httpStatus,
-        kinds: [...kinds],
-        from: [...from],
-        to: r.desiredAPIVersion,
-        objects: r.objects.length,
-        stashTouched: stash,
-        durationMs: Math.round(r.durationSeconds * 1e6) / 1e3,
-        bytes: r.requestBytes,
-        ...(r.failure !== undefined && { failure: r.failure }),
-      };
-      if (r.result === 'Success') logger.info(entry);
-      else logger.warn(entry);
+      const level = r.result === 'Success' ? 'info' : 'warn';
+      if (logger.isLevelEnabled(level)) logger.log(level, reviewEntry(r));
       for (const o of r.objects) {
         if (o.stashProblem) logger.warn({ msg: 'malformed stash ignored', object: o.object, kind: o.kind, reason: o.stashProblem });
       }
@@ -45,4 +20,36 @@ export function logObserver(logger: Logger): ReviewObserver {
       }
     },
   };
+}
+
+/**
+ * The line for one review. `message`, not `msg`: this line is written for every review, and
+ * winston takes a `message` field as it is, without the flattening step.
+ */
+function reviewEntry(r: ReviewRecord): Record<string, unknown> {
+  const kinds: string[] = [];
+  const from: string[] = [];
+  let stash = 0;
+  for (const o of r.objects) {
+    // A review holds one kind and a version or two: a list search beats building sets.
+    if (!kinds.includes(o.kind)) kinds.push(o.kind);
+    if (o.from && !from.includes(o.from)) from.push(o.from);
+    if (o.stash !== 'none') stash++;
+  }
+  const entry: Record<string, unknown> = {
+    message: 'review',
+    uid: r.uid,
+    reviewVersion: r.reviewVersion,
+    result: r.result,
+    status: r.httpStatus,
+    kinds,
+    from,
+    to: r.desiredAPIVersion,
+    objects: r.objects.length,
+    stashTouched: stash,
+    durationMs: Math.round(r.durationSeconds * 1e6) / 1e3,
+    bytes: r.requestBytes,
+  };
+  if (r.failure !== undefined) entry.failure = r.failure;
+  return entry;
 }

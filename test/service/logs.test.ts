@@ -17,6 +17,7 @@ describe('service: logs', () => {
     const bad = buildReview([{ ...backendV1('broken', `${secret}:1`), hostPort: { password: secret } }], 'stable.example.com/v2');
     for (const r of [ok, bad]) expect((await httpsRequest(t.service.port, t.ca, { body: stringifyJson(r.body) })).status).to.equal(200);
 
+    await t.logs.flushed();
     const reviews = t.logs.entries.filter((e) => e.msg === 'review');
     expect(reviews).to.have.length(2);
     const [first, second] = reviews as unknown as [Record<string, unknown>, Record<string, unknown>];

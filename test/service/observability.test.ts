@@ -13,7 +13,8 @@ describe('service: probes and metrics', () => {
   });
   after(() => t.stop());
 
-  it('listens on separate plain-HTTP ports and says so in the startup log', () => {
+  it('listens on separate plain-HTTP ports and says so in the startup log', async () => {
+    await t.logs.flushed();
     const line = t.logs.entries.find((e) => e.msg === 'conversion webhook listening');
     expect(line, 'startup line').to.not.equal(undefined);
     expect(line!.port).to.equal(t.service.port);
@@ -105,6 +106,7 @@ describe('service: probes and metrics', () => {
       expect(other.service.probesPort).to.equal(undefined);
       expect(other.service.metricsPort).to.equal(undefined);
       expect(other.service.metrics).to.equal(undefined);
+      await other.logs.flushed();
       expect(other.logs.entries.find((e) => e.msg === 'conversion webhook listening')).to.include({ probes: 'disabled', metrics: 'disabled' });
     } finally {
       await other.stop();

@@ -92,6 +92,7 @@ describe('service: certificate rotation under load', function () {
     expect(valueOf(s, 'crdconv_tls_certificate_reloads_total', { result: 'failure' })).to.equal(1);
     expect(valueOf(s, 'crdconv_tls_certificate_expiry_timestamp_seconds')).to.equal(b.notAfter.getTime() / 1000);
 
+    await t.logs.flushed();
     const reloaded = t.logs.entries.filter((e) => /serving certificate reloaded/.test(e.msg ?? ''));
     expect(reloaded.map((e) => e.fingerprint)).to.deep.equal([b.fingerprint]);
     const rejection = t.logs.entries.find((e) => /cannot be used/.test(e.msg ?? ''))!;

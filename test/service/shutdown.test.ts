@@ -79,6 +79,7 @@ describe('service: graceful shutdown', function () {
     const result = await stopped;
     expect(result).to.include({ forced: false, cutRequests: 0, reason: 'test' });
     expect(result.durationMs).to.be.below(5_000);
+    await t.logs.flushed();
     expect(t.logs.entries.map((e) => e.msg)).to.include.members(['shutting down: readiness fails from now on', 'shut down']);
     agent.destroy();
     await t.stop();
@@ -94,6 +95,7 @@ describe('service: graceful shutdown', function () {
     expect(Date.now() - started).to.be.within(250, 3_000);
     const error = await stuck.answer.then(() => undefined, (e: Error) => e);
     expect(error, 'the stuck client was cut').to.be.instanceOf(Error);
+    await t.logs.flushed();
     expect(t.logs.entries.some((e) => e.level === 'warn' && /grace period ran out/.test(e.msg ?? ''))).to.equal(true);
     await t.stop();
   });

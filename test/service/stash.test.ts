@@ -21,6 +21,7 @@ describe('service: a malformed stash', () => {
     expect(answer.status).to.equal(200);
     expect(JSON.parse(answer.text).response.result.status).to.equal('Success');
 
+    await t.logs.flushed();
     const logged = t.logs.entries.find((e) => e.msg === 'malformed stash ignored');
     expect(logged, 'the log line').to.include({ level: 'warn', object: 'Backend default/hand-edited', kind: 'Backend' });
     expect(String(logged!.reason)).to.match(/not JSON/);

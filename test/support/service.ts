@@ -27,7 +27,9 @@ export function capturingLogger(level: 'debug' | 'info' = 'info') {
       done();
     },
   });
-  return { logger: createLogger(level, stream), lines, entries };
+  // The logger writes the lines of one event-loop turn together, at its end: wait for that turn.
+  const flushed = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return { logger: createLogger(level, stream), lines, entries, flushed };
 }
 
 /** A log line as a record; `msg` is the line's text (written as `message`). */

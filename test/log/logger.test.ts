@@ -1,0 +1,83 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { createLogger } from '../../src/log.js';
+
+/** A stream that records every write call it gets. */
+function recordingStream() {
+  const writes: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      writes.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { stream, writes };
+}
+
+const parseLines = (writes: readonly string[]) => writes.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('log: the JSON line logger', () => {
+  it('writes one flat JSON object per entry: message text, level, timestamp, fields top-level, in order', async () => {
+    const { stream, writes } = recordingStream();
+    const logger = createLogger('info', stream);
+    logger.info({ msg: 'review', uid: 'u-1', objects: 2, kinds: ['Backend'] });
+    logger.warn({ message: 'review', uid: 'u-2', result: 'Failure' });
+    logger.debug({ msg: 'not at info' });
+    await nextTurn();
+    const [first, second, ...rest] = parseLines(writes);
+    expect(rest).to.have.length(0);
+    expect(first).to.include({ message: 'review', level: 'info', uid: 'u-1', objects: 2 });
+    expect(first!.kinds).to.deep.equal(['Backend']);
+    expect(first).not.to.have.property('msg');
+    expect(new Date(first!.timestamp as string).toISOString()).to.equal(first!.timestamp);
+    expect(Object.keys(second!)).to.deep.equal(['message', 'uid', 'result', 'level', 'timestamp']);
+  });
+
+  it('writes the lines of one event-loop turn in one write, after the turn', async () => {
+    const { stream, writes } = recordingStream();
+    const logger = createLogger('info', stream);
+    for (let i = 0; i < 50; i++) logger.info({ msg: 'review', i });
+    expect(writes, 'nothing before the turn ends').to.have.length(0);
+    await nextTurn();
+    expect(writes).to.have.length(1);
+    expect(parseLines(writes).map((e) => e.i)).to.deep.equal([...Array(50).keys()]);
+    logger.info({ msg: 'next turn' });
+    await nextTurn();
+    expect(writes).to.have.length(2);
+  });
+
+  it('writes at once when a burst exceeds 64 KiB, keeping the order', async () => {
+    const { stream, writes } = recordingStream();
+    const logger = createLogger('info', stream);
+    const filler = 'x'.repeat(1000);
+    for (let i = 0; i < 100; i++) logger.info({ msg: 'burst', i, filler });
+    expect(writes.length, 'written before the turn ended').to.be.at.least(1);
+    await nextTurn();
+    expect(parseLines(writes).map((e) => e.i)).to.deep.equal([...Array(100).keys()]);
+  });
+
+  it('still logs entries JSON.stringify refuses (a bigint), through winston\'s own serializer', async () => {
+    const { stream, writes } = recordingStream();
+    const logger = createLogger('info', stream);
+    logger.info({ msg: 'big', value: 2n ** 64n });
+    await nextTurn();
+    const [entry] = parseLines(writes);
+    expect(entry).to.include({ message: 'big', value: '18446744073709551616' });
+  });
+
+  it('writes what is pending when the process exits, also when it crashes', () => {
+    const script = `
+      import { createLogger } from './src/log.ts';
+      const logger = createLogger('info');
+      logger.info({ msg: 'last words', n: 1 });
+      ${'setTimeout(() => { logger.info({ msg: "crashing" }); throw new Error("boom"); }, 10);'}
+    `;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status, run.stderr).to.equal(1);
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.message)).to.deep.equal(['last words', 'crashing']);
+    expect(run.stderr).to.contain('Error: boom');
+  });
+});
