@@ -1,5 +1,6 @@
 import type * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { guard } from '../interpreters/guard.js';
 
 /** One place where a value does not fit its codec: a JSON path, the expected type, what was there. */
 export interface DecodeProblem {
@@ -11,9 +12,9 @@ export interface DecodeProblem {
 
 /** Check a value against a decoder; decoders here never transform, so success returns the input. */
 export function decodeProblems(decoder: t.Mixed, value: unknown, root = ''): DecodeProblem[] {
-  // The type guard allocates nothing; the decoder, which builds a context for every field, only
-  // runs when there is something to report.
-  if (decoder.is(value)) return [];
+  // The guard (the codec's `is`, compiled) allocates nothing; the decoder, which builds a context
+  // for every field, only runs when there is something to report.
+  if (guard(decoder)(value)) return [];
   const result = decoder.decode(value);
   if (!isLeft(result)) return [];
   const seen = new Set<string>();

@@ -1,0 +1,150 @@
+import type * as t from 'io-ts';
+
+/** Whether a value is admitted by a codec: what `codec.is` answers, as one closure per codec node. */
+export type Guard = (u: unknown) => boolean;
+
+/**
+ * Interpreter: codec -> guard, the same answer as the codec's own `is`, faster.
+ *
+ * The service checks every object against its version's codec before a converter sees it and
+ * after every hop, so `is` runs several times per object on the hot path. io-ts builds its type
+ * guards for generality: an intersection calls `every` with a fresh closure, a record lists its
+ * keys into a new array, and every node goes through a method lookup. Here each node of the codec
+ * becomes a closure over its children's guards, with plain loops and no allocation.
+ *
+ * Every combinator keeps io-ts's exact semantics (how `undefined` counts in a partial, which keys
+ * a record checks, property reads that may reach the prototype); nodes this interpreter does not
+ * know (leaves, custom types, refinements) use the codec's own `is`. A property test holds it to
+ * `codec.is` on valid, broken and random values.
+ */
+export function guard(codec: t.Mixed): Guard {
+  const cached = cache.get(codec);
+  if (cached) return cached;
+  const built = build(codec);
+  cache.set(codec, built);
+  return built;
+}
+
+const cache = new WeakMap<t.Mixed, Guard>();
+
+type Node = t.Mixed & { readonly _tag?: string };
+
+/** io-ts's UnknownRecord: an object that is not an array. */
+const isRecord = (u: unknown): u is Record<string, unknown> => u !== null && typeof u === 'object' && !Array.isArray(u);
+const isString: Guard = (u) => typeof u === 'string';
+const isBoolean: Guard = (u) => typeof u === 'boolean';
+const isNull: Guard = (u) => u === null;
+const always: Guard = () => true;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function build(codec: t.Mixed): Guard {
+  const c = codec as Node;
+  switch (c._tag) {
+    case 'StringType':
+      return isString;
+    case 'BooleanType':
+      return isBoolean;
+    case 'NullType':
+      return isNull;
+    case 'UnknownType':
+      return always;
+    case 'LiteralType': {
+      const value = (c as unknown as t.LiteralType<string | number | boolean>).value;
+      return (u) => u === value;
+    }
+    case 'KeyofType': {
+      const keys = (c as unknown as t.KeyofType<Record<string, unknown>>).keys;
+      return (u) => typeof u === 'string' && hasOwn.call(keys, u);
+    }
+    case 'ArrayType':
+    case 'ReadonlyArrayType':
+      return arrayGuard(guard((c as unknown as t.ArrayType<t.Mixed>).type));
+    case 'PartialType':
+      return partialGuard((c as unknown as t.PartialType<t.Props>).props);
+    case 'InterfaceType':
+      return interfaceGuard((c as unknown as t.InterfaceType<t.Props>).props);
+    case 'DictionaryType': {
+      const d = c as unknown as t.DictionaryType<t.Mixed, t.Mixed>;
+      // Only string keys here: io-ts checks records over enumerated keys differently.
+      if ((d.domain as Node)._tag !== 'StringType') return (u) => c.is(u);
+      return recordGuard(guard(d.codomain));
+    }
+    case 'UnionType':
+      return someGuard((c as unknown as t.UnionType<t.Mixed[]>).types.map(guard));
+    case 'IntersectionType':
+      return everyGuard((c as unknown as t.IntersectionType<t.Mixed[]>).types.map(guard));
+    case 'ExactType':
+    case 'ReadonlyType':
+      return guard((c as unknown as { type: t.Mixed }).type);
+    default:
+      // Leaves, refinements, custom types: their own guard.
+      return (u) => c.is(u);
+  }
+}
+
+function arrayGuard(item: Guard): Guard {
+  return (u) => {
+    if (!Array.isArray(u)) return false;
+    for (let i = 0; i < u.length; i++) if (!item(u[i])) return false;
+    return true;
+  };
+}
+
+/** A partial's keys may be absent or undefined; a present value must pass (io-ts reads `u[k]`). */
+function partialGuard(props: t.Props): Guard {
+  const keys = Object.keys(props);
+  const guards = keys.map((k) => guard(props[k] as t.Mixed));
+  const n = keys.length;
+  return (u) => {
+    if (!isRecord(u)) return false;
+    for (let i = 0; i < n; i++) {
+      const v = u[keys[i]!];
+      if (v !== undefined && !guards[i]!(v)) return false;
+    }
+    return true;
+  };
+}
+
+/** A type's keys must be present (an own key holding undefined counts) and pass. */
+function interfaceGuard(props: t.Props): Guard {
+  const keys = Object.keys(props);
+  const guards = keys.map((k) => guard(props[k] as t.Mixed));
+  const n = keys.length;
+  return (u) => {
+    if (!isRecord(u)) return false;
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      const v = u[k];
+      if ((v === undefined && !hasOwn.call(u, k)) || !guards[i]!(v)) return false;
+    }
+    return true;
+  };
+}
+
+/** Every own enumerable key's value must pass (io-ts: Object.keys). */
+function recordGuard(value: Guard): Guard {
+  return (u) => {
+    if (!isRecord(u)) return false;
+    for (const k in u) {
+      if (!hasOwn.call(u, k)) continue;
+      if (!value(u[k])) return false;
+    }
+    return true;
+  };
+}
+
+function someGuard(guards: readonly Guard[]): Guard {
+  const n = guards.length;
+  return (u) => {
+    for (let i = 0; i < n; i++) if (guards[i]!(u)) return true;
+    return false;
+  };
+}
+
+function everyGuard(guards: readonly Guard[]): Guard {
+  const n = guards.length;
+  return (u) => {
+    for (let i = 0; i < n; i++) if (!guards[i]!(u)) return false;
+    return true;
+  };
+}
