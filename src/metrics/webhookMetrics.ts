@@ -96,13 +96,21 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
 
   const vocabulary = labelVocabulary(kinds);
+  // Label sets of the reviews counter, made once each (a handful: review versions x results).
+  const reviewLabelSets = new Map<string, { review_version: string; result: string }>();
+  const reviewLabels = (review_version: string, result: string) => {
+    const key = `${review_version}\0${result}`;
+    let labels = reviewLabelSets.get(key);
+    if (!labels) reviewLabelSets.set(key, (labels = { review_version, result }));
+    return labels;
+  };
   return {
     registry,
     observer: {
       reviewStarted: () => inFlight.inc(),
       reviewFinished: (record) => {
         inFlight.dec();
-        reviews.inc({ review_version: reviewVersionLabel(record.reviewVersion), result: record.result });
+        reviews.inc(reviewLabels(reviewVersionLabel(record.reviewVersion), record.result));
         duration.observe(record.durationSeconds);
         bodyBytes.observe(record.requestBytes);
         if (record.result === 'Success' || record.result === 'Failure') objectsPerReview.observe(record.objects.length);
@@ -117,17 +125,18 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
   };
 }
 
-/** Series seen in one review and how often: label values joined make the key. */
+/** Series seen in one review and how often, by a key made of the label values. */
 class Tally<L extends string> {
-  private readonly series = new Map<string, { labels: Record<L, string>; count: number }>();
-  add(labels: Record<L, string>): void {
-    const key = Object.values(labels).join('\0');
+  private series: Map<string, { labels: Record<L, string>; count: number }> | undefined;
+  /** `labels` is called only the first time a key is seen. */
+  add(key: string, labels: () => Record<L, string>): void {
+    this.series ??= new Map();
     const entry = this.series.get(key);
     if (entry) entry.count++;
-    else this.series.set(key, { labels, count: 1 });
+    else this.series.set(key, { labels: labels(), count: 1 });
   }
   values() {
-    return this.series.values();
+    return this.series?.values() ?? [];
   }
 }
 
@@ -142,9 +151,13 @@ function tallyObjects(record: ReviewRecord, vocabulary: LabelVocabulary) {
   for (const o of record.objects) {
     const kind = vocabulary.kind(o.kind);
     const from = vocabulary.version(o.kind, o.from);
-    objects.add({ kind, from, to: vocabulary.version(o.kind, o.to), result: o.ok ? 'success' : 'failure' });
-    if (!o.ok && o.reason !== undefined && DECODE_REASONS.has(o.reason)) decode.add({ kind, version: from, reason: o.reason });
-    if (o.stash !== 'none') stash.add({ kind, outcome: o.stash });
+    const to = vocabulary.version(o.kind, o.to);
+    const result = o.ok ? 'success' : 'failure';
+    objects.add(`${kind}\0${from}\0${to}\0${result}`, () => ({ kind, from, to, result }));
+    const reason = o.reason;
+    if (!o.ok && reason !== undefined && DECODE_REASONS.has(reason)) decode.add(`${kind}\0${from}\0${reason}`, () => ({ kind, version: from, reason }));
+    const outcome = o.stash;
+    if (outcome !== 'none') stash.add(`${kind}\0${outcome}`, () => ({ kind, outcome }));
   }
   return { objects, decode, stash };
 }
