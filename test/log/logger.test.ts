@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { createLogger } from '../../src/log.js';
+import winston from 'winston';
+import { createLogger, logEntry } from '../../src/log.js';
 
 /** A stream that records every write call it gets. */
 function recordingStream() {
@@ -79,5 +80,50 @@ describe('log: the JSON line logger', () => {
     const lines = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.message)).to.deep.equal(['last words', 'crashing']);
     expect(run.stderr).to.contain('Error: boom');
+  });
+
+  describe('logEntry (the per-review line, past winston\'s streams)', () => {
+    it('writes the same line as logger.log, in the same write as the turn\'s other lines', async () => {
+      const viaLogger = recordingStream();
+      const direct = recordingStream();
+      const a = createLogger('info', viaLogger.stream);
+      const b = createLogger('info', direct.stream);
+      a.log('info', { message: 'review', uid: 'u', objects: 3, kinds: ['Backend'] });
+      logEntry(b, 'info', { message: 'review', uid: 'u', objects: 3, kinds: ['Backend'] });
+      b.info({ msg: 'after' });
+      await nextTurn();
+      const strip = (e: Record<string, unknown>) => ({ ...e, timestamp: undefined });
+      expect(parseLines(direct.writes).map(strip)[0]).to.deep.equal(parseLines(viaLogger.writes).map(strip)[0]);
+      expect(parseLines(direct.writes).map((e) => e.message)).to.deep.equal(['review', 'after']);
+      expect(direct.writes).to.have.length(1);
+    });
+
+    it('honours the logger\'s level and silence, and each transport\'s level and format', async () => {
+      const { stream, writes } = recordingStream();
+      const warnOnly = createLogger('warn', stream);
+      logEntry(warnOnly, 'info', { message: 'dropped' });
+      logEntry(warnOnly, 'warn', { message: 'kept' });
+      const silenced = createLogger('info', stream);
+      silenced.silent = true;
+      logEntry(silenced, 'error', { message: 'silenced' });
+      await nextTurn();
+      expect(parseLines(writes).map((e) => e.message)).to.deep.equal(['kept']);
+
+      const seen: Array<Record<string, unknown>> = [];
+      const transport = (level: string | undefined, format?: winston.Logform.Format) =>
+        new winston.transports.Stream({ stream: new (class extends Writable {
+          override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void) {
+            seen.push({ level, line: chunk.toString('utf8').trim() });
+            done();
+          }
+        })(), ...(level !== undefined && { level }), ...(format && { format }) });
+      const logger = winston.createLogger({
+        level: 'debug',
+        format: winston.format.json(),
+        transports: [transport('error'), transport(undefined, winston.format.printf((i) => `custom ${String(i.message)}`))],
+      });
+      logEntry(logger, 'info', { message: 'hello' });
+      expect(seen).to.deep.equal([{ level: undefined, line: 'custom hello' }]);
+    });
   });
 });
