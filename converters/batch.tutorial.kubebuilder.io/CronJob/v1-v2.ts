@@ -37,15 +37,16 @@ export const parseSchedule = (cron: string): Schedule => {
 /** Structured schedule -> cron string: absent fields are `*`. */
 export const formatSchedule = (schedule: Schedule): string => FIELDS.map((f) => schedule[f] ?? '*').join(' ');
 
+/** Fields go onto the fresh rest objects with Object.assign (see Backend's v1-v2.ts for why). */
 export const v1v2 = between(v1, v2, {
   up: ({ spec, ...rest }) => {
     if (spec === undefined) return rest;
     const { schedule, ...specRest } = spec;
-    return { ...rest, spec: schedule === undefined ? specRest : { ...specRest, schedule: parseSchedule(schedule) } };
+    return Object.assign(rest, { spec: schedule === undefined ? specRest : Object.assign(specRest, { schedule: parseSchedule(schedule) }) });
   },
   down: ({ spec, ...rest }) => {
     if (spec === undefined) return rest;
     const { schedule, ...specRest } = spec;
-    return { ...rest, spec: schedule === undefined ? specRest : { ...specRest, schedule: formatSchedule(schedule) } };
+    return Object.assign(rest, { spec: schedule === undefined ? specRest : Object.assign(specRest, { schedule: formatSchedule(schedule) }) });
   },
 });
