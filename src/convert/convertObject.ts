@@ -52,30 +52,29 @@ const splitApiVersion = (apiVersion: string): { group: string; version: string }
  */
 export function convertObject(registry: Registry, object: unknown, desiredAPIVersion: string): ConvertResult {
   if (!isRecord(object)) return fail('NotAnObject', 'the object is not a JSON object');
-  // Named only when something fails: building the name for every object costs on big reviews.
-  const who = { toString: () => describeObject(object) };
   const { apiVersion, kind: kindName, metadata: rawMetadata, ...body } = object;
   if (typeof apiVersion !== 'string' || typeof kindName !== 'string') {
-    return fail('BadApiVersion', `${who}: apiVersion and kind must be strings`);
+    return fail('BadApiVersion', `${describeObject(object)}: apiVersion and kind must be strings`);
   }
   const source = splitApiVersion(apiVersion);
   const target = splitApiVersion(desiredAPIVersion);
-  const route = { toString: () => `${apiVersion} -> ${desiredAPIVersion}` };
+  // Messages name the object and the route; built only when something fails (`about()`).
+  const about = () => `${describeObject(object)} (${apiVersion} -> ${desiredAPIVersion})`;
   if (source.group !== target.group) {
-    return fail('GroupMismatch', `${who} (${route}): cannot convert between API groups ${source.group || '(core)'} and ${target.group || '(core)'}`);
+    return fail('GroupMismatch', `${about()}: cannot convert between API groups ${source.group || '(core)'} and ${target.group || '(core)'}`);
   }
   const kind = registry.lookup(source.group, kindName);
   if (!kind) {
-    return fail('UnknownKind', `${who} (${route}): no converter is registered for kind ${kindName} in group ${source.group || '(core)'}`);
+    return fail('UnknownKind', `${about()}: no converter is registered for kind ${kindName} in group ${source.group || '(core)'}`);
   }
   for (const v of [source.version, target.version]) {
     if (!kind.versions.has(v)) {
-      return fail('UnknownVersion', `${who} (${route}): version ${v} is not declared for ${kindName} (declared: ${[...kind.versions.keys()].join(', ')})`);
+      return fail('UnknownVersion', `${about()}: version ${v} is not declared for ${kindName} (declared: ${[...kind.versions.keys()].join(', ')})`);
     }
   }
   const metadata = Object.hasOwn(object, 'metadata') ? rawMetadata : ABSENT;
   if (metadata !== ABSENT && metadata !== null && !isRecord(metadata)) {
-    return fail('BadMetadata', `${who} (${route}): metadata must be an object`);
+    return fail('BadMetadata', `${about()}: metadata must be an object`);
   }
   if (source.version === target.version) return { ok: true, object, from: source.version, stash: 'none' };
 
@@ -89,7 +88,7 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
           reason: 'DecodeFailed',
           version: source.version,
           paths: problems.map((p) => p.path),
-          message: `${who} (${route}): does not match ${kindName} ${source.version}: ${formatProblems(problems)}`,
+          message: `${about()}: does not match ${kindName} ${source.version}: ${formatProblems(problems)}`,
         },
       };
     }
@@ -102,7 +101,7 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
     if (stash && annotationsSize(outMetadata) > ANNOTATIONS_LIMIT_BYTES) {
       return fail(
         'StashTooLarge',
-        `${who} (${route}): the fields ${target.version} cannot hold need ${annotationsSize(outMetadata) - annotationsSize(baseMetadata)} bytes in the stash annotation, which takes the object's annotations over the apiserver's limit of ${ANNOTATIONS_LIMIT_BYTES} bytes; converting would lose data, so it is refused`,
+        `${about()}: the fields ${target.version} cannot hold need ${annotationsSize(outMetadata) - annotationsSize(baseMetadata)} bytes in the stash annotation, which takes the object's annotations over the apiserver's limit of ${ANNOTATIONS_LIMIT_BYTES} bytes; converting would lose data, so it is refused`,
         source.version,
       );
     }
@@ -114,8 +113,8 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
       ...(carried.kind === 'malformed' && { stashProblem: carried.reason }),
     };
   } catch (e) {
-    if (e instanceof ConverterBug) return fail('ConverterFailed', `${who} (${route}): ${e.message}`, source.version);
-    if (e instanceof RangeError) return fail('TooDeep', `${who} (${route}): the object is nested too deeply to convert`, source.version);
+    if (e instanceof ConverterBug) return fail('ConverterFailed', `${about()}: ${e.message}`, source.version);
+    if (e instanceof RangeError) return fail('TooDeep', `${about()}: the object is nested too deeply to convert`, source.version);
     throw e;
   }
 }
