@@ -23,15 +23,26 @@ export type ConvertResult =
   | { readonly ok: true; readonly object: Record<string, unknown>; readonly from: string; readonly stash: StashOutcome; readonly stashProblem?: string }
   | { readonly ok: false; readonly failure: ConversionFailure; readonly from?: string };
 
-/** How an object names itself in messages: `Kind namespace/name`, never its content. */
-export function describeObject(object: unknown): string {
-  const kind = typeof ownValue(object, 'kind') === 'string' ? (ownValue(object, 'kind') as string) : 'object';
-  const meta = ownValue(object, 'metadata');
-  const name = ownValue(meta, 'name');
-  const namespace = ownValue(meta, 'namespace');
-  const id = typeof name === 'string' ? (typeof namespace === 'string' && namespace ? `${namespace}/${name}` : name) : '(unnamed)';
-  return `${kind} ${id}`;
+/** What names an object in messages: its kind, namespace and name, never its content. */
+export interface ObjectIdentity {
+  readonly kind: unknown;
+  readonly name: unknown;
+  readonly namespace: unknown;
 }
+
+export function objectIdentity(object: unknown): ObjectIdentity {
+  const meta = ownValue(object, 'metadata');
+  return { kind: ownValue(object, 'kind'), name: ownValue(meta, 'name'), namespace: ownValue(meta, 'namespace') };
+}
+
+/** `Kind namespace/name`, `Kind name` for cluster-scoped objects, `(unnamed)` without a name. */
+export function formatIdentity({ kind, name, namespace }: ObjectIdentity): string {
+  const id = typeof name === 'string' ? (typeof namespace === 'string' && namespace ? `${namespace}/${name}` : name) : '(unnamed)';
+  return `${typeof kind === 'string' ? kind : 'object'} ${id}`;
+}
+
+/** How an object names itself in messages: `Kind namespace/name`, never its content. */
+export const describeObject = (object: unknown): string => formatIdentity(objectIdentity(object));
 
 const splitApiVersion = (apiVersion: string): { group: string; version: string } => {
   const slash = apiVersion.lastIndexOf('/');

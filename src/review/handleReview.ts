@@ -1,4 +1,4 @@
-import { convertObject, describeObject, type StashOutcome } from '../convert/convertObject.js';
+import { convertObject, describeObject, formatIdentity, objectIdentity, type ObjectIdentity, type StashOutcome } from '../convert/convertObject.js';
 import type { ConversionFailure, FailureReason } from '../convert/errors.js';
 import { ownValue } from '../convert/paths.js';
 import { stringifyJson } from '../json/index.js';
@@ -24,7 +24,7 @@ export interface ReviewOutcome {
   readonly failure?: string;
 }
 
-/** One object's outcome; its name is built only when asked for (debug logs, stash problems). */
+/** One object's outcome; its name is formatted only when asked for (debug logs, stash problems). */
 class Outcome implements ObjectOutcome {
   constructor(
     readonly kind: string,
@@ -32,13 +32,13 @@ class Outcome implements ObjectOutcome {
     readonly to: string,
     readonly ok: boolean,
     readonly stash: StashOutcome,
-    private readonly input: unknown,
+    private readonly identity: ObjectIdentity,
     readonly reason?: FailureReason,
     readonly stashProblem?: string,
   ) {}
 
   get object(): string {
-    return describeObject(this.input);
+    return formatIdentity(this.identity);
   }
 }
 
@@ -62,6 +62,7 @@ const NAMED_FAILURES = 3;
  * Answer one ConversionReview. The apiserver needs every object converted, in order, or the
  * whole request fails: one object that cannot convert makes the answer a Failure (HTTP 200)
  * whose message names the objects and why, which the apiserver shows to the user verbatim.
+ * The request's objects list is consumed: each entry is cleared once its object is converted.
  */
 export function handleReview(registry: Registry, request: ConversionRequest): ReviewOutcome {
   const { reviewVersion, uid, desiredAPIVersion, objects } = request;
@@ -80,20 +81,23 @@ export function handleReview(registry: Registry, request: ConversionRequest): Re
   const outcomes: ObjectOutcome[] = [];
   const failures: string[] = [];
   for (let i = 0; i < objects.length; i++) {
-    const input = objects[i];
+    const input: unknown = objects[i];
+    // The request lets go of each object once it is converted: a review of a whole LIST would
+    // otherwise keep every parsed object alive until the last one is done.
+    objects[i] = undefined;
     const result = convertObject(registry, input, desiredAPIVersion);
     const kind = typeof ownValue(input, 'kind') === 'string' ? (ownValue(input, 'kind') as string) : '';
     const json = result.ok ? serialize(result.object) : undefined;
     if (result.ok && json !== undefined) {
       converted.push(json);
-      outcomes.push(new Outcome(kind, result.from, to, true, result.stash, input, undefined, result.stashProblem));
+      outcomes.push(new Outcome(kind, result.from, to, true, result.stash, objectIdentity(input), undefined, result.stashProblem));
       continue;
     }
     const failure: ConversionFailure = result.ok
       ? { reason: 'TooDeep', message: `${describeObject(input)}: the converted object is nested too deeply to serialize` }
       : result.failure;
     failures.push(objects.length > 1 ? `object ${i}: ${failure.message}` : failure.message);
-    outcomes.push(new Outcome(kind, result.from ?? '', to, false, 'none', input, failure.reason));
+    outcomes.push(new Outcome(kind, result.from ?? '', to, false, 'none', objectIdentity(input), failure.reason));
   }
   if (failures.length) {
     const more = failures.length > NAMED_FAILURES ? `; and ${failures.length - NAMED_FAILURES} more of ${objects.length} objects failed` : '';
