@@ -25,6 +25,10 @@ export interface ReviewObserver {
 }
 
 export const combineObservers = (...observers: ReviewObserver[]): ReviewObserver => ({
-  reviewStarted: () => observers.forEach((o) => o.reviewStarted()),
-  reviewFinished: (r) => observers.forEach((o) => o.reviewFinished(r)),
+  reviewStarted: () => {
+    for (const o of observers) o.reviewStarted();
+  },
+  reviewFinished: (r) => {
+    for (const o of observers) o.reviewFinished(r);
+  },
 });

@@ -48,7 +48,14 @@ export function createRegistry(kinds: readonly Kind[]): Registry {
   }
   if (problems.length) throw new RegistryError(problems);
   const list = [...byKey.values()];
-  return { kinds: list, lookup: (group, kind) => byKey.get(key(group, kind)) };
+  // Group, then kind: the lookup runs for every object converted, and needs no key string.
+  const byGroup = new Map<string, Map<string, RegisteredKind>>();
+  for (const k of list) {
+    const kindsOfGroup = byGroup.get(k.def.group) ?? new Map<string, RegisteredKind>();
+    kindsOfGroup.set(k.def.kind, k);
+    byGroup.set(k.def.group, kindsOfGroup);
+  }
+  return { kinds: list, lookup: (group, kind) => byGroup.get(group)?.get(kind) };
 }
 
 function registerKind(def: Kind, problems: string[]): RegisteredKind | undefined {

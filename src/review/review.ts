@@ -48,7 +48,8 @@ export function readReview(body: unknown): ConversionRequest | { error: string }
  * assembled around them, in pieces: a 50 MB answer is never joined into one string.
  */
 export function encodeResponseParts(response: ConversionResponse): string[] {
-  const head = `{"apiVersion":${JSON.stringify(response.reviewVersion)},"kind":"ConversionReview","response":{"uid":${JSON.stringify(response.uid)},"result":${JSON.stringify(response.result)}`;
+  const result = response.result.status === 'Success' ? SUCCESS_JSON : JSON.stringify(response.result);
+  const head = `{"apiVersion":"${response.reviewVersion}","kind":"ConversionReview","response":{"uid":${JSON.stringify(response.uid)},"result":${result}`;
   if (response.result.status !== 'Success') return [`${head}}}`];
   const objects = response.convertedObjects;
   if (objects.length <= OBJECTS_PER_PART) return [`${head},"convertedObjects":[${objects.join(',')}]}}`];
@@ -59,6 +60,9 @@ export function encodeResponseParts(response: ConversionResponse): string[] {
   parts.push(']}}');
   return parts;
 }
+
+/** The result of every successful review; review versions are plain ASCII and need no escaping. */
+const SUCCESS_JSON = JSON.stringify({ status: 'Success' });
 
 /** Enough objects per piece that writes stay few, few enough that no piece is huge. */
 const OBJECTS_PER_PART = 256;
