@@ -39,29 +39,48 @@ export interface WebhookMetrics {
 export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?: boolean } = {}): WebhookMetrics {
   const registry = new PromRegistry();
   const registers = [registry];
-  const reviews = new Counter({
+  // The per-review counters are plain numbers, handed to prom-client when it is scraped (collect):
+  // a prom-client increment hashes and validates its labels, several times the cost of the count.
+  const reviewCounts = new SeriesCounts<'review_version' | 'result'>();
+  const objectCounts = new SeriesCounts<'kind' | 'from' | 'to' | 'result'>();
+  const decodeCounts = new SeriesCounts<'kind' | 'version' | 'reason'>();
+  const stashCounts = new SeriesCounts<'kind' | 'outcome'>();
+  let inFlightNow = 0;
+  new Counter({
     name: 'crdconv_conversion_reviews_total',
     help: 'ConversionReview requests answered, by review version (v1, v1beta1, none when unreadable) and result (Success, Failure, BadRequest, TooLarge, Error)',
     labelNames: ['review_version', 'result'] as const,
     registers,
+    collect() {
+      reviewCounts.flushInto(this);
+    },
   });
-  const objects = new Counter({
+  new Counter({
     name: 'crdconv_conversion_objects_total',
     help: 'Objects converted, by kind, source version (from), target version (to) and result (success, failure)',
     labelNames: ['kind', 'from', 'to', 'result'] as const,
     registers,
+    collect() {
+      objectCounts.flushInto(this);
+    },
   });
-  const decodeFailures = new Counter({
+  new Counter({
     name: 'crdconv_decode_failures_total',
     help: 'Objects that could not be read as the version they claim, by kind, version and reason',
     labelNames: ['kind', 'version', 'reason'] as const,
     registers,
+    collect() {
+      decodeCounts.flushInto(this);
+    },
   });
-  const stash = new Counter({
+  new Counter({
     name: 'crdconv_stash_outcomes_total',
     help: 'Stash annotation outcomes (written, restored, superseded, rejected), by kind',
     labelNames: ['kind', 'outcome'] as const,
     registers,
+    collect() {
+      stashCounts.flushInto(this);
+    },
   });
   const duration = new Histogram({
     name: 'crdconv_review_duration_seconds',
@@ -81,7 +100,14 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
     buckets: BYTES_BUCKETS,
     registers,
   });
-  const inFlight = new Gauge({ name: 'crdconv_reviews_in_flight', help: 'ConversionReviews being read or converted now', registers });
+  new Gauge({
+    name: 'crdconv_reviews_in_flight',
+    help: 'ConversionReviews being read or converted now',
+    registers,
+    collect() {
+      this.set(inFlightNow);
+    },
+  });
   const expiry = new Gauge({
     name: 'crdconv_tls_certificate_expiry_timestamp_seconds',
     help: 'notAfter of the serving certificate, in seconds since the epoch (alert on this minus time())',
@@ -96,28 +122,21 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
 
   const vocabulary = labelVocabulary(kinds);
-  // Label sets of the reviews counter, made once each (a handful: review versions x results).
-  const reviewLabelSets = new Map<string, { review_version: string; result: string }>();
-  const reviewLabels = (review_version: string, result: string) => {
-    const key = `${review_version}\0${result}`;
-    let labels = reviewLabelSets.get(key);
-    if (!labels) reviewLabelSets.set(key, (labels = { review_version, result }));
-    return labels;
-  };
   return {
     registry,
     observer: {
-      reviewStarted: () => inFlight.inc(),
+      reviewStarted: () => {
+        inFlightNow++;
+      },
       reviewFinished: (record) => {
-        inFlight.dec();
-        reviews.inc(reviewLabels(reviewVersionLabel(record.reviewVersion), record.result));
+        inFlightNow--;
+        const reviewVersion = reviewVersionLabel(record.reviewVersion);
+        const result = record.result;
+        reviewCounts.add(`${reviewVersion}\0${result}`, () => ({ review_version: reviewVersion, result }));
         duration.observe(record.durationSeconds);
         bodyBytes.observe(record.requestBytes);
-        if (record.result === 'Success' || record.result === 'Failure') objectsPerReview.observe(record.objects.length);
-        const tallies = tallyObjects(record, vocabulary);
-        for (const { labels, count } of tallies.objects.values()) objects.inc(labels, count);
-        for (const { labels, count } of tallies.decode.values()) decodeFailures.inc(labels, count);
-        for (const { labels, count } of tallies.stash.values()) stash.inc(labels, count);
+        if (result === 'Success' || result === 'Failure') objectsPerReview.observe(record.objects.length);
+        countObjects(record, vocabulary, objectCounts, decodeCounts, stashCounts);
       },
     },
     certificateServed: (certificate) => expiry.set(certificate.notAfter.getTime() / 1000),
@@ -125,29 +144,37 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
   };
 }
 
-/** Series seen in one review and how often, by a key made of the label values. */
-class Tally<L extends string> {
-  private series: Map<string, { labels: Record<L, string>; count: number }> | undefined;
+/**
+ * Counts per series (a label combination, keyed by its values joined), kept as plain numbers and
+ * added to the prom-client counter at each scrape. The series are bounded: label values come from
+ * the registry's vocabulary only.
+ */
+class SeriesCounts<L extends string> {
+  private readonly series = new Map<string, { readonly labels: Record<L, string>; pending: number }>();
+
   /** `labels` is called only the first time a key is seen. */
   add(key: string, labels: () => Record<L, string>): void {
-    this.series ??= new Map();
-    const entry = this.series.get(key);
-    if (entry) entry.count++;
-    else this.series.set(key, { labels: labels(), count: 1 });
+    let entry = this.series.get(key);
+    if (!entry) this.series.set(key, (entry = { labels: labels(), pending: 0 }));
+    entry.pending++;
   }
-  values() {
-    return this.series?.values() ?? [];
+
+  flushInto(counter: Counter<L>): void {
+    for (const entry of this.series.values()) {
+      if (entry.pending === 0) continue;
+      counter.inc(entry.labels, entry.pending);
+      entry.pending = 0;
+    }
   }
 }
 
-/**
- * One increment per distinct series instead of one per object: a LIST review can hold thousands
- * of objects of one kind and version.
- */
-function tallyObjects(record: ReviewRecord, vocabulary: LabelVocabulary) {
-  const objects = new Tally<'kind' | 'from' | 'to' | 'result'>();
-  const decode = new Tally<'kind' | 'version' | 'reason'>();
-  const stash = new Tally<'kind' | 'outcome'>();
+function countObjects(
+  record: ReviewRecord,
+  vocabulary: LabelVocabulary,
+  objects: SeriesCounts<'kind' | 'from' | 'to' | 'result'>,
+  decode: SeriesCounts<'kind' | 'version' | 'reason'>,
+  stash: SeriesCounts<'kind' | 'outcome'>,
+): void {
   for (const o of record.objects) {
     const kind = vocabulary.kind(o.kind);
     const from = vocabulary.version(o.kind, o.from);
@@ -159,5 +186,4 @@ function tallyObjects(record: ReviewRecord, vocabulary: LabelVocabulary) {
     const outcome = o.stash;
     if (outcome !== 'none') stash.add(`${kind}\0${outcome}`, () => ({ kind, outcome }));
   }
-  return { objects, decode, stash };
 }
