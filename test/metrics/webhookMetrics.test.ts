@@ -97,4 +97,26 @@ describe('webhook metrics (observer)', () => {
     expect(valueOf(parseMetrics(await b.registry.metrics()), 'crdconv_conversion_reviews_total', { result: 'Success' })).to.equal(undefined);
     expect(valueOf(parseMetrics(await b.registry.metrics()), 'process_cpu_seconds_total')).to.be.a('number');
   });
+
+  it('counts across scrapes: each scrape shows the running totals, and the reviews in flight now', async () => {
+    const metrics = createWebhookMetrics(registry, { defaultMetrics: false });
+    const scrape = async () => parseMetrics(await metrics.registry.metrics());
+    const finish = () => metrics.observer.reviewFinished(review({ objects: [object({})] }));
+    metrics.observer.reviewStarted();
+    metrics.observer.reviewStarted();
+    metrics.observer.reviewStarted();
+    finish();
+    finish();
+    let samples = await scrape();
+    expect(valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'v1', result: 'Success' })).to.equal(2);
+    expect(valueOf(samples, 'crdconv_conversion_objects_total', { kind: 'Backend', from: 'v1', to: 'v2', result: 'success' })).to.equal(2);
+    expect(valueOf(samples, 'crdconv_reviews_in_flight')).to.equal(1);
+    samples = await scrape();
+    expect(valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'v1', result: 'Success' }), 'a scrape counts nothing twice').to.equal(2);
+    finish();
+    samples = await scrape();
+    expect(valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'v1', result: 'Success' })).to.equal(3);
+    expect(valueOf(samples, 'crdconv_conversion_objects_total', { kind: 'Backend', from: 'v1', to: 'v2', result: 'success' })).to.equal(3);
+    expect(valueOf(samples, 'crdconv_reviews_in_flight')).to.equal(0);
+  });
 });
