@@ -49,6 +49,13 @@ const splitApiVersion = (apiVersion: string): { group: string; version: string }
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 };
 
+/** The desired apiVersion is the same for every object of a review: split it once. */
+let lastDesired: { readonly apiVersion: string; readonly split: { group: string; version: string } } | undefined;
+const splitDesired = (apiVersion: string) => {
+  if (lastDesired?.apiVersion !== apiVersion) lastDesired = { apiVersion, split: splitApiVersion(apiVersion) };
+  return lastDesired.split;
+};
+
 /**
  * Convert one object to `desiredAPIVersion`: the service's hot path, read top to bottom.
  *
@@ -68,7 +75,7 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
     return fail('BadApiVersion', `${describeObject(object)}: apiVersion and kind must be strings`);
   }
   const source = splitApiVersion(apiVersion);
-  const target = splitApiVersion(desiredAPIVersion);
+  const target = splitDesired(desiredAPIVersion);
   // Messages name the object and the route; built only when something fails (`about()`).
   const about = () => `${describeObject(object)} (${apiVersion} -> ${desiredAPIVersion})`;
   if (source.group !== target.group) {
@@ -78,10 +85,9 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
   if (!kind) {
     return fail('UnknownKind', `${about()}: no converter is registered for kind ${kindName} in group ${source.group || '(core)'}`);
   }
-  for (const v of [source.version, target.version]) {
-    if (!kind.versions.has(v)) {
-      return fail('UnknownVersion', `${about()}: version ${v} is not declared for ${kindName} (declared: ${[...kind.versions.keys()].join(', ')})`);
-    }
+  const undeclared = !kind.versions.has(source.version) ? source.version : !kind.versions.has(target.version) ? target.version : undefined;
+  if (undeclared !== undefined) {
+    return fail('UnknownVersion', `${about()}: version ${undeclared} is not declared for ${kindName} (declared: ${[...kind.versions.keys()].join(', ')})`);
   }
   const metadata = Object.hasOwn(object, 'metadata') ? rawMetadata : ABSENT;
   if (metadata !== ABSENT && metadata !== null && !isRecord(metadata)) {
@@ -116,13 +122,11 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
         source.version,
       );
     }
-    return {
-      ok: true,
-      from: source.version,
-      object: assemble(desiredAPIVersion, kindName, outMetadata, converted),
-      stash: stash ? 'written' : rich.outcome,
-      ...(carried.kind === 'malformed' && { stashProblem: carried.reason }),
-    };
+    const assembled = assemble(desiredAPIVersion, kindName, outMetadata, converted);
+    const outcome = stash ? 'written' : rich.outcome;
+    return carried.kind === 'malformed'
+      ? { ok: true, from: source.version, object: assembled, stash: outcome, stashProblem: carried.reason }
+      : { ok: true, from: source.version, object: assembled, stash: outcome };
   } catch (e) {
     if (e instanceof ConverterBug) return fail('ConverterFailed', `${about()}: ${e.message}`, source.version);
     if (e instanceof RangeError) return fail('TooDeep', `${about()}: the object is nested too deeply to convert`, source.version);
