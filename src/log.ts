@@ -10,55 +10,51 @@ export type Logger = winston.Logger;
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/**
- * Calls pass one object whose `msg` says what happened: `logger.info({ msg: 'review', uid, ... })`.
- * Winston would nest that object under `message`; flatten it so every field is top-level and
- * `message` is the text, as log pipelines expect.
- */
-const flatten = winston.format((info) => {
-  const m = info.message as unknown;
-  if (typeof m === 'object' && m !== null && !Array.isArray(m)) {
-    const { msg, ...fields } = m as Record<string, unknown>;
-    Object.assign(info, fields);
-    info.message = typeof msg === 'string' ? msg : '';
-  }
-  return info;
-});
-
 /** Where winston's formats leave the finished line (triple-beam's MESSAGE). */
 const MESSAGE = Symbol.for('message');
 
 const safeJson = winston.format.json({ deterministic: false });
 
 /**
- * One JSON line per entry, fields in the order they were given. JSON.stringify writes every log
- * line of the service (one per review, so this is on the hot path); winston's own json format,
- * several times slower, only takes the entries JSON.stringify refuses (a bigint, a cycle).
+ * The time as an ISO 8601 string, like winston's timestamp format. Formatting a Date costs more
+ * than the rest of a line; a busy webhook logs many lines per millisecond, so the string is
+ * reused within one.
+ */
+let lastMs = -1;
+let lastIso = '';
+const isoNow = (): string => {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+};
+
+/**
+ * One flat JSON line per entry, in one step (it runs for every review):
+ * - calls pass one object whose `msg` says what happened: `logger.info({ msg: 'review', uid })`.
+ *   Winston nests that object under `message`; it is flattened so that every field is top-level
+ *   and `message` is the text, as log pipelines expect (the per-review line passes `message`
+ *   itself and skips this);
+ * - `timestamp` is added, as winston's timestamp format would;
+ * - JSON.stringify writes the fields in the order they were given; winston's own json format,
+ *   several times slower, only takes the entries JSON.stringify refuses (a bigint, a cycle).
  */
 const jsonLine = winston.format((info) => {
+  const m = info.message as unknown;
+  if (typeof m === 'object' && m !== null && !Array.isArray(m)) {
+    const { msg, ...fields } = m as Record<string, unknown>;
+    Object.assign(info, fields);
+    info.message = typeof msg === 'string' ? msg : '';
+  }
+  info.timestamp = isoNow();
   try {
     (info as Record<symbol, unknown>)[MESSAGE] = JSON.stringify(info);
     return info;
   } catch {
     return safeJson.transform(info, {});
   }
-});
-
-/**
- * `timestamp`: the time as an ISO 8601 string, like winston's timestamp format. Formatting a Date
- * costs more than the rest of a line; a busy webhook logs many lines per millisecond, so the
- * string is reused within one.
- */
-let lastMs = -1;
-let lastIso = '';
-const timestamp = winston.format((info) => {
-  const now = Date.now();
-  if (now !== lastMs) {
-    lastMs = now;
-    lastIso = new Date(now).toISOString();
-  }
-  info.timestamp = lastIso;
-  return info;
 });
 
 /** Streams holding lines not yet written, for the flush at exit. */
@@ -116,7 +112,7 @@ export function createLogger(level: LogLevel = 'info', stream: NodeJS.WritableSt
   installExitHook();
   return winston.createLogger({
     level,
-    format: winston.format.combine(flatten(), timestamp(), jsonLine()),
+    format: jsonLine(),
     transports: [new LineTransport(stream)],
   });
 }
