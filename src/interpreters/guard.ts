@@ -60,9 +60,9 @@ function build(codec: t.Mixed): Guard {
     case 'ReadonlyArrayType':
       return arrayGuard(guard((c as unknown as t.ArrayType<t.Mixed>).type));
     case 'PartialType':
-      return partialGuard((c as unknown as t.PartialType<t.Props>).props);
+      return propsGuard((c as unknown as t.PartialType<t.Props>).props, false);
     case 'InterfaceType':
-      return interfaceGuard((c as unknown as t.InterfaceType<t.Props>).props);
+      return propsGuard((c as unknown as t.InterfaceType<t.Props>).props, true);
     case 'DictionaryType': {
       const d = c as unknown as t.DictionaryType<t.Mixed, t.Mixed>;
       // Only string keys here: io-ts checks records over enumerated keys differently.
@@ -90,23 +90,12 @@ function arrayGuard(item: Guard): Guard {
   };
 }
 
-/** A partial's keys may be absent or undefined; a present value must pass (io-ts reads `u[k]`). */
-function partialGuard(props: t.Props): Guard {
-  const keys = Object.keys(props);
-  const guards = keys.map((k) => guard(props[k] as t.Mixed));
-  const n = keys.length;
-  return (u) => {
-    if (!isRecord(u)) return false;
-    for (let i = 0; i < n; i++) {
-      const v = u[keys[i]!];
-      if (v !== undefined && !guards[i]!(v)) return false;
-    }
-    return true;
-  };
-}
-
-/** A type's keys must be present (an own key holding undefined counts) and pass. */
-function interfaceGuard(props: t.Props): Guard {
+/**
+ * An object's known keys (io-ts reads `u[k]`, so an inherited value counts). In a partial a key may
+ * be absent or undefined; in a type it must be present, where an own key holding undefined counts
+ * as present and its value is checked.
+ */
+function propsGuard(props: t.Props, required: boolean): Guard {
   const keys = Object.keys(props);
   const guards = keys.map((k) => guard(props[k] as t.Mixed));
   const n = keys.length;
@@ -115,7 +104,11 @@ function interfaceGuard(props: t.Props): Guard {
     for (let i = 0; i < n; i++) {
       const k = keys[i]!;
       const v = u[k];
-      if ((v === undefined && !hasOwn.call(u, k)) || !guards[i]!(v)) return false;
+      if (v === undefined) {
+        if (!required) continue;
+        if (!hasOwn.call(u, k)) return false;
+      }
+      if (!guards[i]!(v)) return false;
     }
     return true;
   };
