@@ -11,7 +11,7 @@ export function logObserver(logger: Logger): ReviewObserver {
     reviewStarted: () => {},
     reviewFinished: (r) => {
       const level = r.result === 'Success' ? 'info' : 'warn';
-      if (!logger.silent && logger.isLevelEnabled(level)) logEntry(logger, level, reviewEntry(r));
+      logEntry(logger, level, reviewEntry(r));
       for (const o of r.objects) {
         if (o.stashProblem) logger.warn({ msg: 'malformed stash ignored', object: o.object, kind: o.kind, reason: o.stashProblem });
       }

@@ -1,6 +1,5 @@
-import { convertObject, describeObject, formatIdentity, objectIdentity, type ObjectIdentity, type StashOutcome } from '../convert/convertObject.js';
+import { convertObject, formatIdentity, objectIdentity, type ObjectIdentity, type StashOutcome } from '../convert/convertObject.js';
 import type { ConversionFailure, FailureReason } from '../convert/errors.js';
-import { ownValue } from '../convert/paths.js';
 import { stringifyJson } from '../json/index.js';
 import type { Registry } from '../kinds/registry.js';
 import type { ConversionRequest, ConversionResponse } from './review.js';
@@ -86,18 +85,19 @@ export function handleReview(registry: Registry, request: ConversionRequest): Re
     // otherwise keep every parsed object alive until the last one is done.
     objects[i] = undefined;
     const result = convertObject(registry, input, desiredAPIVersion);
-    const kind = typeof ownValue(input, 'kind') === 'string' ? (ownValue(input, 'kind') as string) : '';
+    const identity = objectIdentity(input);
+    const kind = typeof identity.kind === 'string' ? identity.kind : '';
     const json = result.ok ? serialize(result.object) : undefined;
     if (result.ok && json !== undefined) {
       converted.push(json);
-      outcomes.push(new Outcome(kind, result.from, to, true, result.stash, objectIdentity(input), undefined, result.stashProblem));
+      outcomes.push(new Outcome(kind, result.from, to, true, result.stash, identity, undefined, result.stashProblem));
       continue;
     }
     const failure: ConversionFailure = result.ok
-      ? { reason: 'TooDeep', message: `${describeObject(input)}: the converted object is nested too deeply to serialize` }
+      ? { reason: 'TooDeep', message: `${formatIdentity(identity)}: the converted object is nested too deeply to serialize` }
       : result.failure;
     failures.push(objects.length > 1 ? `object ${i}: ${failure.message}` : failure.message);
-    outcomes.push(new Outcome(kind, result.from ?? '', to, false, 'none', objectIdentity(input), failure.reason));
+    outcomes.push(new Outcome(kind, result.from ?? '', to, false, 'none', identity, failure.reason));
   }
   if (failures.length) {
     const more = failures.length > NAMED_FAILURES ? `; and ${failures.length - NAMED_FAILURES} more of ${objects.length} objects failed` : '';
