@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+import { BucketHistogram } from './bucketHistogram.js';
 import type { FailureReason } from '../convert/errors.js';
 import type { Registry } from '../kinds/registry.js';
 import type { ReviewObserver, ReviewRecord } from '../http/observer.js';
@@ -41,10 +42,10 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
   const registers = [registry];
   // The per-review counters are plain numbers, handed to prom-client when it is scraped (collect):
   // a prom-client increment hashes and validates its labels, several times the cost of the count.
-  const reviewCounts = new SeriesCounts<'review_version' | 'result'>();
-  const objectCounts = new SeriesCounts<'kind' | 'from' | 'to' | 'result'>();
-  const decodeCounts = new SeriesCounts<'kind' | 'version' | 'reason'>();
-  const stashCounts = new SeriesCounts<'kind' | 'outcome'>();
+  const reviewCounts = new SeriesCounts(['review_version', 'result'] as const);
+  const objectCounts = new SeriesCounts(['kind', 'from', 'to', 'result'] as const);
+  const decodeCounts = new SeriesCounts(['kind', 'version', 'reason'] as const);
+  const stashCounts = new SeriesCounts(['kind', 'outcome'] as const);
   let inFlightNow = 0;
   new Counter({
     name: 'crdconv_conversion_reviews_total',
@@ -82,24 +83,11 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
       stashCounts.flushInto(this);
     },
   });
-  const duration = new Histogram({
-    name: 'crdconv_review_duration_seconds',
-    help: 'Time from the first byte of a ConversionReview to its answer',
-    buckets: DURATION_BUCKETS,
-    registers,
-  });
-  const objectsPerReview = new Histogram({
-    name: 'crdconv_review_objects',
-    help: 'Objects per ConversionReview',
-    buckets: OBJECTS_BUCKETS,
-    registers,
-  });
-  const bodyBytes = new Histogram({
-    name: 'crdconv_request_body_bytes',
-    help: 'Size of ConversionReview request bodies',
-    buckets: BYTES_BUCKETS,
-    registers,
-  });
+  // Observed for every review: prom-client's registry scrapes these like its own histograms.
+  const duration = new BucketHistogram('crdconv_review_duration_seconds', 'Time from the first byte of a ConversionReview to its answer', DURATION_BUCKETS);
+  const objectsPerReview = new BucketHistogram('crdconv_review_objects', 'Objects per ConversionReview', OBJECTS_BUCKETS);
+  const bodyBytes = new BucketHistogram('crdconv_request_body_bytes', 'Size of ConversionReview request bodies', BYTES_BUCKETS);
+  for (const histogram of [duration, objectsPerReview, bodyBytes]) registry.registerMetric(histogram.asPromMetric());
   new Gauge({
     name: 'crdconv_reviews_in_flight',
     help: 'ConversionReviews being read or converted now',
@@ -132,7 +120,7 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
         inFlightNow--;
         const reviewVersion = reviewVersionLabel(record.reviewVersion);
         const result = record.result;
-        reviewCounts.add(`${reviewVersion}\0${result}`, () => ({ review_version: reviewVersion, result }));
+        reviewCounts.add(reviewVersion, result);
         duration.observe(record.durationSeconds);
         bodyBytes.observe(record.requestBytes);
         if (result === 'Success' || result === 'Failure') objectsPerReview.observe(record.objects.length);
@@ -145,22 +133,39 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
 }
 
 /**
- * Counts per series (a label combination, keyed by its values joined), kept as plain numbers and
- * added to the prom-client counter at each scrape. The series are bounded: label values come from
- * the registry's vocabulary only.
+ * Counts per series (a label combination), kept as plain numbers and added to the prom-client
+ * counter at each scrape. Series are found through one map per label, keyed by the label's value:
+ * the values come from the registry's vocabulary (the same few strings every time), so each step
+ * is a lookup by a string whose hash is already known, with nothing built per call. The series
+ * are bounded for the same reason.
  */
-class SeriesCounts<L extends string> {
-  private readonly series = new Map<string, { readonly labels: Record<L, string>; pending: number }>();
+class SeriesCounts<const L extends readonly string[]> {
+  private readonly root: SeriesNode = new Map();
+  private readonly series: Array<{ readonly labels: Record<L[number], string>; pending: number }> = [];
 
-  /** `labels` is called only the first time a key is seen. */
-  add(key: string, labels: () => Record<L, string>): void {
-    let entry = this.series.get(key);
-    if (!entry) this.series.set(key, (entry = { labels: labels(), pending: 0 }));
+  constructor(private readonly labelNames: L) {}
+
+  /** Count one in the series with these label values, given in the order of labelNames. */
+  add(...values: { [I in keyof L]: string }): void {
+    let node = this.root;
+    const last = values.length - 1;
+    for (let i = 0; i < last; i++) {
+      let next = node.get(values[i]!);
+      if (next === undefined) node.set(values[i]!, (next = new Map()));
+      node = next as SeriesNode;
+    }
+    let entry = node.get(values[last]!) as { pending: number } | undefined;
+    if (entry === undefined) {
+      const labels = Object.fromEntries(this.labelNames.map((name, i) => [name, values[i]])) as Record<L[number], string>;
+      const created = { labels, pending: 0 };
+      this.series.push(created);
+      node.set(values[last]!, (entry = created));
+    }
     entry.pending++;
   }
 
-  flushInto(counter: Counter<L>): void {
-    for (const entry of this.series.values()) {
+  flushInto(counter: Counter<L[number]>): void {
+    for (const entry of this.series) {
       if (entry.pending === 0) continue;
       counter.inc(entry.labels, entry.pending);
       entry.pending = 0;
@@ -168,22 +173,25 @@ class SeriesCounts<L extends string> {
   }
 }
 
+/** A level of SeriesCounts' lookup: the next level, or the series at the last label. */
+type SeriesNode = Map<string, SeriesNode | { pending: number }>;
+
 function countObjects(
   record: ReviewRecord,
   vocabulary: LabelVocabulary,
-  objects: SeriesCounts<'kind' | 'from' | 'to' | 'result'>,
-  decode: SeriesCounts<'kind' | 'version' | 'reason'>,
-  stash: SeriesCounts<'kind' | 'outcome'>,
+  objects: SeriesCounts<readonly ['kind', 'from', 'to', 'result']>,
+  decode: SeriesCounts<readonly ['kind', 'version', 'reason']>,
+  stash: SeriesCounts<readonly ['kind', 'outcome']>,
 ): void {
   for (const o of record.objects) {
     const kind = vocabulary.kind(o.kind);
     const from = vocabulary.version(o.kind, o.from);
     const to = vocabulary.version(o.kind, o.to);
     const result = o.ok ? 'success' : 'failure';
-    objects.add(`${kind}\0${from}\0${to}\0${result}`, () => ({ kind, from, to, result }));
+    objects.add(kind, from, to, result);
     const reason = o.reason;
-    if (!o.ok && reason !== undefined && DECODE_REASONS.has(reason)) decode.add(`${kind}\0${from}\0${reason}`, () => ({ kind, version: from, reason }));
+    if (!o.ok && reason !== undefined && DECODE_REASONS.has(reason)) decode.add(kind, from, reason);
     const outcome = o.stash;
-    if (outcome !== 'none') stash.add(`${kind}\0${outcome}`, () => ({ kind, outcome }));
+    if (outcome !== 'none') stash.add(kind, outcome);
   }
 }

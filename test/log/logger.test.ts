@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import fc from 'fast-check';
 import winston from 'winston';
-import { createLogger, logEntry } from '../../src/log.js';
+import { createLogger, isoTimestamp, logEntry } from '../../src/log.js';
 
 /** A stream that records every write call it gets. */
 function recordingStream() {
@@ -34,6 +35,20 @@ describe('log: the JSON line logger', () => {
     expect(first).not.to.have.property('msg');
     expect(new Date(first!.timestamp as string).toISOString()).to.equal(first!.timestamp);
     expect(Object.keys(second!)).to.deep.equal(['message', 'uid', 'result', 'level', 'timestamp']);
+  });
+
+  it('stamps times exactly as Date.toISOString, also across seconds and back and forth in time', () => {
+    // Times in any order: the per-second cache must never serve another second's prefix.
+    const times = fc.oneof(fc.integer({ min: 0, max: 253_402_300_799_999 }), fc.integer({ min: 1_790_000_000_000, max: 1_790_000_003_000 }));
+    fc.assert(
+      fc.property(fc.array(times, { minLength: 1, maxLength: 20 }), (ms) => {
+        for (const t of ms) expect(isoTimestamp(t)).to.equal(new Date(t).toISOString());
+      }),
+      { numRuns: 300 },
+    );
+    for (const t of [0, 999, 1000, 1001, 59_999, 60_000, 1_790_000_000_009, 1_790_000_000_010, 1_790_000_000_099, 1_790_000_000_100]) {
+      expect(isoTimestamp(t)).to.equal(new Date(t).toISOString());
+    }
   });
 
   it('writes the lines of one event-loop turn in one write, after the turn', async () => {
