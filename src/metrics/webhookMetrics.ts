@@ -136,8 +136,8 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
  * Counts per series (a label combination), kept as plain numbers and added to the prom-client
  * counter at each scrape. Series are found through one map per label, keyed by the label's value:
  * the values come from the registry's vocabulary (the same few strings every time), so each step
- * is a lookup by a string whose hash is already known, with nothing built per call. The series
- * are bounded for the same reason.
+ * is a lookup by a string whose hash is already known, and no key string or label object is built
+ * per call. The series are bounded for the same reason.
  */
 class SeriesCounts<const L extends readonly string[]> {
   private readonly root: SeriesNode = new Map();
