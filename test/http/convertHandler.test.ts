@@ -1,0 +1,157 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { expect } from 'chai';
+import { registry } from '../../converters/index.js';
+import { createConvertHandler } from '../../src/http/convertHandler.js';
+import type { ReviewObserver, ReviewRecord } from '../../src/http/observer.js';
+import type { Registry } from '../../src/kinds/registry.js';
+import { stringifyJson } from '../../src/json/index.js';
+import { acceptAnswer, buildReview, type SentReview } from '../support/apiserver.js';
+import { backendV1, databaseV1alpha1 } from '../support/objects.js';
+
+/**
+ * The handler driven without sockets, so that the test decides which bodies arrive in one turn of
+ * the event loop. Over HTTPS the same handler is tested in convert.test.ts.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** What happened, in order: answers sent and reviews reported to the observer. */
+type Event = `sent ${string}` | `reported ${string}`;
+
+function fakeExchange(events: Event[], name: string, body: string, headers: Record<string, string> = {}) {
+  const req = Object.assign(new EventEmitter(), { method: 'POST', url: '/convert', headers, resume() {} });
+  const answer = { status: 0, headers: {} as Record<string, unknown>, text: '' };
+  const res = {
+    headersSent: false,
+    destroyed: false,
+    setHeader: (k: string, v: unknown) => void (answer.headers[k.toLowerCase()] = v),
+    writeHead(status: number, h: Record<string, unknown>) {
+      answer.status = status;
+      for (const [k, v] of Object.entries(h)) answer.headers[k.toLowerCase()] = v;
+      this.headersSent = true;
+    },
+    write: (chunk: string) => void (answer.text += chunk),
+    end(chunk?: string) {
+      if (chunk !== undefined) answer.text += chunk;
+      events.push(`sent ${name}`);
+    },
+    cork() {},
+    uncork() {},
+  };
+  /** Deliver the body: its 'end' is when the handler takes the review. */
+  const arrive = () => {
+    req.emit('data', Buffer.from(body));
+    req.emit('end');
+  };
+  return { req: req as unknown as IncomingMessage, res: res as unknown as ServerResponse, answer, arrive };
+}
+
+function harness(options: { sendAfterBytes?: number; registry?: Registry } = {}) {
+  const events: Event[] = [];
+  const records: ReviewRecord[] = [];
+  const observer: ReviewObserver = {
+    reviewStarted: () => {},
+    reviewFinished: (r) => {
+      records.push(r);
+      events.push(`reported ${r.uid ?? r.result}`);
+    },
+  };
+  const convert = createConvertHandler({ registry: options.registry ?? registry, observer, maxRequestBytes: 64 * 1024, ...options });
+  const start = (name: string, body: string, headers?: Record<string, string>) => {
+    const exchange = fakeExchange(events, name, body, headers);
+    convert(exchange.req, exchange.res);
+    return exchange;
+  };
+  return { events, records, start };
+}
+
+const review = (name: string, objects: Record<string, unknown>[] = [backendV1(name, `${name}:80`)]): SentReview => buildReview(objects, 'stable.example.com/v2');
+
+describe('convert handler: the reviews read in one turn are answered together at its end', () => {
+  it('answers each review of a turn with its own answer, all sent before any is reported', async () => {
+    const h = harness();
+    const sent = ['a', 'b', 'c'].map((n) => review(n));
+    const exchanges = sent.map((s) => h.start(s.uid, stringifyJson(s.body)));
+    for (const e of exchanges) e.arrive();
+    expect(h.events, 'nothing is answered before the turn ends').to.deep.equal([]);
+    await nextTurn();
+    expect(h.events).to.deep.equal([...sent.map((s) => `sent ${s.uid}`), ...sent.map((s) => `reported ${s.uid}`)]);
+    sent.forEach((s, i) => {
+      const { answer } = exchanges[i]!;
+      const converted = acceptAnswer(s, answer.status, answer.text);
+      expect(converted.map((o) => (o.metadata as { name: string }).name)).to.deep.equal([['a', 'b', 'c'][i]]);
+    });
+    expect(h.records.map((r) => r.uid)).to.deep.equal(sent.map((s) => s.uid));
+    for (const r of h.records) {
+      expect(r.result).to.equal('Success');
+      expect(r.durationSeconds).to.be.greaterThan(0);
+    }
+  });
+
+  it('keeps a bad review from touching the others of its turn', async () => {
+    const h = harness();
+    const good = review('good');
+    const failing = review('failing', [databaseV1alpha1('broken', { storageBytes: 'lots' })]);
+    failing.body.request = { ...(failing.body.request as object), desiredAPIVersion: 'platform.example.com/v1' };
+    const exchanges = [h.start('good', stringifyJson(good.body)), h.start('malformed', '{"apiVersion":'), h.start('failing', stringifyJson(failing.body))];
+    for (const e of exchanges) e.arrive();
+    await nextTurn();
+    const [ok, malformed, failed] = exchanges.map((e) => e.answer);
+    expect(acceptAnswer(good, ok!.status, ok!.text)).to.have.length(1);
+    expect(malformed!.status).to.equal(400);
+    expect(JSON.parse(malformed!.text).error).to.match(/^malformed JSON/);
+    expect(failed!.status).to.equal(200);
+    expect(JSON.parse(failed!.text).response.result).to.deep.include({ status: 'Failure' });
+    expect(h.records.map((r) => r.result)).to.deep.equal(['Success', 'BadRequest', 'Failure']);
+  });
+
+  it('answers 500 for a review the core throws on, and the rest of the turn normally', async () => {
+    let calls = 0;
+    const flaky: Registry = {
+      kinds: registry.kinds,
+      lookup: (group, kind) => {
+        if (calls++ === 0) throw new Error('registry exploded');
+        return registry.lookup(group, kind);
+      },
+    };
+    const h = harness({ registry: flaky });
+    const [first, second] = [review('first'), review('second')];
+    const exchanges = [h.start('first', stringifyJson(first.body)), h.start('second', stringifyJson(second.body))];
+    for (const e of exchanges) e.arrive();
+    await nextTurn();
+    expect(exchanges[0]!.answer.status).to.equal(500);
+    expect(JSON.parse(exchanges[0]!.answer.text).error).to.not.contain('exploded'); // the reason is logged, not sent
+    expect(h.records[0]).to.deep.include({ result: 'Error', httpStatus: 500, failure: 'registry exploded' });
+    expect(acceptAnswer(second, exchanges[1]!.answer.status, exchanges[1]!.answer.text)).to.have.length(1);
+  });
+
+  it('sends and reports a group as soon as its bodies reach sendAfterBytes, before converting the next', async () => {
+    const h = harness({ sendAfterBytes: 1 });
+    const sent = [review('a'), review('b')];
+    for (const s of sent) h.start(s.uid, stringifyJson(s.body)).arrive();
+    await nextTurn();
+    expect(h.events).to.deep.equal([`sent ${sent[0]!.uid}`, `reported ${sent[0]!.uid}`, `sent ${sent[1]!.uid}`, `reported ${sent[1]!.uid}`]);
+  });
+
+  it('answers a body over the limit at once, closing the connection, without waiting for the turn', () => {
+    const h = harness();
+    const exchange = h.start('huge', 'x', { 'content-length': String(1024 * 1024) });
+    expect(exchange.answer.status).to.equal(413);
+    expect(exchange.answer.headers.connection).to.equal('close');
+    expect(h.records).to.have.length(1);
+    expect(h.records[0]).to.deep.include({ result: 'TooLarge', httpStatus: 413 });
+  });
+
+  it('reviews whose bodies end in different turns are answered in their own turns', async () => {
+    const h = harness();
+    const [early, late] = [review('early'), review('late')];
+    const first = h.start(early.uid, stringifyJson(early.body));
+    const second = h.start(late.uid, stringifyJson(late.body));
+    first.arrive();
+    await nextTurn();
+    expect(h.events).to.deep.equal([`sent ${early.uid}`, `reported ${early.uid}`]);
+    second.arrive();
+    await nextTurn();
+    expect(h.events.slice(2)).to.deep.equal([`sent ${late.uid}`, `reported ${late.uid}`]);
+  });
+});
