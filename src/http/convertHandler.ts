@@ -20,6 +20,7 @@ export interface ConvertHandlerOptions {
 }
 
 export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_SEND_AFTER_BYTES = 1024 * 1024;
 
 /**
  * POST /convert: bytes in, ConversionReview out. Dispatched straight from node:http (express's
@@ -72,8 +73,6 @@ interface Reply {
   /** Close the connection after the answer (the rest of a refused body is not read). */
   readonly close?: boolean;
 }
-
-export const DEFAULT_SEND_AFTER_BYTES = 1024 * 1024;
 
 /** Answer the reviews read in one turn. */
 function answerAll(registry: Registry, observer: ReviewObserver, sendAfterBytes: number, reviews: readonly PendingReview[]): void {
