@@ -220,6 +220,12 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       }
     }
     return { results, profiles };
+  } catch (e) {
+    // "The server closed the connection" says little on its own: say whether each server still
+    // runs, and what it logged last, before they are stopped and their logs removed.
+    const states = SERVERS.flatMap((s) => (servers[s] ? [servers[s]!.describe()] : []));
+    if (e instanceof Error && states.length) e.message += `\n${states.join('\n')}`;
+    throw e;
   } finally {
     for (const s of SERVERS) reviewConnections[s]?.close();
     await stopAll(servers);

@@ -46,6 +46,8 @@ export interface ServerProcess {
   resetPeak(): boolean;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (null when killed). */
   stop(graceMs?: number): Promise<number | null>;
+  /** Whether it runs or how it ended, and the end of its log: for the message of a failed run. */
+  describe(): string;
 }
 
 /** Clock ticks per second of /proc/PID/stat (USER_HZ): 100 on every Linux the bench runs on. */
@@ -85,9 +87,11 @@ export async function startServer(name: ServerName, options: LaunchOptions): Pro
     closeSync(log);
   }
   let exited: number | null | undefined;
+  let exitSignal: string | null = null;
   const exit = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       exited = code;
+      exitSignal = signal;
       resolve(code);
     });
   });
@@ -145,7 +149,19 @@ export async function startServer(name: ServerName, options: LaunchOptions): Pro
       clearTimeout(timer);
       return code;
     },
+    describe: () => {
+      const state = exited === undefined ? 'is running' : `exited (${exitSignal ? `signal ${exitSignal}` : `code ${exited}`})`;
+      return `${name} (pid ${pid}) ${state}; its log (${logFile}) ends with:\n${logTail(logFile)}`;
+    },
   };
+}
+
+function logTail(logFile: string, lines = 15): string {
+  try {
+    return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch (e) {
+    return `(unreadable: ${(e as Error).message})`;
+  }
 }
 
 type LogEntry = { msg?: unknown; message?: unknown; port?: unknown };
@@ -180,8 +196,7 @@ async function waitForPort(name: ServerName, logFile: string, exited: () => bool
       }
     }
     if (exited() || Date.now() > deadline) {
-      const tail = text.split('\n').slice(-15).join('\n');
-      throw new Error(`${name} ${exited() ? 'exited' : 'did not report a port'} before listening; its log (${logFile}) ends with:\n${tail}`);
+      throw new Error(`${name} ${exited() ? 'exited' : 'did not report a port'} before listening; its log (${logFile}) ends with:\n${logTail(logFile)}`);
     }
     await delay(25);
   }
