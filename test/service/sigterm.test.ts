@@ -1,48 +1,13 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import https from 'node:https';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
-import { backendReview, eventually, flattenLogLine, httpGet, type LogEntry } from '../support/service.js';
+import { spawnServe } from '../support/serve.js';
+import { backendReview, eventually, httpGet } from '../support/service.js';
 
 const GRACE_MS = 10_000;
-
-/** The real CLI, as a container runs it, on loopback ephemeral ports. */
-async function spawnServe(devCertDir: string) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--health-probe-bind-address', '127.0.0.1:0', '--metrics-bind-address', '127.0.0.1:0', '--dev-cert-dir', devCertDir, '--shutdown-grace', `${GRACE_MS / 1000}s`],
-    { cwd: process.cwd(), stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const logs: LogEntry[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
-  );
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    try {
-      logs.push(flattenLogLine(line));
-    } catch {
-      logs.push({ level: 'raw', msg: line });
-    }
-  });
-  const listening = await new Promise<LogEntry>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const line = logs.find((e) => e.msg === 'conversion webhook listening');
-      if (line) {
-        clearInterval(timer);
-        resolve(line);
-      }
-    }, 50);
-    void exited.then(({ code }) => {
-      clearInterval(timer);
-      reject(new Error(`crdconv serve exited (${code}) before listening: ${logs.map((l) => l.msg).join(' | ')}`));
-    });
-  });
-  return { child, logs, exited, port: listening.port as number, probesPort: listening.probesPort as number, metricsPort: listening.metricsPort as number };
-}
 
 type Outcome = { uid: string; ok: true } | { uid: string; ok: false; error: string };
 
@@ -85,7 +50,7 @@ describe('crdconv serve: SIGTERM under load (real process)', function () {
   });
 
   it('drains: readiness 503, in-flight reviews answered, keep-alive closed, exit 0 within the grace', async () => {
-    proc = await spawnServe(devCertDir);
+    proc = await spawnServe(devCertDir, ['--shutdown-grace', `${GRACE_MS / 1000}s`]);
     const { child, logs, port, probesPort, metricsPort } = proc;
     const ca = await readFile(join(devCertDir, 'ca.crt'), 'utf8');
     expect((await httpGet(probesPort, '/readyz')).status).to.equal(200);
