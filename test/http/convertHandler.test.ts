@@ -142,6 +142,20 @@ describe('convert handler: the reviews read in one turn are answered together at
     expect(h.records[0]).to.deep.include({ result: 'TooLarge', httpStatus: 413 });
   });
 
+  it('writes nothing to a connection that closed while its review waited for the turn, and still reports it', async () => {
+    const h = harness();
+    const [gone, staying] = [review('gone'), review('staying')];
+    const first = h.start(gone.uid, stringifyJson(gone.body));
+    const second = h.start(staying.uid, stringifyJson(staying.body));
+    first.arrive();
+    second.arrive();
+    (first.res as { destroyed: boolean }).destroyed = true;
+    await nextTurn();
+    expect(h.events).to.deep.equal([`sent ${staying.uid}`, `reported ${gone.uid}`, `reported ${staying.uid}`]);
+    expect(first.answer.status).to.equal(0);
+    expect(acceptAnswer(staying, second.answer.status, second.answer.text)).to.have.length(1);
+  });
+
   it('reviews whose bodies end in different turns are answered in their own turns', async () => {
     const h = harness();
     const [early, late] = [review('early'), review('late')];
