@@ -96,7 +96,7 @@ function deliver(observer: ReviewObserver, reviews: readonly PendingReview[], fr
   for (let i = from; i < to; i++) {
     const { res, reply, record, started } = reviews[i]!;
     if (reply!.close) res.setHeader('Connection', 'close');
-    send(res, reply!.status, reply!.body);
+    if (!send(res, reply!.status, reply!.body)) record.connectionClosed = true;
     record.durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   }
   for (let i = from; i < to; i++) observer.reviewFinished(reviews[i]!.record);
@@ -160,24 +160,27 @@ function refuse(record: Mutable<ReviewRecord>, result: ReviewRecord['result'], h
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const NO_OBJECTS: readonly ObjectOutcome[] = Object.freeze([]);
 
-function send(res: ServerResponse, status: number, body: string | readonly string[]): void {
-  if (res.headersSent || res.destroyed) return;
+/** Write the answer; false when the connection is already closed (the client went away, or was cut). */
+function send(res: ServerResponse, status: number, body: string | readonly string[]): boolean {
+  if (res.destroyed) return false;
+  if (res.headersSent) return true;
   const parts = typeof body === 'string' ? [body] : body;
   let length = 0;
   for (const part of parts) length += Buffer.byteLength(part);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': length });
   if (parts.length === 1) {
     res.end(parts[0]);
-    return;
+    return true;
   }
   res.cork();
   for (const part of parts) res.write(part);
   res.end();
   res.uncork();
+  return true;
 }
 
 const errorBody = (message: string): string => JSON.stringify({ error: message });
 
 export function sendError(res: ServerResponse, status: number, message: string): void {
-  send(res, status, errorBody(message));
+  void send(res, status, errorBody(message));
 }

@@ -10,7 +10,7 @@ export function logObserver(logger: Logger): ReviewObserver {
   return {
     reviewStarted: () => {},
     reviewFinished: (r) => {
-      const level = r.result === 'Success' ? 'info' : 'warn';
+      const level = r.result === 'Success' && !r.connectionClosed ? 'info' : 'warn';
       logEntry(logger, level, reviewEntry(r));
       for (const o of r.objects) {
         if (o.stashProblem) logger.warn({ msg: 'malformed stash ignored', object: o.object, kind: o.kind, reason: o.stashProblem });
@@ -51,5 +51,6 @@ function reviewEntry(r: ReviewRecord): Record<string, unknown> {
     bytes: r.requestBytes,
   };
   if (r.failure !== undefined) entry.failure = r.failure;
+  if (r.connectionClosed) entry.connectionClosed = true;
   return entry;
 }

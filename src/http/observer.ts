@@ -13,6 +13,8 @@ export interface ReviewRecord {
   readonly desiredAPIVersion?: string;
   readonly objects: readonly ObjectOutcome[];
   readonly failure?: string;
+  /** The connection closed before the answer could be written: the client never received it. */
+  readonly connectionClosed?: boolean;
 }
 
 /**

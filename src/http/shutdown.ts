@@ -1,5 +1,6 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import tls from 'node:tls';
 
 /** What a server is holding: requests being answered, and every socket (also mid-handshake). */
 export interface ServerTracker {
@@ -7,31 +8,68 @@ export interface ServerTracker {
   readonly sockets: () => number;
   /** Make every response from now on close its connection instead of keeping it alive. */
   startDraining(): void;
+  /** Close the connections that hold nothing: no request unanswered, no answer unwritten, no byte of a next request. */
+  closeIdle(): void;
   /** Destroy every socket, also those still in the TLS handshake (not known to node:http). */
   destroyAll(): void;
 }
 
-/** Count requests and sockets as they come and go; call before the server listens. */
+/** An HTTP connection between requests: it can be closed without losing anything. */
+interface ConnectionState {
+  /** Requests taken in whose answer has not been written out yet. */
+  open: number;
+  /** bytesRead when the last answer was written out: more since means a next request began. */
+  quietAt: number;
+}
+
+/**
+ * Count requests and sockets as they come and go; call before the server listens.
+ *
+ * It also replaces the server's closeIdleConnections (which server.close() calls) with one that
+ * loses nothing. Node's own (20) closes every connection whose parser is between messages and
+ * whose current answer has been ended, and ended is not written: it cuts an answer still being
+ * flushed to a slow client, and a request already read and queued behind that answer. Answers are
+ * written at the end of an event-loop turn (see turnBatch) and TLS reports them written only in
+ * the next one, so during a drain node's sweep found such connections; a review taken in was then
+ * lost. Here a connection counts as idle only when every request it brought has had its answer
+ * written out ('close' on the response) and no byte came in since.
+ */
 export function trackServer(server: HttpServer): ServerTracker {
   const sockets = new Set<Socket>();
+  const connections = new Map<Socket, ConnectionState>();
   let requests = 0;
   let draining = false;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
+  // node:http reads HTTPS requests from the TLS socket, which exists once the handshake is done.
+  server.on(server instanceof tls.Server ? 'secureConnection' : 'connection', (socket: Socket) => {
+    connections.set(socket, { open: 0, quietAt: socket.bytesRead });
+    socket.once('close', () => connections.delete(socket));
+  });
   // Before the handler, so the header is set before any answer is written.
-  server.prependListener('request', (_req, res) => {
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     requests++;
-    res.once('close', () => requests--);
+    const connection = connections.get(req.socket);
+    if (connection) connection.open++;
+    res.once('close', () => {
+      requests--;
+      if (connection && --connection.open === 0) connection.quietAt = req.socket.bytesRead;
+    });
     if (draining) res.setHeader('Connection', 'close');
   });
+  const closeIdle = (): void => {
+    for (const [socket, c] of connections) if (c.open === 0 && socket.bytesRead === c.quietAt) socket.destroy();
+  };
+  server.closeIdleConnections = closeIdle;
   return {
     requests: () => requests,
     sockets: () => sockets.size,
     startDraining: () => {
       draining = true;
     },
+    closeIdle,
     destroyAll: () => {
       for (const s of sockets) s.destroy();
     },
@@ -67,7 +105,7 @@ export async function drainServer(server: HttpServer, tracker: ServerTracker, { 
     server.close(() => resolve());
   });
   // server.close() closes the idle ones once; connections busy now go idle later.
-  const sweep = setInterval(() => server.closeIdleConnections(), sweepMs);
+  const sweep = setInterval(tracker.closeIdle, sweepMs);
   let deadline: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'deadline'>((resolve) => {
     deadline = setTimeout(() => resolve('deadline'), graceMs);

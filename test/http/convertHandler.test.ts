@@ -154,6 +154,7 @@ describe('convert handler: the reviews read in one turn are answered together at
     expect(h.events).to.deep.equal([`sent ${staying.uid}`, `reported ${gone.uid}`, `reported ${staying.uid}`]);
     expect(first.answer.status).to.equal(0);
     expect(acceptAnswer(staying, second.answer.status, second.answer.text)).to.have.length(1);
+    expect(h.records.map((r) => r.connectionClosed), 'the report says which answer never left').to.deep.equal([true, undefined]);
   });
 
   it('reviews whose bodies end in different turns are answered in their own turns', async () => {
