@@ -46,7 +46,6 @@ export function prng(seed: number): () => number {
 
 const APPS = ['orders', 'billing', 'catalog', 'payments', 'search', 'identity', 'inventory', 'shipping', 'ledger', 'reports'];
 const ENGINES = ['postgres', 'mysql', 'mariadb', 'registry.example.com:5000/platform/postgres', 'ghcr.io/example/timescaledb'];
-const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const ROLES = ['read', 'write', 'admin', 'replication', 'backup', 'monitor'];
 const PARAMETERS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['max_connections', ['100', '200', '500']],

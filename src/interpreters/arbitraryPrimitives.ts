@@ -87,7 +87,7 @@ function patternArbitrary(c: Constraints): fc.Arbitrary<string> {
     // The constraint is checked with the `u` flag (see model/constraints.ts); generate the same way.
     arb = fc.stringMatching(new RegExp(c.pattern!, 'u'), c.maxLength !== undefined ? { maxLength: c.maxLength } : {});
   } catch (e) {
-    throw new Error(`fc.stringMatching cannot generate pattern ${JSON.stringify(c.pattern)}: ${(e as Error).message}`);
+    throw new Error(`fc.stringMatching cannot generate pattern ${JSON.stringify(c.pattern)}: ${(e as Error).message}`, { cause: e });
   }
   return c.minLength !== undefined ? arb.filter(fitsLength(c)) : arb;
 }

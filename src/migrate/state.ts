@@ -69,7 +69,7 @@ export function loadState(path: string): MigrationState | undefined {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`state file ${path} is not JSON (${(err as Error).message}); delete it to start over`);
+    throw new Error(`state file ${path} is not JSON (${(err as Error).message}); delete it to start over`, { cause: err });
   }
   const decoded = State.decode(raw);
   if (isLeft(decoded)) {

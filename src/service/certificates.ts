@@ -35,7 +35,7 @@ export async function loadServingCertificate(source: CertificateSource, logger: 
     try {
       return { certificate: await loadPair(files.certFile, files.keyFile) };
     } catch (e) {
-      throw new Error(`cannot serve with ${files.certFile} and ${files.keyFile}: ${(e as Error).message}`);
+      throw new Error(`cannot serve with ${files.certFile} and ${files.keyFile}: ${(e as Error).message}`, { cause: e });
     }
   }
   const dev = await createDevCertificates(source.dir);
