@@ -59,11 +59,14 @@ export class Connection {
 
   static open(target: Target): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      const socket = tls.connect({ host: '127.0.0.1', port: target.port, servername: 'localhost', ca: target.ca }, () => {
-        socket.off('error', reject);
-        socket.setNoDelay(true);
-        resolve(new Connection(socket));
-      });
+      const socket = tls.connect(
+        { host: '127.0.0.1', port: target.port, servername: 'localhost', ca: target.ca },
+        () => {
+          socket.off('error', reject);
+          socket.setNoDelay(true);
+          resolve(new Connection(socket));
+        },
+      );
       socket.once('error', reject);
     });
   }

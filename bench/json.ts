@@ -44,7 +44,10 @@ function kubernetesLikeObject(i: number, int64: boolean): Record<string, unknown
           apiVersion: 'platform.example.com/v1beta1',
           time: '2024-05-01T12:00:00Z',
           fieldsType: 'FieldsV1',
-          fieldsV1: { 'f:metadata': { 'f:annotations': { '.': {}, 'f:kubectl.kubernetes.io/last-applied-configuration': {} } }, 'f:spec': { '.': {}, 'f:engine': {}, 'f:replicas': {}, 'f:storage': {} } },
+          fieldsV1: {
+            'f:metadata': { 'f:annotations': { '.': {}, 'f:kubectl.kubernetes.io/last-applied-configuration': {} } },
+            'f:spec': { '.': {}, 'f:engine': {}, 'f:replicas': {}, 'f:storage': {} },
+          },
         },
       ],
     },
@@ -55,7 +58,12 @@ function kubernetesLikeObject(i: number, int64: boolean): Record<string, unknown
       storage: { size: '10Gi', class: 'fast-ssd', iops: 3000 },
       maxBytes: big(9_223_372_036_854_775_807n - BigInt(i)),
       backups: [
-        { schedule: '0 3 * * *', retentionDays: 14, target: 's3://backups/orders', sizeLimit: big(9_007_199_254_740_993n + BigInt(i)) },
+        {
+          schedule: '0 3 * * *',
+          retentionDays: 14,
+          target: 's3://backups/orders',
+          sizeLimit: big(9_007_199_254_740_993n + BigInt(i)),
+        },
         { schedule: '@hourly', retentionDays: 1, target: 'pvc://local' },
       ],
       parameters: { shared_buffers: '256MB', work_mem: '4MB', log_min_duration_statement: '500' },
@@ -64,7 +72,15 @@ function kubernetesLikeObject(i: number, int64: boolean): Record<string, unknown
     status: {
       phase: 'Ready',
       observedGeneration: 3,
-      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2024-05-01T12:01:00Z', reason: 'Provisioned', message: 'database is ready' }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          lastTransitionTime: '2024-05-01T12:01:00Z',
+          reason: 'Provisioned',
+          message: 'database is ready',
+        },
+      ],
     },
   };
 }
@@ -89,9 +105,19 @@ function workload(name: string, int64Share: number): Workload {
   const review = (items: unknown[]): unknown => ({
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'ConversionReview',
-    request: { uid: '705ab4f5-6393-11e8-b7cc-42010a800002', desiredAPIVersion: 'platform.example.com/v1', objects: items },
+    request: {
+      uid: '705ab4f5-6393-11e8-b7cc-42010a800002',
+      desiredAPIVersion: 'platform.example.com/v1',
+      objects: items,
+    },
   });
-  const rounded = objects.map((o) => JSON.parse(JSON.stringify(o, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as Record<string, unknown>);
+  const rounded = objects.map(
+    (o) =>
+      JSON.parse(JSON.stringify(o, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as Record<
+        string,
+        unknown
+      >,
+  );
   return { name, objects, rounded, text: stringifyJson(review(objects)) };
 }
 
@@ -132,10 +158,15 @@ for (const w of [workload('plain', 0), workload('1% int64', 0.01)]) {
 
   const roundedReview = { request: { objects: w.rounded } };
   const exactReview = { request: { objects: w.objects } };
-  const [wholeNative = NaN, wholeExact = NaN] = measure([() => JSON.stringify(roundedReview), () => stringifyJson(exactReview)]);
+  const [wholeNative = NaN, wholeExact = NaN] = measure([
+    () => JSON.stringify(roundedReview),
+    () => stringifyJson(exactReview),
+  ]);
   report(w.name, 'stringify (whole review)', mb, wholeNative, wholeExact);
 }
 
 const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-console.log(`JSON micro-benchmark: ~${megabytes} MB documents, median of ${runs} interleaved runs, Node ${process.version}`);
+console.log(
+  `JSON micro-benchmark: ~${megabytes} MB documents, median of ${runs} interleaved runs, Node ${process.version}`,
+);
 for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  '));

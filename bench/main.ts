@@ -13,23 +13,37 @@ import type { Mode } from './servers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const number = (name: string, min: number, max: number, integer = true) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
-  }
-  return n;
-};
+const number =
+  (name: string, min: number, max: number, integer = true) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+    }
+    return n;
+  };
 
 const workloadList = (value: string): string[] => {
-  const list = value.split(',').map((w) => w.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
   const unknown = list.filter((w) => !(WORKLOADS as readonly string[]).includes(w));
-  if (unknown.length || list.length === 0) throw new InvalidArgumentError(`workloads are a comma-separated list of ${WORKLOADS.join(', ')}`);
+  if (unknown.length || list.length === 0)
+    throw new InvalidArgumentError(`workloads are a comma-separated list of ${WORKLOADS.join(', ')}`);
   return list;
 };
 
 /** What --smoke sets, unless given explicitly: everything tiny, to check that the bench works. */
-const SMOKE = { repetitions: 1, small: 10, big: 20, durationSeconds: 1, warmupSeconds: 0.2, concurrency: 32, singlePool: 8 } as const;
+const SMOKE = {
+  repetitions: 1,
+  small: 10,
+  big: 20,
+  durationSeconds: 1,
+  warmupSeconds: 0.2,
+  concurrency: 32,
+  singlePool: 8,
+} as const;
 
 interface Flags {
   smoke: boolean;
@@ -53,24 +67,88 @@ interface Flags {
 
 export function buildCommand(): Command {
   return new Command('bench')
-    .description('Measure the conversion webhook against a floor server (node:https + JSON.parse + JSON.stringify), side by side')
-    .addOption(new Option('--smoke', `tiny sizes to check the bench works (${SMOKE.small}/${SMOKE.big} objects, ${SMOKE.durationSeconds} s, 1 repetition)`).env('BENCH_SMOKE').default(false))
-    .addOption(new Option('--mode <mode>', 'compiled: node dist/... after npm run build (as the image runs it); tsx: the TypeScript sources through tsx').choices(['compiled', 'tsx']).env('BENCH_MODE').default('compiled'))
+    .description(
+      'Measure the conversion webhook against a floor server (node:https + JSON.parse + JSON.stringify), side by side',
+    )
+    .addOption(
+      new Option(
+        '--smoke',
+        `tiny sizes to check the bench works (${SMOKE.small}/${SMOKE.big} objects, ${SMOKE.durationSeconds} s, 1 repetition)`,
+      )
+        .env('BENCH_SMOKE')
+        .default(false),
+    )
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'compiled: node dist/... after npm run build (as the image runs it); tsx: the TypeScript sources through tsx',
+      )
+        .choices(['compiled', 'tsx'])
+        .env('BENCH_MODE')
+        .default('compiled'),
+    )
     .addOption(new Option('--no-build', 'compiled mode: use dist/ as it is, without npm run build'))
-    .addOption(new Option('--repetitions <n>', 'repetitions of every workload on each server; medians are reported [default: 5]').env('BENCH_REPETITIONS').argParser(number('--repetitions', 1, 1000)))
-    .addOption(new Option('--small <objects>', 'objects in the small review [default: 2000]').env('BENCH_SMALL').argParser(number('--small', 1, 1_000_000)))
-    .addOption(new Option('--big <objects>', 'objects in the big review (and the int64 one) [default: 20000]').env('BENCH_BIG').argParser(number('--big', 1, 1_000_000)))
-    .addOption(new Option('--int64-share <fraction>', 'share of the big review\'s objects carrying integers beyond 2^53').env('BENCH_INT64_SHARE').default(0.01).argParser(number('--int64-share', 0, 1, false)))
-    .addOption(new Option('--duration <seconds>', 'length of each single-object load run [default: 10]').env('BENCH_DURATION').argParser(number('--duration', 0.1, 3600, false)))
-    .addOption(new Option('--warmup <seconds>', 'single-object load on each server before measuring [default: 3]').env('BENCH_WARMUP').argParser(number('--warmup', 0, 3600, false)))
-    .addOption(new Option('--concurrency <clients>', 'keep-alive clients sending single-object reviews [default: 32]').env('BENCH_CONCURRENCY').argParser(number('--concurrency', 1, 10_000)))
-    .addOption(new Option('--single-pool <n>', 'distinct single-object reviews the clients cycle through [default: 64]').env('BENCH_SINGLE_POOL').argParser(number('--single-pool', 1, 100_000)))
-    .addOption(new Option('--workloads <list>', `which workloads to run (${WORKLOADS.join(',')})`).env('BENCH_WORKLOADS').default([...WORKLOADS], WORKLOADS.join(',')).argParser(workloadList))
-    .addOption(new Option('--out-dir <dir>', 'where the results JSON (and a profile) is written').env('BENCH_OUT_DIR').default(join(ROOT, 'bench', 'results'), 'bench/results'))
+    .addOption(
+      new Option('--repetitions <n>', 'repetitions of every workload on each server; medians are reported [default: 5]')
+        .env('BENCH_REPETITIONS')
+        .argParser(number('--repetitions', 1, 1000)),
+    )
+    .addOption(
+      new Option('--small <objects>', 'objects in the small review [default: 2000]')
+        .env('BENCH_SMALL')
+        .argParser(number('--small', 1, 1_000_000)),
+    )
+    .addOption(
+      new Option('--big <objects>', 'objects in the big review (and the int64 one) [default: 20000]')
+        .env('BENCH_BIG')
+        .argParser(number('--big', 1, 1_000_000)),
+    )
+    .addOption(
+      new Option('--int64-share <fraction>', "share of the big review's objects carrying integers beyond 2^53")
+        .env('BENCH_INT64_SHARE')
+        .default(0.01)
+        .argParser(number('--int64-share', 0, 1, false)),
+    )
+    .addOption(
+      new Option('--duration <seconds>', 'length of each single-object load run [default: 10]')
+        .env('BENCH_DURATION')
+        .argParser(number('--duration', 0.1, 3600, false)),
+    )
+    .addOption(
+      new Option('--warmup <seconds>', 'single-object load on each server before measuring [default: 3]')
+        .env('BENCH_WARMUP')
+        .argParser(number('--warmup', 0, 3600, false)),
+    )
+    .addOption(
+      new Option('--concurrency <clients>', 'keep-alive clients sending single-object reviews [default: 32]')
+        .env('BENCH_CONCURRENCY')
+        .argParser(number('--concurrency', 1, 10_000)),
+    )
+    .addOption(
+      new Option('--single-pool <n>', 'distinct single-object reviews the clients cycle through [default: 64]')
+        .env('BENCH_SINGLE_POOL')
+        .argParser(number('--single-pool', 1, 100_000)),
+    )
+    .addOption(
+      new Option('--workloads <list>', `which workloads to run (${WORKLOADS.join(',')})`)
+        .env('BENCH_WORKLOADS')
+        .default([...WORKLOADS], WORKLOADS.join(','))
+        .argParser(workloadList),
+    )
+    .addOption(
+      new Option('--out-dir <dir>', 'where the results JSON (and a profile) is written')
+        .env('BENCH_OUT_DIR')
+        .default(join(ROOT, 'bench', 'results'), 'bench/results'),
+    )
     .addOption(new Option('--compare <file>', 'an earlier results JSON to compare this run with'))
     .addOption(new Option('--with <file>', 'with --compare: compare two results files, without running anything'))
     .addOption(new Option('--show <file>', 'print the table of a results file, without running anything'))
-    .addOption(new Option('--cpu-prof', 'run both servers under node --cpu-prof, keep the profiles (*.cpuprofile in --out-dir) and print their hot spots (times then include the profiler)').default(false))
+    .addOption(
+      new Option(
+        '--cpu-prof',
+        'run both servers under node --cpu-prof, keep the profiles (*.cpuprofile in --out-dir) and print their hot spots (times then include the profiler)',
+      ).default(false),
+    )
     .showHelpAfterError();
 }
 
@@ -104,7 +182,9 @@ function describeRun(r: BenchResults): string {
     `machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryMiB} MiB, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.start.toFixed(1)} before the run, ` +
       `other processes ${Number.isFinite(m.otherCpuShare) ? `${(m.otherCpuShare * 100).toFixed(0)}%` : 'n/a'} of the CPU while measuring`,
     `run: ${r.config.mode} servers, medians of ${r.config.repetitions}, ${r.config.durationSeconds} s per load run, ${r.startedAt}` +
-      (r.code ? `, code ${r.code.commit}${r.code.dirty ? ' with uncommitted changes in src/ or converters/' : ''}` : ''),
+      (r.code
+        ? `, code ${r.code.commit}${r.code.dirty ? ' with uncommitted changes in src/ or converters/' : ''}`
+        : ''),
     `payloads: ${sizes}`,
   ].join('\n');
 }
@@ -112,16 +192,24 @@ function describeRun(r: BenchResults): string {
 function printRun(results: BenchResults): void {
   process.stdout.write(`\n${describeRun(results)}\n\n${resultsTable(results.metrics)}\n`);
   for (const n of results.notes) process.stdout.write(`note: ${n}\n`);
-  process.stdout.write(`\nanswers checked: ${Object.entries(results.validation).map(([s, v]) => `${s}: ${v.join('; ')}`).join(' | ')}\n`);
+  process.stdout.write(
+    `\nanswers checked: ${Object.entries(results.validation)
+      .map(([s, v]) => `${s}: ${v.join('; ')}`)
+      .join(' | ')}\n`,
+  );
 }
 
 function printComparison(before: BenchResults, beforeFile: string, after: BenchResults, afterName: string): void {
-  process.stdout.write(`\nCompared with ${beforeFile} (${before.startedAt}) -> ${afterName}:\n${comparisonTable(before, after)}\n`);
+  process.stdout.write(
+    `\nCompared with ${beforeFile} (${before.startedAt}) -> ${afterName}:\n${comparisonTable(before, after)}\n`,
+  );
   for (const c of comparisonCaveats(before, after)) process.stdout.write(`note: ${c}\n`);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const flags = buildCommand().parse([...argv], { from: 'user' }).opts<Flags>();
+  const flags = buildCommand()
+    .parse([...argv], { from: 'user' })
+    .opts<Flags>();
   if (flags.with) {
     if (!flags.compare) throw new InvalidArgumentError('--with FILE needs --compare FILE');
     printComparison(readResults(flags.compare), flags.compare, readResults(flags.with), flags.with);

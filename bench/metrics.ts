@@ -44,7 +44,13 @@ const count = (n: number) => n.toLocaleString('en-US');
 
 export const METRICS: readonly MetricDef[] = [
   { key: 'small.ms', unit: 'ms', better: 'lower', label: (s) => `review of ${count(s.small)} objects` },
-  { key: 'big.ms', unit: 'ms', better: 'lower', target: { op: '<=', ratio: 1.5 }, label: (s) => `review of ${count(s.big)} objects` },
+  {
+    key: 'big.ms',
+    unit: 'ms',
+    better: 'lower',
+    target: { op: '<=', ratio: 1.5 },
+    label: (s) => `review of ${count(s.big)} objects`,
+  },
   {
     key: 'int64.ms',
     unit: 'ms',
@@ -52,11 +58,23 @@ export const METRICS: readonly MetricDef[] = [
     target: { op: '<=', ratio: 2 },
     label: (s) => `review of ${count(s.big)}, ${+(s.int64Share * 100).toFixed(2)}% int64 > 2^53`,
   },
-  { key: 'single.rps', unit: 'req/s', better: 'higher', target: { op: '>=', ratio: 0.8 }, label: (s) => `1-object reviews, ${s.concurrency} clients` },
+  {
+    key: 'single.rps',
+    unit: 'req/s',
+    better: 'higher',
+    target: { op: '>=', ratio: 0.8 },
+    label: (s) => `1-object reviews, ${s.concurrency} clients`,
+  },
   { key: 'single.p50', unit: 'ms', better: 'lower', label: () => '  p50 latency' },
   { key: 'single.p99', unit: 'ms', better: 'lower', target: { op: '<=', ratio: 1.5 }, label: () => '  p99 latency' },
   { key: 'idle.rss', unit: 'MiB', better: 'lower', label: () => 'RSS after start-up, idle' },
-  { key: 'big.rss', unit: 'MiB', better: 'lower', target: { op: '<=', ratio: 2 }, label: (s) => `peak RSS, review of ${count(s.big)}` },
+  {
+    key: 'big.rss',
+    unit: 'MiB',
+    better: 'lower',
+    target: { op: '<=', ratio: 2 },
+    label: (s) => `peak RSS, review of ${count(s.big)}`,
+  },
   { key: 'int64.rss', unit: 'MiB', better: 'lower', label: (s) => `peak RSS, review of ${count(s.big)} with int64` },
   // The server's own CPU time (all threads, GC included): less sensitive than wall time to other
   // work on the machine, and not limited by the load generator.
@@ -85,10 +103,16 @@ export interface MetricResult {
   readonly verdict?: Verdict;
 }
 
-export const meets = (ratio: number, target: Target): boolean => (target.op === '<=' ? ratio <= target.ratio : ratio >= target.ratio);
+export const meets = (ratio: number, target: Target): boolean =>
+  target.op === '<=' ? ratio <= target.ratio : ratio >= target.ratio;
 
 /** One metric's summary from its repetitions on both servers. */
-export function summarise(def: MetricDef, sizes: Sizes, service: readonly number[], floor: readonly number[]): MetricResult {
+export function summarise(
+  def: MetricDef,
+  sizes: Sizes,
+  service: readonly number[],
+  floor: readonly number[],
+): MetricResult {
   const serviceMedian = median(service);
   const floorMedian = median(floor);
   const ratio = serviceMedian / floorMedian;
@@ -105,6 +129,9 @@ export function summarise(def: MetricDef, sizes: Sizes, service: readonly number
     floorMedian,
     ratio,
     ratioRange,
-    ...(def.target && { target: def.target, ...(Number.isFinite(ratio) && { verdict: meets(ratio, def.target) ? 'PASS' : 'MISS' }) }),
+    ...(def.target && {
+      target: def.target,
+      ...(Number.isFinite(ratio) && { verdict: meets(ratio, def.target) ? 'PASS' : 'MISS' }),
+    }),
   };
 }

@@ -44,8 +44,25 @@ export function prng(seed: number): () => number {
   };
 }
 
-const APPS = ['orders', 'billing', 'catalog', 'payments', 'search', 'identity', 'inventory', 'shipping', 'ledger', 'reports'];
-const ENGINES = ['postgres', 'mysql', 'mariadb', 'registry.example.com:5000/platform/postgres', 'ghcr.io/example/timescaledb'];
+const APPS = [
+  'orders',
+  'billing',
+  'catalog',
+  'payments',
+  'search',
+  'identity',
+  'inventory',
+  'shipping',
+  'ledger',
+  'reports',
+];
+const ENGINES = [
+  'postgres',
+  'mysql',
+  'mariadb',
+  'registry.example.com:5000/platform/postgres',
+  'ghcr.io/example/timescaledb',
+];
 const ROLES = ['read', 'write', 'admin', 'replication', 'backup', 'monitor'];
 const PARAMETERS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['max_connections', ['100', '200', '500']],
@@ -58,18 +75,23 @@ const PARAMETERS: ReadonlyArray<readonly [string, readonly string[]]> = [
 ];
 
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
-const hex8 = (rand: () => number): string => Math.floor(rand() * 2 ** 32).toString(16).padStart(8, '0');
+const hex8 = (rand: () => number): string =>
+  Math.floor(rand() * 2 ** 32)
+    .toString(16)
+    .padStart(8, '0');
 const uuid = (rand: () => number): string => {
   const h = hex8(rand) + hex8(rand) + hex8(rand) + hex8(rand);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
-const timestamp = (secondsAfter: number): string => new Date(Date.UTC(2025, 0, 6, 8, 0, 0) + secondsAfter * 1000).toISOString().replace('.000Z', 'Z');
+const timestamp = (secondsAfter: number): string =>
+  new Date(Date.UTC(2025, 0, 6, 8, 0, 0) + secondsAfter * 1000).toISOString().replace('.000Z', 'Z');
 
 /** The keys of an object as a server-side-apply field set: {"f:key": {}} for each. */
 const fieldSet = (o: Json): Json => Object.fromEntries(Object.keys(o).map((k) => [`f:${k}`, {}]));
 
 /** How many of `n` objects carry int64 values: `share` of them, at least one when share > 0. */
-export const int64Count = (n: number, share: number): number => (share > 0 ? Math.min(n, Math.max(1, Math.round(n * share))) : 0);
+export const int64Count = (n: number, share: number): number =>
+  share > 0 ? Math.min(n, Math.max(1, Math.round(n * share))) : 0;
 
 /** Whether object `i` of `n` carries int64 values: int64Count(n, share) of them, spread evenly. */
 export const carriesInt64 = (i: number, n: number, share: number): boolean => {
@@ -105,7 +127,9 @@ export function databaseCase(seed: number, i: number, int64: boolean): Case {
     'platform.example.com/tier': pick(rand, ['gold', 'silver', 'bronze']),
     team: `team-${app}`,
   };
-  const parameters = Object.fromEntries(PARAMETERS.filter(() => rand() < 0.6).map(([k, values]) => [k, pick(rand, values)]));
+  const parameters = Object.fromEntries(
+    PARAMETERS.filter(() => rand() < 0.6).map(([k, values]) => [k, pick(rand, values)]),
+  );
   const users = Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, u) => {
     const roles = ROLES.filter(() => rand() < 0.35);
     return roles.length ? { name: `${app}-user-${u}`, roles } : { name: `${app}-user-${u}` };
@@ -162,7 +186,10 @@ export function databaseCase(seed: number, i: number, int64: boolean): Case {
         time: timestamp(created),
         fieldsType: 'FieldsV1',
         fieldsV1: {
-          'f:metadata': { 'f:annotations': { '.': {}, ...fieldSet(annotations) }, 'f:labels': { '.': {}, ...fieldSet(labels) } },
+          'f:metadata': {
+            'f:annotations': { '.': {}, ...fieldSet(annotations) },
+            'f:labels': { '.': {}, ...fieldSet(labels) },
+          },
           'f:spec': { '.': {}, ...specFields },
         },
       },
@@ -197,7 +224,10 @@ export function databaseCase(seed: number, i: number, int64: boolean): Case {
 function expectedV1(sent: Json): Json {
   const { image, storageBytes, ...rest } = sent.spec as Json & { image: string };
   const colon = image.lastIndexOf(':');
-  const split = colon > image.lastIndexOf('/') ? { engine: image.slice(0, colon), version: image.slice(colon + 1) } : { engine: image };
+  const split =
+    colon > image.lastIndexOf('/')
+      ? { engine: image.slice(0, colon), version: image.slice(colon + 1) }
+      : { engine: image };
   return { ...sent, apiVersion: DESIRED_API_VERSION, spec: { ...rest, ...split, capacityBytes: storageBytes } };
 }
 
@@ -216,7 +246,9 @@ export const withInt64 = (seed: number, plain: readonly Case[], int64Share: numb
 /** A deterministic request uid (the apiserver sends a fresh UUID; any string is fine). */
 const reviewUid = (label: string, index: number): string => {
   const digits = prng(index + label.length * 7919)();
-  return `00000000-0000-4000-8000-${Math.floor(digits * 2 ** 40).toString(16).padStart(12, '0')}`;
+  return `00000000-0000-4000-8000-${Math.floor(digits * 2 ** 40)
+    .toString(16)
+    .padStart(12, '0')}`;
 };
 
 /** A ConversionReview v1 for `cases`, as the apiserver sends it (compact JSON). */

@@ -109,7 +109,12 @@ export function summariseProfile(profile: CpuProfile, root: string): ProfileSumm
     if (project) {
       if (!active.get(d.key)) {
         const prev = total.get(d.key);
-        total.set(d.key, { name: d.name, location: d.location, category: d.category, ms: (prev?.ms ?? 0) + (subtreeUs.get(id) ?? 0) / 1000 });
+        total.set(d.key, {
+          name: d.name,
+          location: d.location,
+          category: d.category,
+          ms: (prev?.ms ?? 0) + (subtreeUs.get(id) ?? 0) / 1000,
+        });
       }
       active.set(d.key, (active.get(d.key) ?? 0) + 1);
     }
@@ -136,7 +141,8 @@ export function formatProfile(summary: ProfileSummary, top = 20): string {
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => `${k} ${ms(v)} ms (${pct(v)})`)
     .join(', ');
-  const rows = (list: readonly FunctionTime[]) => list.slice(0, top).map((f) => [ms(f.ms), pct(f.ms), f.name, f.category, f.location]);
+  const rows = (list: readonly FunctionTime[]) =>
+    list.slice(0, top).map((f) => [ms(f.ms), pct(f.ms), f.name, f.category, f.location]);
   return [
     `busy ${ms(summary.busyMs)} ms: ${categories}`,
     '',

@@ -18,7 +18,11 @@ const range = (m: MetricResult): string => {
 };
 
 /** Rows of cells as a Markdown table (also readable as plain text), columns padded. */
-export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, rightAligned: readonly boolean[]): string {
+export function table(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  rightAligned: readonly boolean[],
+): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     `| ${cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
@@ -37,7 +41,15 @@ export function resultsTable(metrics: readonly MetricResult[]): string {
     m.target ? `${m.target.op} ${m.target.ratio}x` : '',
     m.verdict ?? '',
   ]);
-  return table(['workload (median)', 'service', 'floor', 'service/floor', 'per run', 'target', ''], rows, [false, true, true, true, true, true, false]);
+  return table(['workload (median)', 'service', 'floor', 'service/floor', 'per run', 'target', ''], rows, [
+    false,
+    true,
+    true,
+    true,
+    true,
+    true,
+    false,
+  ]);
 }
 
 const change = (before: number, after: number): string => {
@@ -63,7 +75,11 @@ export function comparisonTable(before: BenchResults, after: BenchResults): stri
       `${b.verdict ?? ''}${b.verdict || m.verdict ? ' -> ' : ''}${m.verdict ?? ''}`,
     ]);
   }
-  return table(['workload (median)', 'service before', 'service now', 'change', 'ratio before', 'ratio now', 'target'], rows, [false, true, true, true, true, true, false]);
+  return table(
+    ['workload (median)', 'service before', 'service now', 'change', 'ratio before', 'ratio now', 'target'],
+    rows,
+    [false, true, true, true, true, true, false],
+  );
 }
 
 /** Where a comparison is shaky: different machines, sizes or modes. */
@@ -71,12 +87,18 @@ export function comparisonCaveats(before: BenchResults, after: BenchResults): st
   const notes: string[] = [];
   const m0 = before.machine;
   const m1 = after.machine;
-  if (m0.cpuModel !== m1.cpuModel || m0.cpus !== m1.cpus) notes.push(`different machines: ${m0.cpus} x ${m0.cpuModel} before, ${m1.cpus} x ${m1.cpuModel} now`);
-  if (before.code && after.code) notes.push(`code: ${before.code.commit}${before.code.dirty ? '+changes' : ''} before, ${after.code.commit}${after.code.dirty ? '+changes' : ''} now`);
+  if (m0.cpuModel !== m1.cpuModel || m0.cpus !== m1.cpus)
+    notes.push(`different machines: ${m0.cpus} x ${m0.cpuModel} before, ${m1.cpus} x ${m1.cpuModel} now`);
+  if (before.code && after.code)
+    notes.push(
+      `code: ${before.code.commit}${before.code.dirty ? '+changes' : ''} before, ${after.code.commit}${after.code.dirty ? '+changes' : ''} now`,
+    );
   if (m0.node !== m1.node) notes.push(`different Node versions: ${m0.node} before, ${m1.node} now`);
-  if (before.config.mode !== after.config.mode) notes.push(`different modes: ${before.config.mode} before, ${after.config.mode} now`);
+  if (before.config.mode !== after.config.mode)
+    notes.push(`different modes: ${before.config.mode} before, ${after.config.mode} now`);
   for (const k of ['small', 'big', 'int64Share', 'concurrency', 'durationSeconds'] as const) {
-    if (before.config[k] !== after.config[k]) notes.push(`different ${k}: ${before.config[k]} before, ${after.config[k]} now`);
+    if (before.config[k] !== after.config[k])
+      notes.push(`different ${k}: ${before.config[k]} before, ${after.config[k]} now`);
   }
   return notes;
 }

@@ -107,18 +107,28 @@ export function machineCpuMs(): { busy: number; total: number } | undefined {
 }
 
 /** bench-2026-05-01T10-20-30Z.json: sorts by time, safe in every file system. */
-export const resultsFileName = (date: Date): string => `bench-${date.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-')}.json`;
+export const resultsFileName = (date: Date): string =>
+  `bench-${date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replaceAll(':', '-')}.json`;
 
 export function writeResults(dir: string, results: BenchResults): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, resultsFileName(new Date(results.startedAt)));
   // JSON has no NaN: a value that could not be measured is written as null.
-  writeFileSync(file, `${JSON.stringify(results, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify(results, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+  );
   return file;
 }
 
 export function readResults(file: string): BenchResults {
   const parsed = JSON.parse(readFileSync(file, 'utf8'), (_k, v: unknown) => (v === null ? NaN : v)) as BenchResults;
-  if (parsed.schema !== RESULTS_SCHEMA) throw new Error(`${file} is not a bench results file (schema ${String(parsed.schema)}, expected ${RESULTS_SCHEMA})`);
+  if (parsed.schema !== RESULTS_SCHEMA)
+    throw new Error(
+      `${file} is not a bench results file (schema ${String(parsed.schema)}, expected ${RESULTS_SCHEMA})`,
+    );
   return parsed;
 }

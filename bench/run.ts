@@ -12,9 +12,23 @@ import { Connection, prepareReview, type Prepared, type Target } from './client.
 import { requestWithin, runLoad, type LoadResult } from './load.js';
 import { METRICS, summarise, type MetricKey, type Sizes } from './metrics.js';
 import { median } from './stats.js';
-import { databaseCases, reviewPayload, SEEDS, singleObjectPayloads, withInt64, type ReviewPayload } from './payloads.js';
+import {
+  databaseCases,
+  reviewPayload,
+  SEEDS,
+  singleObjectPayloads,
+  withInt64,
+  type ReviewPayload,
+} from './payloads.js';
 import { formatProfile, readProfile, summariseProfile } from './profile.js';
-import { codeVersion, currentLoad, describeMachine, machineCpuMs, type BenchResults, type RunConfig } from './results.js';
+import {
+  codeVersion,
+  currentLoad,
+  describeMachine,
+  machineCpuMs,
+  type BenchResults,
+  type RunConfig,
+} from './results.js';
 import { SERVERS, startServer, type ServerName, type ServerProcess } from './servers.js';
 import { checkAnswer } from './validate.js';
 
@@ -62,7 +76,10 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const largest = Math.max(0, ...Object.values(reviews).map((r) => r?.body.length ?? 0));
   // The service keeps its production default unless a review would not fit.
   const maxRequestBytes = largest > SERVICE_DEFAULT_MAX_BYTES ? largest : undefined;
-  if (maxRequestBytes) notes.push(`the service ran with --max-request-bytes ${maxRequestBytes} (its default, 64 MiB, is less than the review)`);
+  if (maxRequestBytes)
+    notes.push(
+      `the service ran with --max-request-bytes ${maxRequestBytes} (its default, 64 MiB, is less than the review)`,
+    );
   const singles = workloads.has('single') ? singleObjectPayloads(options.singlePool) : [];
 
   const profileDir = join(workDir, 'profile');
@@ -81,25 +98,44 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       progress(`${name} listening on ${servers[name]!.port} (pid ${servers[name]!.pid}): ${servers[name]!.command}`);
     }
     // Before any review: what loading the program costs (read now, recorded with the samples below).
-    const idleMiB = Object.fromEntries(SERVERS.map((s) => [s, (servers[s]!.memory()?.currentKiB ?? NaN) / MIB])) as Record<ServerName, number>;
-    const targets = Object.fromEntries(SERVERS.map((s) => [s, { port: servers[s]!.port, ca: certs.ca }])) as Record<ServerName, Target>;
+    const idleMiB = Object.fromEntries(
+      SERVERS.map((s) => [s, (servers[s]!.memory()?.currentKiB ?? NaN) / MIB]),
+    ) as Record<ServerName, number>;
+    const targets = Object.fromEntries(SERVERS.map((s) => [s, { port: servers[s]!.port, ca: certs.ca }])) as Record<
+      ServerName,
+      Target
+    >;
     for (const s of SERVERS) reviewConnections[s] = await Connection.open(targets[s]);
 
     const validation: Record<ServerName, string[]> = { service: [], floor: [] };
     /** The first answer to each review, once checked: later answers must be the same bytes (or pass the check again). */
     const checked = new Map<string, Buffer>();
-    const review = async (server: ServerName, label: string, payload: ReviewPayload): Promise<{ ms: number; peakMiB: number }> => {
+    const review = async (
+      server: ServerName,
+      label: string,
+      payload: ReviewPayload,
+    ): Promise<{ ms: number; peakMiB: number }> => {
       const proc = servers[server]!;
       const reset = proc.resetPeak();
-      const answer = await requestWithin(reviewConnections[server]!, prepareReview(payload.body, targets[server].port), REVIEW_TIMEOUT_MS);
+      const answer = await requestWithin(
+        reviewConnections[server]!,
+        prepareReview(payload.body, targets[server].port),
+        REVIEW_TIMEOUT_MS,
+      );
       const memory = proc.memory();
       const key = `${server} ${label}`;
       if (!checked.get(key)?.equals(answer.body)) {
         checkAnswer[server](payload, answer.status, answer.body);
-        if (!checked.has(key)) validation[server].push(`${label}: ${payload.cases.length} objects ${server === 'service' ? 'equal to the expected conversion' : 'at the desired apiVersion, in order'}`);
+        if (!checked.has(key))
+          validation[server].push(
+            `${label}: ${payload.cases.length} objects ${server === 'service' ? 'equal to the expected conversion' : 'at the desired apiVersion, in order'}`,
+          );
         checked.set(key, answer.body);
       }
-      if (!reset && !notes.some((n) => n.startsWith('peak RSS'))) notes.push('peak RSS could not be reset per review (/proc/PID/clear_refs): it is the peak since the server started');
+      if (!reset && !notes.some((n) => n.startsWith('peak RSS')))
+        notes.push(
+          'peak RSS could not be reset per review (/proc/PID/clear_refs): it is the peak since the server started',
+        );
       return { ms: answer.ms, peakMiB: memory ? memory.peakKiB / MIB : NaN };
     };
 
@@ -122,15 +158,22 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
         checkAnswer[server](payload, answer.status, answer.body);
         singleRequests[server].push({ prepared, answerBytes: answer.body.length });
       }
-      if (singles.length) validation[server].push(`single: each of ${singles.length} single-object reviews checked once, then every answer's status and length`);
+      if (singles.length)
+        validation[server].push(
+          `single: each of ${singles.length} single-object reviews checked once, then every answer's status and length`,
+        );
       if (singles.length && options.warmupSeconds > 0) {
-        await runLoad(targets[server], { concurrency: options.concurrency, durationMs: options.warmupSeconds * 1000, requests: singleRequests[server] });
+        await runLoad(targets[server], {
+          concurrency: options.concurrency,
+          durationMs: options.warmupSeconds * 1000,
+          requests: singleRequests[server],
+        });
       }
     }
 
     const samples: Samples = {};
     const record = (key: MetricKey, server: ServerName, value: number) => {
-      ((samples[key] ??= { service: [], floor: [] })[server]).push(value);
+      (samples[key] ??= { service: [], floor: [] })[server].push(value);
     };
     for (const s of SERVERS) record('idle.rss', s, idleMiB[s]);
     let wrongAnswers = 0;
@@ -142,7 +185,11 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
           const prefix = `rep ${rep}/${options.repetitions} ${workload.padEnd(6)} ${server.padEnd(7)}`;
           if (workload === 'single') {
             const cpuBefore = servers[server]!.cpuMs();
-            const r: LoadResult = await runLoad(targets[server], { concurrency: options.concurrency, durationMs: options.durationSeconds * 1000, requests: singleRequests[server] });
+            const r: LoadResult = await runLoad(targets[server], {
+              concurrency: options.concurrency,
+              durationMs: options.durationSeconds * 1000,
+              requests: singleRequests[server],
+            });
             const cpuUs = ((servers[server]!.cpuMs() - cpuBefore) * 1000) / r.requests;
             record('single.rps', server, r.perSecond);
             record('single.p50', server, r.p50);
@@ -163,9 +210,12 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
               record(`${workload}.rss`, server, r.peakMiB);
               record(`${workload}.cpu`, server, cpuMs);
             }
-            progress(`${prefix} ${r.ms.toFixed(1)} ms, server CPU ${cpuMs.toFixed(0)} ms, peak RSS ${r.peakMiB.toFixed(0)} MiB`);
+            progress(
+              `${prefix} ${r.ms.toFixed(1)} ms, server CPU ${cpuMs.toFixed(0)} ms, peak RSS ${r.peakMiB.toFixed(0)} MiB`,
+            );
           }
-          if (!servers[server]!.alive()) throw new Error(`${server} died during ${workload}; see ${servers[server]!.logFile}`);
+          if (!servers[server]!.alive())
+            throw new Error(`${server} died during ${workload}; see ${servers[server]!.logFile}`);
         }
       }
     }
@@ -180,14 +230,25 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     const machineAtEnd = machineCpuMs();
     const otherCpuShare =
       machineAtStart && machineAtEnd
-        ? Math.max(0, (machineAtEnd.busy - machineAtStart.busy - (ourCpuMs() - oursAtStart)) / (machineAtEnd.total - machineAtStart.total))
+        ? Math.max(
+            0,
+            (machineAtEnd.busy - machineAtStart.busy - (ourCpuMs() - oursAtStart)) /
+              (machineAtEnd.total - machineAtStart.total),
+          )
         : NaN;
     for (const s of SERVERS) reviewConnections[s]?.close();
     const exits = await stopAll(servers);
     for (const s of SERVERS) if (exits[s] !== 0) notes.push(`${s} exited with ${String(exits[s])} when stopped`);
 
-    const sizes: Sizes = { small: options.small, big: options.big, int64Share: options.int64Share, concurrency: options.concurrency };
-    const metrics = METRICS.filter((m) => samples[m.key]).map((m) => summarise(m, sizes, samples[m.key]!.service, samples[m.key]!.floor));
+    const sizes: Sizes = {
+      small: options.small,
+      big: options.big,
+      int64Share: options.int64Share,
+      concurrency: options.concurrency,
+    };
+    const metrics = METRICS.filter((m) => samples[m.key]).map((m) =>
+      summarise(m, sizes, samples[m.key]!.service, samples[m.key]!.floor),
+    );
     const machine = describeMachine(loadAtStart, otherCpuShare);
     if (otherCpuShare > 0.1) {
       notes.push(
@@ -206,7 +267,14 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       servers: Object.fromEntries(SERVERS.map((s) => [s, { command: servers[s]!.command }])),
       payloads: Object.fromEntries([
         ...Object.entries(reviews).map(([k, r]) => [k, { objects: r!.cases.length, bytes: r!.body.length }]),
-        ...(singles.length ? [['single', { objects: 1, bytes: Math.round(singles.reduce((s, p) => s + p.body.length, 0) / singles.length) }]] : []),
+        ...(singles.length
+          ? [
+              [
+                'single',
+                { objects: 1, bytes: Math.round(singles.reduce((s, p) => s + p.body.length, 0) / singles.length) },
+              ],
+            ]
+          : []),
       ]),
       metrics,
       validation,
@@ -234,11 +302,40 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
 }
 
 function configOf(options: BenchOptions): { config: RunConfig } {
-  const { mode, repetitions, small, big, int64Share, concurrency, durationSeconds, warmupSeconds, workloads, smoke, cpuProfile } = options;
-  return { config: { mode, repetitions, small, big, int64Share, concurrency, durationSeconds, warmupSeconds, workloads, smoke, cpuProfile } };
+  const {
+    mode,
+    repetitions,
+    small,
+    big,
+    int64Share,
+    concurrency,
+    durationSeconds,
+    warmupSeconds,
+    workloads,
+    smoke,
+    cpuProfile,
+  } = options;
+  return {
+    config: {
+      mode,
+      repetitions,
+      small,
+      big,
+      int64Share,
+      concurrency,
+      durationSeconds,
+      warmupSeconds,
+      workloads,
+      smoke,
+      cpuProfile,
+    },
+  };
 }
 
-function makeReviews(options: BenchOptions, workloads: ReadonlySet<Workload>): Partial<Record<'small' | 'big' | 'int64', ReviewPayload>> {
+function makeReviews(
+  options: BenchOptions,
+  workloads: ReadonlySet<Workload>,
+): Partial<Record<'small' | 'big' | 'int64', ReviewPayload>> {
   const out: Partial<Record<'small' | 'big' | 'int64', ReviewPayload>> = {};
   // The small review also warms both servers up, so it is always made.
   out.small = reviewPayload('small', 0, databaseCases(SEEDS.small, options.small));
@@ -250,7 +347,9 @@ function makeReviews(options: BenchOptions, workloads: ReadonlySet<Workload>): P
   return out;
 }
 
-async function stopAll(servers: Partial<Record<ServerName, ServerProcess>>): Promise<Partial<Record<ServerName, number | null>>> {
+async function stopAll(
+  servers: Partial<Record<ServerName, ServerProcess>>,
+): Promise<Partial<Record<ServerName, number | null>>> {
   const exits: Partial<Record<ServerName, number | null>> = {};
   for (const s of SERVERS) {
     const proc = servers[s];
@@ -266,7 +365,10 @@ function build(root: string, progress: (line: string) => void): void {
   ] as const) {
     progress(`building: ${what}`);
     const r = spawnSync('npm', [...args], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (r.status !== 0) throw new Error(`${what} failed (exit ${String(r.status)}); fix the build or run with --no-build against an existing dist/`);
+    if (r.status !== 0)
+      throw new Error(
+        `${what} failed (exit ${String(r.status)}); fix the build or run with --no-build against an existing dist/`,
+      );
   }
 }
 

@@ -53,24 +53,46 @@ export interface ServerProcess {
 /** Clock ticks per second of /proc/PID/stat (USER_HZ): 100 on every Linux the bench runs on. */
 const CLOCK_TICKS = 100;
 
-const SERVICE_ENTRY: Record<Mode, readonly string[]> = { compiled: ['dist/src/cli/main.js'], tsx: ['--import', 'tsx', 'src/cli/main.ts'] };
-const FLOOR_ENTRY: Record<Mode, readonly string[]> = { compiled: ['dist/bench/floor.js'], tsx: ['--import', 'tsx', 'bench/floor.ts'] };
+const SERVICE_ENTRY: Record<Mode, readonly string[]> = {
+  compiled: ['dist/src/cli/main.js'],
+  tsx: ['--import', 'tsx', 'src/cli/main.ts'],
+};
+const FLOOR_ENTRY: Record<Mode, readonly string[]> = {
+  compiled: ['dist/bench/floor.js'],
+  tsx: ['--import', 'tsx', 'bench/floor.ts'],
+};
 
 /** Node arguments for a server: production flags for the service, loopback and ephemeral ports. */
 export function serverArgs(name: ServerName, options: LaunchOptions): string[] {
-  if (name === 'floor') return [...(options.nodeArgs ?? []), ...FLOOR_ENTRY[options.mode], '--cert-dir', options.certDir, '--host', '127.0.0.1', '--port', '0'];
+  if (name === 'floor')
+    return [
+      ...(options.nodeArgs ?? []),
+      ...FLOOR_ENTRY[options.mode],
+      '--cert-dir',
+      options.certDir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+    ];
   return [
     ...(options.nodeArgs ?? []),
     ...SERVICE_ENTRY[options.mode],
     'serve',
-    '--host', '127.0.0.1',
-    '--port', '0',
-    '--cert-dir', options.certDir,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--cert-dir',
+    options.certDir,
     // Probes and metrics stay on, as in production, on ephemeral loopback ports.
-    '--health-probe-bind-address', '127.0.0.1:0',
-    '--metrics-bind-address', '127.0.0.1:0',
+    '--health-probe-bind-address',
+    '127.0.0.1:0',
+    '--metrics-bind-address',
+    '127.0.0.1:0',
     ...(options.maxRequestBytes !== undefined ? ['--max-request-bytes', String(options.maxRequestBytes)] : []),
-    '--log-level', 'info',
+    '--log-level',
+    'info',
   ];
 }
 
@@ -82,7 +104,11 @@ export async function startServer(name: ServerName, options: LaunchOptions): Pro
   const { NODE_OPTIONS: _dropped, ...env } = process.env;
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, args, { cwd: options.root, stdio: ['ignore', log, log], env: { ...env, NODE_ENV: 'production' } });
+    child = spawn(process.execPath, args, {
+      cwd: options.root,
+      stdio: ['ignore', log, log],
+      env: { ...env, NODE_ENV: 'production' },
+    });
   } finally {
     closeSync(log);
   }
@@ -150,7 +176,8 @@ export async function startServer(name: ServerName, options: LaunchOptions): Pro
       return code;
     },
     describe: () => {
-      const state = exited === undefined ? 'is running' : `exited (${exitSignal ? `signal ${exitSignal}` : `code ${exited}`})`;
+      const state =
+        exited === undefined ? 'is running' : `exited (${exitSignal ? `signal ${exitSignal}` : `code ${exited}`})`;
       return `${name} (pid ${pid}) ${state}; its log (${logFile}) ends with:\n${logTail(logFile)}`;
     },
   };
@@ -173,7 +200,10 @@ type LogEntry = { msg?: unknown; message?: unknown; port?: unknown };
 export function listeningPort(parsed: unknown): number | undefined {
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const top = parsed as LogEntry;
-  for (const entry of [top, typeof top.message === 'object' && top.message !== null ? (top.message as LogEntry) : undefined]) {
+  for (const entry of [
+    top,
+    typeof top.message === 'object' && top.message !== null ? (top.message as LogEntry) : undefined,
+  ]) {
     if (!entry) continue;
     const text = typeof entry.msg === 'string' ? entry.msg : typeof entry.message === 'string' ? entry.message : '';
     if (text.includes('listening') && typeof entry.port === 'number') return entry.port;
@@ -182,7 +212,12 @@ export function listeningPort(parsed: unknown): number | undefined {
 }
 
 /** The port from the server's listening log line (a JSON line whose msg says "listening", with a port). */
-async function waitForPort(name: ServerName, logFile: string, exited: () => boolean, timeoutMs: number): Promise<number> {
+async function waitForPort(
+  name: ServerName,
+  logFile: string,
+  exited: () => boolean,
+  timeoutMs: number,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = readFileSync(logFile, 'utf8');
@@ -196,7 +231,9 @@ async function waitForPort(name: ServerName, logFile: string, exited: () => bool
       }
     }
     if (exited() || Date.now() > deadline) {
-      throw new Error(`${name} ${exited() ? 'exited' : 'did not report a port'} before listening; its log (${logFile}) ends with:\n${logTail(logFile)}`);
+      throw new Error(
+        `${name} ${exited() ? 'exited' : 'did not report a port'} before listening; its log (${logFile}) ends with:\n${logTail(logFile)}`,
+      );
     }
     await delay(25);
   }

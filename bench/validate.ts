@@ -21,18 +21,24 @@ function envelope(payload: ReviewPayload, status: number, parsed: unknown): unkn
   if (status !== 200) throw new WrongAnswer(`HTTP ${status}`);
   if (!isRecord(parsed)) throw new WrongAnswer('the answer is not a JSON object');
   if (parsed.apiVersion !== 'apiextensions.k8s.io/v1' || parsed.kind !== 'ConversionReview') {
-    throw new WrongAnswer(`the answer is not a ConversionReview v1 (apiVersion ${String(parsed.apiVersion)}, kind ${String(parsed.kind)})`);
+    throw new WrongAnswer(
+      `the answer is not a ConversionReview v1 (apiVersion ${String(parsed.apiVersion)}, kind ${String(parsed.kind)})`,
+    );
   }
   const response = parsed.response;
   if (!isRecord(response)) throw new WrongAnswer('the answer has no response');
-  if (response.uid !== payload.uid) throw new WrongAnswer(`the answer's uid ${String(response.uid)} is not the request's ${payload.uid}`);
+  if (response.uid !== payload.uid)
+    throw new WrongAnswer(`the answer's uid ${String(response.uid)} is not the request's ${payload.uid}`);
   const result = response.result;
   if (!isRecord(result) || result.status !== 'Success') {
-    throw new WrongAnswer(`the conversion did not succeed: ${isRecord(result) ? String(result.message ?? result.status) : 'no result'}`);
+    throw new WrongAnswer(
+      `the conversion did not succeed: ${isRecord(result) ? String(result.message ?? result.status) : 'no result'}`,
+    );
   }
   const objects = response.convertedObjects;
   if (!Array.isArray(objects)) throw new WrongAnswer('the answer has no convertedObjects');
-  if (objects.length !== payload.cases.length) throw new WrongAnswer(`${objects.length} objects came back for ${payload.cases.length} sent`);
+  if (objects.length !== payload.cases.length)
+    throw new WrongAnswer(`${objects.length} objects came back for ${payload.cases.length} sent`);
   return objects;
 }
 
@@ -71,7 +77,10 @@ export function checkServiceAnswer(payload: ReviewPayload, status: number, body:
   for (let i = 0; i < objects.length; i++) {
     const expected = payload.cases[i]!.expected;
     const where = firstDifference(objects[i], expected);
-    if (where !== undefined) throw new WrongAnswer(`object ${i} (${nameOf(expected)}) is not the expected ${payload.desiredAPIVersion} conversion: it differs at ${where}`);
+    if (where !== undefined)
+      throw new WrongAnswer(
+        `object ${i} (${nameOf(expected)}) is not the expected ${payload.desiredAPIVersion} conversion: it differs at ${where}`,
+      );
   }
 }
 
@@ -86,8 +95,10 @@ export function checkFloorAnswer(payload: ReviewPayload, status: number, body: B
   const objects = envelope(payload, status, parsed);
   for (let i = 0; i < objects.length; i++) {
     const o = objects[i];
-    if (!isRecord(o) || o.apiVersion !== payload.desiredAPIVersion) throw new WrongAnswer(`object ${i} is not at ${payload.desiredAPIVersion}`);
-    if (nameOf(o) !== nameOf(payload.cases[i]!.sent)) throw new WrongAnswer(`object ${i} is ${nameOf(o)}, not ${nameOf(payload.cases[i]!.sent)}`);
+    if (!isRecord(o) || o.apiVersion !== payload.desiredAPIVersion)
+      throw new WrongAnswer(`object ${i} is not at ${payload.desiredAPIVersion}`);
+    if (nameOf(o) !== nameOf(payload.cases[i]!.sent))
+      throw new WrongAnswer(`object ${i} is ${nameOf(o)}, not ${nameOf(payload.cases[i]!.sent)}`);
   }
 }
 

@@ -141,10 +141,13 @@ export function logEntry(logger: Logger, level: LogLevel, entry: Record<string, 
   const levels = logger.levels;
   for (const transport of logger.transports) {
     if (transport.silent || levels[transport.level ?? logger.level]! < levels[level]!) continue;
-    const out = transport.format ? transport.format.transform(Object.assign({}, formatted), transport.format.options) : formatted;
+    const out = transport.format
+      ? transport.format.transform(Object.assign({}, formatted), transport.format.options)
+      : formatted;
     if (typeof out === 'object' && transport.log) transport.log(out, ignore);
   }
 }
 
 /** A logger that drops everything: for tests and library use. */
-export const silentLogger = (): Logger => winston.createLogger({ silent: true, transports: [new winston.transports.Console({ silent: true })] });
+export const silentLogger = (): Logger =>
+  winston.createLogger({ silent: true, transports: [new winston.transports.Console({ silent: true })] });

@@ -14,7 +14,13 @@ import { createFallbackApp, createWebhookServer, dispatch, type WebhookTimeouts 
 import { createMetricsApp } from './metrics/endpoint.js';
 import { createWebhookMetrics, type WebhookMetrics } from './metrics/webhookMetrics.js';
 import { formatAddress, type BindAddress } from './service/bindAddress.js';
-import { certificateFiles, describeCertificate, loadServingCertificate, warnIfExpiring, type CertificateSource } from './service/certificates.js';
+import {
+  certificateFiles,
+  describeCertificate,
+  loadServingCertificate,
+  warnIfExpiring,
+  type CertificateSource,
+} from './service/certificates.js';
 import { secureContextOptions, type ServingCertificate } from './tls/certificate.js';
 import { watchCertificate, type CertWatcher, type CheckOutcome } from './tls/certWatcher.js';
 import { loopbackFor, probeTls } from './tls/tlsProbe.js';
@@ -90,8 +96,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
   const metrics = options.metrics ? createWebhookMetrics(registry) : undefined;
   metrics?.certificateServed(initial);
-  const observer = combineObservers(logObserver(logger), ...(metrics ? [metrics.observer] : []), ...(options.observers ?? []));
-  const convert = createConvertHandler({ registry, observer, maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES });
+  const observer = combineObservers(
+    logObserver(logger),
+    ...(metrics ? [metrics.observer] : []),
+    ...(options.observers ?? []),
+  );
+  const convert = createConvertHandler({
+    registry,
+    observer,
+    maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+  });
   const server = createWebhookServer({
     tls: secureContextOptions(initial),
     handler: dispatch(convert, createFallbackApp()),
@@ -108,9 +122,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   try {
     const address = await listen(server, options.port, options.host);
     watcher = await watchServingCertificate(options, initial, server, logger, metrics);
-    const probes = options.probes && (await startSideServer(createProbesApp({ checks: readinessChecks(options, address.address, address.port), shuttingDown: () => shuttingDown }), options.probes));
+    const probes =
+      options.probes &&
+      (await startSideServer(
+        createProbesApp({
+          checks: readinessChecks(options, address.address, address.port),
+          shuttingDown: () => shuttingDown,
+        }),
+        options.probes,
+      ));
     if (probes) started.push(probes);
-    const scrape = metrics && options.metrics && (await startSideServer(createMetricsApp(metrics.registry), options.metrics));
+    const scrape =
+      metrics && options.metrics && (await startSideServer(createMetricsApp(metrics.registry), options.metrics));
     if (scrape) started.push(scrape);
 
     logger.info({
@@ -132,15 +155,29 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const shutdown = (reason = 'close'): Promise<ShutdownResult> => {
       stopping ??= (async () => {
         shuttingDown = true;
-        logger.info({ msg: 'shutting down: readiness fails from now on', reason, graceMs, delayMs, inFlight: tracker.requests(), connections: tracker.sockets() });
+        logger.info({
+          msg: 'shutting down: readiness fails from now on',
+          reason,
+          graceMs,
+          delayMs,
+          inFlight: tracker.requests(),
+          connections: tracker.sockets(),
+        });
         const deadline = Date.now() + graceMs;
         if (delayMs > 0) await delay(delayMs, undefined, { signal: abort.signal }).catch(() => {});
-        logger.info({ msg: 'stopped accepting connections; finishing the reviews in flight', inFlight: tracker.requests() });
-        const drained = await drainServer(server, tracker, { graceMs: Math.max(0, deadline - Date.now()), signal: abort.signal });
+        logger.info({
+          msg: 'stopped accepting connections; finishing the reviews in flight',
+          inFlight: tracker.requests(),
+        });
+        const drained = await drainServer(server, tracker, {
+          graceMs: Math.max(0, deadline - Date.now()),
+          signal: abort.signal,
+        });
         watcher?.close();
         await Promise.all(started.map((s) => s.close()));
         const entry = { msg: 'shut down', reason, ...drained };
-        if (drained.forced) logger.warn({ ...entry, msg: 'shut down: the grace period ran out and open connections were cut' });
+        if (drained.forced)
+          logger.warn({ ...entry, msg: 'shut down: the grace period ran out and open connections were cut' });
         else logger.info(entry);
         return { reason, ...drained };
       })();
@@ -172,7 +209,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 }
 
 const describeSource = (source: CertificateSource): string =>
-  source.kind === 'dir' ? `--cert-dir ${source.dir}` : source.kind === 'files' ? `${source.certFile}, ${source.keyFile}` : `generated in ${source.dir}`;
+  source.kind === 'dir'
+    ? `--cert-dir ${source.dir}`
+    : source.kind === 'files'
+      ? `${source.certFile}, ${source.keyFile}`
+      : `generated in ${source.dir}`;
 
 /** Readiness: converters are registered, and our own TLS listener completes a handshake. */
 function readinessChecks(options: ServiceOptions, boundAddress: string, port: number): ReadinessCheck[] {
@@ -183,10 +224,11 @@ function readinessChecks(options: ServiceOptions, boundAddress: string, port: nu
     cachedCheck(
       {
         name: 'webhook',
-        check: () => probeTls(dial, port, 2_000).then(
-          () => undefined,
-          (e: Error) => `the TLS listener on ${formatAddress(dial, port)} does not answer: ${e.message}`,
-        ),
+        check: () =>
+          probeTls(dial, port, 2_000).then(
+            () => undefined,
+            (e: Error) => `the TLS listener on ${formatAddress(dial, port)} does not answer: ${e.message}`,
+          ),
       },
       options.readinessCacheMs ?? 1_000,
     ),
@@ -224,8 +266,13 @@ async function watchServingCertificate(
         serving: describeCertificate(watcher.current()),
       });
     },
-    onWatchProblem: (error) => logger.warn({ msg: 'cannot watch the certificate directory; polling only', error: error.message }),
+    onWatchProblem: (error) =>
+      logger.warn({ msg: 'cannot watch the certificate directory; polling only', error: error.message }),
   });
-  logger.info({ msg: 'watching the serving certificate for changes', ...files, pollIntervalMs: options.certPollIntervalMs ?? 10_000 });
+  logger.info({
+    msg: 'watching the serving certificate for changes',
+    ...files,
+    pollIntervalMs: options.certPollIntervalMs ?? 10_000,
+  });
   return watcher;
 }

@@ -57,13 +57,17 @@ export function registerCheck(program: Command, deps: Partial<CheckCliDeps> = {}
   const d = { ...defaultDeps, ...deps };
   program
     .command('check')
-    .description("compare a CRD in the cluster with the generated one in crds/ and read one object per served version")
+    .description('compare a CRD in the cluster with the generated one in crds/ and read one object per served version')
     .requiredOption('--crd <name>', 'the CRD, e.g. crontabs.stable.example.com')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context (default: the current context)')
     .option('--crds-dir <dir>', 'directory of the generated CRD files', 'crds')
     .option('--no-read', 'do not read objects through the apiserver')
-    .addOption(new Option('--output <format>', 'findings on stdout as text, or JSON (an array of {level, message})').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('--output <format>', 'findings on stdout as text, or JSON (an array of {level, message})')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
     .addHelpText('after', CHECK_HELP)
     .action(async (flags: CheckFlags) => {
       d.setExitCode(await checkCommand(flags, d));

@@ -10,7 +10,10 @@ export function registerConvert(program: Command): void {
     .command('convert')
     .description('convert custom resources in manifests (multi-document YAML or JSON) to another version, offline')
     .option(...filenameOption)
-    .requiredOption('--to <version>', 'target version (v1: every registered kind that has it; group/v1: that group only)')
+    .requiredOption(
+      '--to <version>',
+      'target version (v1: every registered kind that has it; group/v1: that group only)',
+    )
     .option('-o, --output <file>', 'write the result to this file instead of stdout')
     .option('-i, --in-place', 'rewrite each input file in place (files with errors are left alone)')
     .addHelpText(

@@ -33,7 +33,8 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 const parsePort = (value: string): number => {
   const port = Number(value);
-  if (!/^[0-9]+$/.test(value) || port < 1 || port > 65535) throw new InvalidArgumentError('must be a port number from 1 to 65535');
+  if (!/^[0-9]+$/.test(value) || port < 1 || port > 65535)
+    throw new InvalidArgumentError('must be a port number from 1 to 65535');
   return port;
 };
 

@@ -3,7 +3,11 @@ import { manifestPaths, readManifest, type ManifestFile } from '../manifests/doc
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** `-f FILE|DIR|-`, repeatable, as kubectl has it. */
-export const filenameOption = ['-f, --filename <path>', 'manifest file, directory (recursively: *.yaml, *.yml, *.json) or - for stdin; repeatable', collect] as const;
+export const filenameOption = [
+  '-f, --filename <path>',
+  'manifest file, directory (recursively: *.yaml, *.yml, *.json) or - for stdin; repeatable',
+  collect,
+] as const;
 
 export async function loadManifests(targets: readonly string[]): Promise<ManifestFile[]> {
   if (targets.length === 0) throw new Error('no input: give -f FILE, -f DIR or -f -');

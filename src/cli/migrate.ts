@@ -49,12 +49,13 @@ export interface MigrateFlags {
   output: 'text' | 'json';
 }
 
-export const positiveNumber = (flag: string) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive number`);
-  return n;
-};
-
+export const positiveNumber =
+  (flag: string) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive number`);
+    return n;
+  };
 
 export const MIGRATE_HELP = `
 What it does
@@ -111,13 +112,30 @@ export function registerMigrate(program: Command, deps: Partial<MigrateCliDeps> 
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context (default: the current context)')
     .option('--qps <n>', 'at most this many API requests per second (token bucket)', positiveNumber('--qps'), 20)
-    .option('--page-size <n>', 'objects per list page', integerIn('--page-size', 1, 10_000), defaultMigrateOptions.pageSize)
-    .option('--dry-run', 'list and report; every write is sent with dryRun=All, so nothing is persisted (no state file either)')
+    .option(
+      '--page-size <n>',
+      'objects per list page',
+      integerIn('--page-size', 1, 10_000),
+      defaultMigrateOptions.pageSize,
+    )
+    .option(
+      '--dry-run',
+      'list and report; every write is sent with dryRun=All, so nothing is persisted (no state file either)',
+    )
     .option('--state-file <file>', 'where progress is saved for a resume (default: ./.crdconv-migrate-<crd>.json)')
     .option('--no-trim', 'rewrite the objects but leave status.storedVersions alone')
     .option('--force', 'rewrite even when status.storedVersions already holds only the storage version')
-    .option('--max-conflict-retries <n>', 're-reads after a 409 Conflict before an object counts as failed', integerIn('--max-conflict-retries', 0, 100), defaultMigrateOptions.maxConflictRetries)
-    .addOption(new Option('--progress <mode>', 'progress on stderr: a bar, JSON lines, or none; auto = bar on a terminal').choices(['auto', 'bar', 'json', 'none']).default('auto'))
+    .option(
+      '--max-conflict-retries <n>',
+      're-reads after a 409 Conflict before an object counts as failed',
+      integerIn('--max-conflict-retries', 0, 100),
+      defaultMigrateOptions.maxConflictRetries,
+    )
+    .addOption(
+      new Option('--progress <mode>', 'progress on stderr: a bar, JSON lines, or none; auto = bar on a terminal')
+        .choices(['auto', 'bar', 'json', 'none'])
+        .default('auto'),
+    )
     .addOption(new Option('--output <format>', 'summary on stdout').choices(['text', 'json']).default('text'))
     .addHelpText('after', MIGRATE_HELP)
     .action(async (flags: MigrateFlags) => {
@@ -152,7 +170,11 @@ export async function migrateCommand(flags: MigrateFlags, d: MigrateCliDeps): Pr
       },
       { api, progress: chooseReporter(flags.progress, d.stderr), clock: d.clock, signal: controller.signal },
     );
-    d.stdout.write(flags.output === 'json' ? `${JSON.stringify({ ...summary, exitCode: exitCode(summary) })}\n` : formatSummary(summary));
+    d.stdout.write(
+      flags.output === 'json'
+        ? `${JSON.stringify({ ...summary, exitCode: exitCode(summary) })}\n`
+        : formatSummary(summary),
+    );
     return exitCode(summary);
   } finally {
     stopListening();

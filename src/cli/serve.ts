@@ -6,14 +6,15 @@ import { parseBindAddress, type BindAddress } from '../service/bindAddress.js';
 import { formatDuration, parseDuration } from '../service/duration.js';
 import { DEFAULT_POLL_INTERVAL_MS } from '../tls/certWatcher.js';
 
-
-const flagParser = <T,>(parse: (text: string) => T) => (value: string): T => {
-  try {
-    return parse(value);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-};
+const flagParser =
+  <T>(parse: (text: string) => T) =>
+  (value: string): T => {
+    try {
+      return parse(value);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  };
 
 const duration = flagParser(parseDuration);
 const bindAddress = flagParser(parseBindAddress);
@@ -38,45 +39,99 @@ interface ServeFlags {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('Serve the conversion webhook (POST /convert, HTTPS) for the kinds in converters/, with health probes and Prometheus metrics')
-    .addOption(new Option('--port <port>', 'HTTPS port of the webhook (0: any free port, logged at startup)').env('CRDCONV_PORT').default(9443).argParser(integerIn('--port', 0, 65535)))
-    .addOption(new Option('--host <address>', 'address the webhook binds (default: every interface)').env('CRDCONV_HOST'))
-    .addOption(new Option('--cert-dir <dir>', 'directory holding tls.crt and tls.key (a mounted kubernetes.io/tls Secret); reloaded when it changes').env('CRDCONV_CERT_DIR'))
-    .addOption(new Option('--tls-cert-file <file>', 'serving certificate (PEM, chain after the leaf), instead of --cert-dir; reloaded when it changes').env('CRDCONV_TLS_CERT_FILE'))
-    .addOption(new Option('--tls-private-key-file <file>', 'private key of the serving certificate (PEM), with --tls-cert-file').env('CRDCONV_TLS_PRIVATE_KEY_FILE'))
-    .addOption(new Option('--dev-cert-dir <dir>', 'where to write the generated development CA and certificate when no certificate is given').env('CRDCONV_DEV_CERT_DIR'))
+    .description(
+      'Serve the conversion webhook (POST /convert, HTTPS) for the kinds in converters/, with health probes and Prometheus metrics',
+    )
     .addOption(
-      new Option('--cert-poll-interval <duration>', 'how often the certificate files are checked besides the directory watch')
+      new Option('--port <port>', 'HTTPS port of the webhook (0: any free port, logged at startup)')
+        .env('CRDCONV_PORT')
+        .default(9443)
+        .argParser(integerIn('--port', 0, 65535)),
+    )
+    .addOption(
+      new Option('--host <address>', 'address the webhook binds (default: every interface)').env('CRDCONV_HOST'),
+    )
+    .addOption(
+      new Option(
+        '--cert-dir <dir>',
+        'directory holding tls.crt and tls.key (a mounted kubernetes.io/tls Secret); reloaded when it changes',
+      ).env('CRDCONV_CERT_DIR'),
+    )
+    .addOption(
+      new Option(
+        '--tls-cert-file <file>',
+        'serving certificate (PEM, chain after the leaf), instead of --cert-dir; reloaded when it changes',
+      ).env('CRDCONV_TLS_CERT_FILE'),
+    )
+    .addOption(
+      new Option(
+        '--tls-private-key-file <file>',
+        'private key of the serving certificate (PEM), with --tls-cert-file',
+      ).env('CRDCONV_TLS_PRIVATE_KEY_FILE'),
+    )
+    .addOption(
+      new Option(
+        '--dev-cert-dir <dir>',
+        'where to write the generated development CA and certificate when no certificate is given',
+      ).env('CRDCONV_DEV_CERT_DIR'),
+    )
+    .addOption(
+      new Option(
+        '--cert-poll-interval <duration>',
+        'how often the certificate files are checked besides the directory watch',
+      )
         .env('CRDCONV_CERT_POLL_INTERVAL')
         .default(DEFAULT_POLL_INTERVAL_MS, formatDuration(DEFAULT_POLL_INTERVAL_MS))
         .argParser(duration),
     )
-    .addOption(new Option('--max-request-bytes <bytes>', 'largest accepted ConversionReview body; larger ones get 413').env('CRDCONV_MAX_REQUEST_BYTES').default(64 * 1024 * 1024).argParser(integerIn('--max-request-bytes', 1024, 2 ** 31)))
     .addOption(
-      new Option('--health-probe-bind-address <address>', 'plain-HTTP address of GET /healthz and /readyz (HOST:PORT, :PORT; 0 or empty disables)')
+      new Option('--max-request-bytes <bytes>', 'largest accepted ConversionReview body; larger ones get 413')
+        .env('CRDCONV_MAX_REQUEST_BYTES')
+        .default(64 * 1024 * 1024)
+        .argParser(integerIn('--max-request-bytes', 1024, 2 ** 31)),
+    )
+    .addOption(
+      new Option(
+        '--health-probe-bind-address <address>',
+        'plain-HTTP address of GET /healthz and /readyz (HOST:PORT, :PORT; 0 or empty disables)',
+      )
         .env('CRDCONV_HEALTH_PROBE_BIND_ADDRESS')
         .default(parseBindAddress(':8081'), ':8081')
         .argParser(bindAddress),
     )
     .addOption(
-      new Option('--metrics-bind-address <address>', 'plain-HTTP address of GET /metrics (HOST:PORT, :PORT; 0 or empty disables)')
+      new Option(
+        '--metrics-bind-address <address>',
+        'plain-HTTP address of GET /metrics (HOST:PORT, :PORT; 0 or empty disables)',
+      )
         .env('CRDCONV_METRICS_BIND_ADDRESS')
         .default(parseBindAddress(':8080'), ':8080')
         .argParser(bindAddress),
     )
     .addOption(
-      new Option('--shutdown-grace <duration>', 'on SIGTERM, how long in-flight reviews may take before connections are cut (30s, 500ms, 2m, or seconds)')
+      new Option(
+        '--shutdown-grace <duration>',
+        'on SIGTERM, how long in-flight reviews may take before connections are cut (30s, 500ms, 2m, or seconds)',
+      )
         .env('CRDCONV_SHUTDOWN_GRACE')
         .default(DEFAULT_SHUTDOWN_GRACE_MS, formatDuration(DEFAULT_SHUTDOWN_GRACE_MS))
         .argParser(duration),
     )
     .addOption(
-      new Option('--shutdown-delay <duration>', 'on SIGTERM, keep accepting this long (readiness already failing) so endpoint removal reaches the apiserver; part of the grace')
+      new Option(
+        '--shutdown-delay <duration>',
+        'on SIGTERM, keep accepting this long (readiness already failing) so endpoint removal reaches the apiserver; part of the grace',
+      )
         .env('CRDCONV_SHUTDOWN_DELAY')
         .default(0, '0s')
         .argParser(duration),
     )
-    .addOption(new Option('--log-level <level>', 'log level (JSON lines on stderr; object contents only ever at debug)').env('CRDCONV_LOG_LEVEL').choices([...LOG_LEVELS]).default('info'))
+    .addOption(
+      new Option('--log-level <level>', 'log level (JSON lines on stderr; object contents only ever at debug)')
+        .env('CRDCONV_LOG_LEVEL')
+        .choices([...LOG_LEVELS])
+        .default('info'),
+    )
     .addHelpText(
       'after',
       `
@@ -92,7 +147,12 @@ Exit status: 0 after a clean drain, 1 when the grace period ran out and connecti
         port: opts.port,
         ...(opts.host && { host: opts.host }),
         maxRequestBytes: opts.maxRequestBytes,
-        certificates: certificateSource({ certDir: opts.certDir, certFile: opts.tlsCertFile, keyFile: opts.tlsPrivateKeyFile, devCertDir: opts.devCertDir }),
+        certificates: certificateSource({
+          certDir: opts.certDir,
+          certFile: opts.tlsCertFile,
+          keyFile: opts.tlsPrivateKeyFile,
+          devCertDir: opts.devCertDir,
+        }),
         certPollIntervalMs: opts.certPollInterval,
         ...(opts.healthProbeBindAddress && { probes: opts.healthProbeBindAddress }),
         ...(opts.metricsBindAddress && { metrics: opts.metricsBindAddress }),

@@ -6,7 +6,9 @@ import { filenameOption, loadManifests } from './manifestsInput.js';
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description("check custom resources in manifests against their version's model (required fields and bounds included)")
+    .description(
+      "check custom resources in manifests against their version's model (required fields and bounds included)",
+    )
     .option(...filenameOption)
     .addHelpText(
       'after',
@@ -30,7 +32,9 @@ Example:
         checked += report.checked;
         skipped += report.skipped;
       }
-      process.stderr.write(`crdconv validate: ${checked} resource(s) checked, ${skipped} of other kinds skipped, ${problems} problem(s)\n`);
+      process.stderr.write(
+        `crdconv validate: ${checked} resource(s) checked, ${skipped} of other kinds skipped, ${problems} problem(s)\n`,
+      );
       if (problems > 0) process.exitCode = 1;
     });
 }

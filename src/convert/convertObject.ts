@@ -20,7 +20,13 @@ import {
 export type StashOutcome = 'none' | 'written' | 'restored' | 'superseded' | 'rejected';
 
 export type ConvertResult =
-  | { readonly ok: true; readonly object: Record<string, unknown>; readonly from: string; readonly stash: StashOutcome; readonly stashProblem?: string }
+  | {
+      readonly ok: true;
+      readonly object: Record<string, unknown>;
+      readonly from: string;
+      readonly stash: StashOutcome;
+      readonly stashProblem?: string;
+    }
   | { readonly ok: false; readonly failure: ConversionFailure; readonly from?: string };
 
 /** What names an object in messages: its kind, namespace and name, never its content. */
@@ -37,7 +43,12 @@ export function objectIdentity(object: unknown): ObjectIdentity {
 
 /** `Kind namespace/name`, `Kind name` for cluster-scoped objects, `(unnamed)` without a name. */
 export function formatIdentity({ kind, name, namespace }: ObjectIdentity): string {
-  const id = typeof name === 'string' ? (typeof namespace === 'string' && namespace ? `${namespace}/${name}` : name) : '(unnamed)';
+  const id =
+    typeof name === 'string'
+      ? typeof namespace === 'string' && namespace
+        ? `${namespace}/${name}`
+        : name
+      : '(unnamed)';
   return `${typeof kind === 'string' ? kind : 'object'} ${id}`;
 }
 
@@ -46,7 +57,9 @@ export const describeObject = (object: unknown): string => formatIdentity(object
 
 const splitApiVersion = (apiVersion: string): { group: string; version: string } => {
   const slash = apiVersion.lastIndexOf('/');
-  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+  return slash < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 };
 
 /** The desired apiVersion is the same for every object of a review: split it once. */
@@ -79,15 +92,28 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
   // Messages name the object and the route; built only when something fails (`about()`).
   const about = () => `${describeObject(object)} (${apiVersion} -> ${desiredAPIVersion})`;
   if (source.group !== target.group) {
-    return fail('GroupMismatch', `${about()}: cannot convert between API groups ${source.group || '(core)'} and ${target.group || '(core)'}`);
+    return fail(
+      'GroupMismatch',
+      `${about()}: cannot convert between API groups ${source.group || '(core)'} and ${target.group || '(core)'}`,
+    );
   }
   const kind = registry.lookup(source.group, kindName);
   if (!kind) {
-    return fail('UnknownKind', `${about()}: no converter is registered for kind ${kindName} in group ${source.group || '(core)'}`);
+    return fail(
+      'UnknownKind',
+      `${about()}: no converter is registered for kind ${kindName} in group ${source.group || '(core)'}`,
+    );
   }
-  const undeclared = !kind.versions.has(source.version) ? source.version : !kind.versions.has(target.version) ? target.version : undefined;
+  const undeclared = !kind.versions.has(source.version)
+    ? source.version
+    : !kind.versions.has(target.version)
+      ? target.version
+      : undefined;
   if (undeclared !== undefined) {
-    return fail('UnknownVersion', `${about()}: version ${undeclared} is not declared for ${kindName} (declared: ${[...kind.versions.keys()].join(', ')})`);
+    return fail(
+      'UnknownVersion',
+      `${about()}: version ${undeclared} is not declared for ${kindName} (declared: ${[...kind.versions.keys()].join(', ')})`,
+    );
   }
   const metadata = Object.hasOwn(object, 'metadata') ? rawMetadata : ABSENT;
   if (metadata !== ABSENT && metadata !== null && !isRecord(metadata)) {
@@ -129,7 +155,8 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
       : { ok: true, from: source.version, object: assembled, stash: outcome };
   } catch (e) {
     if (e instanceof ConverterBug) return fail('ConverterFailed', `${about()}: ${e.message}`, source.version);
-    if (e instanceof RangeError) return fail('TooDeep', `${about()}: the object is nested too deeply to convert`, source.version);
+    if (e instanceof RangeError)
+      return fail('TooDeep', `${about()}: the object is nested too deeply to convert`, source.version);
     throw e;
   }
 }
@@ -159,10 +186,15 @@ function richestForm(
 
   const plain = applyRoute(kind, version, origin, body);
   const restored = restoreEntries(plain, entries);
-  if (restored !== plain && decodeProblems(originVersion.decoder, restored).length === 0 && jsonEqual(applyRoute(kind, origin, version, restored), body)) {
+  if (
+    restored !== plain &&
+    decodeProblems(originVersion.decoder, restored).length === 0 &&
+    jsonEqual(applyRoute(kind, origin, version, restored), body)
+  ) {
     return { version: origin, body: restored, outcome: 'restored' };
   }
-  if (jsonEqual(applyRoute(kind, origin, version, plain), body)) return { version: origin, body: plain, outcome: 'superseded' };
+  if (jsonEqual(applyRoute(kind, origin, version, plain), body))
+    return { version: origin, body: plain, outcome: 'superseded' };
   return { version, body, outcome: 'superseded' };
 }
 
@@ -185,7 +217,10 @@ function stashFor(
   for (let i = steps.length - 2; i >= 0; i--) {
     const { version, body } = steps[i]!;
     if (!jsonEqual(applyRoute(kind, version, rich.version, body, false), rich.body)) continue;
-    return { origin: version, entries: stashEntries(body, differences(body, applyRoute(kind, target, version, converted, false))) };
+    return {
+      origin: version,
+      entries: stashEntries(body, differences(body, applyRoute(kind, target, version, converted, false))),
+    };
   }
   return { origin: rich.version, entries: stashEntries(rich.body, lost) };
 }

@@ -2,7 +2,12 @@
 export type ConversionFailure =
   | { readonly reason: 'NotAnObject' | 'BadApiVersion' | 'BadMetadata' | 'GroupMismatch'; readonly message: string }
   | { readonly reason: 'UnknownKind' | 'UnknownVersion'; readonly message: string }
-  | { readonly reason: 'DecodeFailed'; readonly message: string; readonly version: string; readonly paths: readonly string[] }
+  | {
+      readonly reason: 'DecodeFailed';
+      readonly message: string;
+      readonly version: string;
+      readonly paths: readonly string[];
+    }
   | { readonly reason: 'ConverterFailed'; readonly message: string }
   | { readonly reason: 'StashTooLarge'; readonly message: string }
   | { readonly reason: 'TooDeep'; readonly message: string };

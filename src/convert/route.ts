@@ -3,7 +3,11 @@ import { decodeProblems, formatProblems } from './decode.js';
 
 /** A converter threw or returned a body its target version's codec rejects: a bug in converters/. */
 export class ConverterBug extends Error {
-  constructor(readonly from: string, readonly to: string, detail: string) {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    detail: string,
+  ) {
     super(`converter ${from} -> ${to} ${detail}`);
     this.name = 'ConverterBug';
   }
@@ -22,7 +26,13 @@ export function applyRoute(kind: RegisteredKind, from: string, to: string, body:
 }
 
 /** Like applyRoute, keeping the body reached at every version on the way. */
-export function applyRouteSteps(kind: RegisteredKind, from: string, to: string, body: unknown, check = true): Array<{ version: string; body: unknown }> {
+export function applyRouteSteps(
+  kind: RegisteredKind,
+  from: string,
+  to: string,
+  body: unknown,
+  check = true,
+): Array<{ version: string; body: unknown }> {
   const steps: Array<{ version: string; body: unknown }> = [];
   let at = body;
   for (const converter of kind.route(from, to)) {
@@ -34,7 +44,12 @@ export function applyRouteSteps(kind: RegisteredKind, from: string, to: string, 
       throw new ConverterBug(converter.from, converter.to, `threw: ${(e as Error)?.message ?? String(e)}`);
     }
     const problems = check ? decodeProblems(kind.versions.get(converter.to)!.decoder, next) : [];
-    if (problems.length) throw new ConverterBug(converter.from, converter.to, `produced an invalid ${converter.to} object: ${formatProblems(problems)}`);
+    if (problems.length)
+      throw new ConverterBug(
+        converter.from,
+        converter.to,
+        `produced an invalid ${converter.to} object: ${formatProblems(problems)}`,
+      );
     at = next;
     steps.push({ version: converter.to, body: next });
   }

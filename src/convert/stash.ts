@@ -72,7 +72,12 @@ export function restoreEntries(body: unknown, entries: readonly StashEntry[]): u
     const key = entry.p[entry.p.length - 1];
     if (key === undefined) continue;
     const parent = getAt(out, parentPath);
-    if (Array.isArray(parent) ? parent.length !== entry.n || typeof key !== 'number' : !isRecord(parent) || typeof key !== 'string') continue;
+    if (
+      Array.isArray(parent)
+        ? parent.length !== entry.n || typeof key !== 'number'
+        : !isRecord(parent) || typeof key !== 'string'
+    )
+      continue;
     if (fingerprint(ownValue(parent, key)) !== entry.h) continue;
     out = setAt(out, entry.p, Object.hasOwn(entry, 'v') ? entry.v : ABSENT);
   }
@@ -91,7 +96,8 @@ export type ReadStash =
 export function takeStash(metadata: unknown): { stash: ReadStash; metadata: unknown } {
   if (!isRecord(metadata)) return { stash: { kind: 'none' }, metadata };
   const annotations = ownValue(metadata, 'annotations');
-  if (!isRecord(annotations) || !Object.hasOwn(annotations, STASH_ANNOTATION)) return { stash: { kind: 'none' }, metadata };
+  if (!isRecord(annotations) || !Object.hasOwn(annotations, STASH_ANNOTATION))
+    return { stash: { kind: 'none' }, metadata };
   const parsed = parseStash(annotations[STASH_ANNOTATION]);
   if (typeof parsed === 'string') return { stash: { kind: 'malformed', reason: parsed }, metadata };
 
@@ -117,7 +123,12 @@ export function putStash(metadata: unknown, stash: Stash): Record<string, unknow
   }
   const annotations = ownValue(base, 'annotations');
   if (!isRecord(annotations)) meta.annotations = annotations === null ? 'null' : 'absent';
-  const doc: StashDocument = { v: 1, origin: stash.origin, entries: stash.entries, ...(Object.keys(meta).length && { meta }) };
+  const doc: StashDocument = {
+    v: 1,
+    origin: stash.origin,
+    entries: stash.entries,
+    ...(Object.keys(meta).length && { meta }),
+  };
   base.annotations = { ...(isRecord(annotations) ? annotations : {}), [STASH_ANNOTATION]: stringifyJson(doc) };
   return base;
 }
@@ -127,7 +138,8 @@ export function annotationsSize(metadata: unknown): number {
   const annotations = ownValue(metadata, 'annotations');
   if (!isRecord(annotations)) return 0;
   let size = 0;
-  for (const [k, v] of Object.entries(annotations)) size += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+  for (const [k, v] of Object.entries(annotations))
+    size += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
   return size;
 }
 
@@ -142,7 +154,8 @@ function parseStash(raw: unknown): StashDocument | string {
   if (!isRecord(doc) || doc.v !== 1) return 'the annotation is not a version 1 stash document';
   if (typeof doc.origin !== 'string' || !Array.isArray(doc.entries)) return 'the stash has no origin or entries';
   for (const e of doc.entries) {
-    if (!isRecord(e) || !Array.isArray(e.p) || typeof e.h !== 'string') return 'a stash entry has no path or fingerprint';
+    if (!isRecord(e) || !Array.isArray(e.p) || typeof e.h !== 'string')
+      return 'a stash entry has no path or fingerprint';
     if (!e.p.every((k) => typeof k === 'string' || (typeof k === 'number' && Number.isInteger(k) && k >= 0))) {
       return 'a stash entry has a malformed path';
     }

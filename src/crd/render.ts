@@ -18,7 +18,9 @@ const HEADER = [
  */
 export function renderCrd(crd: V1CustomResourceDefinition): string {
   const doc = new Document(toWire(crd, 'V1CustomResourceDefinition'));
-  doc.commentBefore = HEADER.split('\n').map((line) => ` ${line}`).join('\n');
+  doc.commentBefore = HEADER.split('\n')
+    .map((line) => ` ${line}`)
+    .join('\n');
   return doc.toString({ lineWidth: 0, indentSeq: true });
 }
 

@@ -15,10 +15,13 @@ export function versionSchema(kindName: string, version: Version): V1JSONSchemaP
   const where = `${kindName} ${version.name}`;
   const { type, properties = {}, required, description, x_kubernetes_preserve_unknown_fields, ...rest } = body;
   if (type !== 'object' || Object.keys(rest).length) {
-    throw new Error(`${where}: the codec must describe an object with fields (t.type, t.partial, an intersection of them)`);
+    throw new Error(
+      `${where}: the codec must describe an object with fields (t.type, t.partial, an intersection of them)`,
+    );
   }
   for (const field of FRAMEWORK_FIELDS) {
-    if (field in properties) throw new Error(`${where}: the codec must not declare ${field}, which belongs to Kubernetes`);
+    if (field in properties)
+      throw new Error(`${where}: the codec must not declare ${field}, which belongs to Kubernetes`);
   }
   return {
     type: 'object',

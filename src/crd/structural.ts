@@ -21,9 +21,31 @@ const FORMATS: Record<string, readonly string[]> = {
   integer: ['int32', 'int64'],
   number: ['float', 'double'],
   string: [
-    'bsonobjectid', 'uri', 'email', 'hostname', 'ipv4', 'ipv6', 'cidr', 'mac', 'uuid', 'uuid3', 'uuid4', 'uuid5',
-    'isbn', 'isbn10', 'isbn13', 'creditcard', 'ssn', 'hexcolor', 'rgbcolor', 'byte', 'password', 'date', 'duration',
-    'datetime', 'date-time',
+    'bsonobjectid',
+    'uri',
+    'email',
+    'hostname',
+    'ipv4',
+    'ipv6',
+    'cidr',
+    'mac',
+    'uuid',
+    'uuid3',
+    'uuid4',
+    'uuid5',
+    'isbn',
+    'isbn10',
+    'isbn13',
+    'creditcard',
+    'ssn',
+    'hexcolor',
+    'rgbcolor',
+    'byte',
+    'password',
+    'date',
+    'duration',
+    'datetime',
+    'date-time',
   ],
 };
 
@@ -32,21 +54,65 @@ const FORBIDDEN = ['$ref', '$schema', 'id', 'definitions', 'dependencies', 'patt
 
 /** Every keyword of apiextensions.k8s.io/v1 JSONSchemaProps (anything else is a typo). */
 const KNOWN = new Set([
-  ...FORBIDDEN, 'additionalProperties', 'allOf', 'anyOf', 'default', 'description', 'enum', 'example',
-  'exclusiveMaximum', 'exclusiveMinimum', 'externalDocs', 'format', 'items', 'maxItems', 'maxLength', 'maxProperties',
-  'maximum', 'minItems', 'minLength', 'minProperties', 'minimum', 'multipleOf', 'not', 'nullable', 'oneOf', 'pattern',
-  'properties', 'required', 'title', 'type', 'uniqueItems', 'x-kubernetes-embedded-resource',
-  'x-kubernetes-int-or-string', 'x-kubernetes-list-map-keys', 'x-kubernetes-list-type', 'x-kubernetes-map-type',
-  'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-validations',
+  ...FORBIDDEN,
+  'additionalProperties',
+  'allOf',
+  'anyOf',
+  'default',
+  'description',
+  'enum',
+  'example',
+  'exclusiveMaximum',
+  'exclusiveMinimum',
+  'externalDocs',
+  'format',
+  'items',
+  'maxItems',
+  'maxLength',
+  'maxProperties',
+  'maximum',
+  'minItems',
+  'minLength',
+  'minProperties',
+  'minimum',
+  'multipleOf',
+  'not',
+  'nullable',
+  'oneOf',
+  'pattern',
+  'properties',
+  'required',
+  'title',
+  'type',
+  'uniqueItems',
+  'x-kubernetes-embedded-resource',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-list-type',
+  'x-kubernetes-map-type',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-validations',
 ]);
 
 /** Keywords a value validation (inside anyOf, allOf, oneOf, not) must not hold. */
 const NOT_IN_VALUE_VALIDATION = [
-  'type', 'additionalProperties', 'default', 'title', 'description', 'nullable', 'externalDocs',
-  'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource', 'x-kubernetes-int-or-string',
-  'x-kubernetes-list-map-keys', 'x-kubernetes-list-type', 'x-kubernetes-map-type', 'x-kubernetes-validations',
+  'type',
+  'additionalProperties',
+  'default',
+  'title',
+  'description',
+  'nullable',
+  'externalDocs',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-embedded-resource',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-list-type',
+  'x-kubernetes-map-type',
+  'x-kubernetes-validations',
   // stricter than the apiserver, see above
-  'properties', 'items',
+  'properties',
+  'items',
 ];
 
 /** Which types each value constraint applies to. */
@@ -134,7 +200,11 @@ function checkType(node: Json, level: Level, intOrString: boolean, preserve: boo
 }
 
 function checkExtensions(node: Json, path: string, p: Problems): void {
-  for (const key of ['x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-embedded-resource']) {
+  for (const key of [
+    'x-kubernetes-preserve-unknown-fields',
+    'x-kubernetes-int-or-string',
+    'x-kubernetes-embedded-resource',
+  ]) {
     if (key in node && node[key] !== true) p.add(`${path}.${key}`, 'must be true or absent');
   }
   if (node['x-kubernetes-int-or-string'] === true && node['x-kubernetes-preserve-unknown-fields'] === true) {
@@ -221,7 +291,8 @@ function checkChildren(node: Json, level: Level, path: string, p: Problems): voi
     }
   }
   if (additionalProperties !== undefined) {
-    if (additionalProperties === false) p.add(`${path}.additionalProperties`, 'must not be false (pruning drops unknown fields)');
+    if (additionalProperties === false)
+      p.add(`${path}.additionalProperties`, 'must not be false (pruning drops unknown fields)');
     else if (!isObject(additionalProperties)) p.add(`${path}.additionalProperties`, 'must be a schema');
     else checkNode(additionalProperties, 'field', `${path}.additionalProperties`, p);
     if (level === 'root') p.add(`${path}.additionalProperties`, 'must not be used at the root');
@@ -250,7 +321,10 @@ function checkValueValidations(node: Json, path: string, p: Problems): void {
   const skipAnyOf = node['x-kubernetes-int-or-string'] === true && isIntOrStringAnyOf(node.anyOf);
   const allOf = node.allOf;
   const skipFirstAllOf =
-    node['x-kubernetes-int-or-string'] === true && Array.isArray(allOf) && isObject(allOf[0]) && isIntOrStringAnyOf(allOf[0].anyOf);
+    node['x-kubernetes-int-or-string'] === true &&
+    Array.isArray(allOf) &&
+    isObject(allOf[0]) &&
+    isIntOrStringAnyOf(allOf[0].anyOf);
   if (isIntOrStringAnyOf(node.anyOf) && !skipAnyOf) {
     p.add(`${path}.anyOf`, 'the int-or-string form needs x-kubernetes-int-or-string: true');
   }
@@ -266,7 +340,9 @@ function checkJunctors(node: Json, path: string, p: Problems, skipAnyOf: boolean
       continue;
     }
     if (key === 'anyOf' && skipAnyOf) continue;
-    list.forEach((v, i) => checkNested(v, `${path}.${key}[${i}]`, p, key === 'allOf' && i === 0 && skipFirstAllOfAnyOf));
+    list.forEach((v, i) =>
+      checkNested(v, `${path}.${key}[${i}]`, p, key === 'allOf' && i === 0 && skipFirstAllOfAnyOf),
+    );
   }
   if ('not' in node) checkNested(node.not, `${path}.not`, p, false);
 }
@@ -331,7 +407,8 @@ export function crdProblems(crd: unknown, expected: ExpectedConversion = {}): st
   }
   checkNames(names, p);
   if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') p.add('spec.scope', 'must be Namespaced or Cluster');
-  if (spec.preserveUnknownFields === true) p.add('spec.preserveUnknownFields', 'must not be true (the Webhook strategy requires pruning)');
+  if (spec.preserveUnknownFields === true)
+    p.add('spec.preserveUnknownFields', 'must not be true (the Webhook strategy requires pruning)');
   checkVersions(spec.versions, p);
   checkConversion(spec.conversion, expected, p);
   return [...p.list, ...schemaProblemsOf(spec.versions)];
@@ -371,7 +448,8 @@ function checkVersions(versions: unknown, p: Problems): void {
     if (!isObject(schema.openAPIV3Schema)) p.add(`${at}.schema.openAPIV3Schema`, 'must be specified');
     if (v.subresources !== undefined) {
       const sub = isObject(v.subresources) ? v.subresources : {};
-      if (sub.status !== undefined && JSON.stringify(sub.status) !== '{}') p.add(`${at}.subresources.status`, 'must be {}');
+      if (sub.status !== undefined && JSON.stringify(sub.status) !== '{}')
+        p.add(`${at}.subresources.status`, 'must be {}');
     }
     const columns = v.additionalPrinterColumns;
     if (columns !== undefined) {
@@ -397,7 +475,8 @@ function checkConversion(conversion: unknown, expected: ExpectedConversion, p: P
     p.add('spec.conversion.webhook.conversionReviewVersions', 'must be [v1, v1beta1]');
   }
   const config = isObject(webhook.clientConfig) ? webhook.clientConfig : {};
-  if ('caBundle' in config) p.add('spec.conversion.webhook.clientConfig.caBundle', 'must not be in the files (injected at install)');
+  if ('caBundle' in config)
+    p.add('spec.conversion.webhook.clientConfig.caBundle', 'must not be in the files (injected at install)');
   if ('url' in config) p.add('spec.conversion.webhook.clientConfig.url', 'must not be set: the webhook is a Service');
   const service = isObject(config.service) ? config.service : undefined;
   if (!service) return p.add('spec.conversion.webhook.clientConfig.service', 'must be specified');
@@ -408,7 +487,8 @@ function checkConversion(conversion: unknown, expected: ExpectedConversion, p: P
   if (typeof service.port !== 'number') p.add(`${at}.port`, 'must be a number');
   if (expected.service) {
     for (const [key, value] of Object.entries(expected.service)) {
-      if (service[key] !== value) p.add(`${at}.${key}`, `must be ${JSON.stringify(value)}, found ${JSON.stringify(service[key])}`);
+      if (service[key] !== value)
+        p.add(`${at}.${key}`, `must be ${JSON.stringify(value)}, found ${JSON.stringify(service[key])}`);
     }
   }
 }

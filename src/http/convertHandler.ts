@@ -45,7 +45,13 @@ export function createConvertHandler(options: ConvertHandlerOptions) {
     readBody(req, maxRequestBytes, (error, text, bytes) => {
       // One mutable record, filled in as the request goes and handed to the observers once: object
       // spreads that add properties take a slow path in V8, and this runs for every review.
-      const record: Mutable<ReviewRecord> = { result: 'Error', httpStatus: 500, durationSeconds: 0, requestBytes: bytes, objects: NO_OBJECTS };
+      const record: Mutable<ReviewRecord> = {
+        result: 'Error',
+        httpStatus: 500,
+        durationSeconds: 0,
+        requestBytes: bytes,
+        objects: NO_OBJECTS,
+      };
       const review: PendingReview = { res, text, started, record, reply: undefined };
       if (error === undefined) {
         answerInTurn(review);
@@ -75,7 +81,12 @@ interface Reply {
 }
 
 /** Answer the reviews read in one turn. */
-function answerAll(registry: Registry, observer: ReviewObserver, sendAfterBytes: number, reviews: readonly PendingReview[]): void {
+function answerAll(
+  registry: Registry,
+  observer: ReviewObserver,
+  sendAfterBytes: number,
+  reviews: readonly PendingReview[],
+): void {
   let first = 0;
   let bytes = 0;
   for (let i = 0; i < reviews.length; i++) {
@@ -151,7 +162,12 @@ function internalError(record: Mutable<ReviewRecord>, e: unknown): Reply {
   return { status: 500, body: errorBody('internal error while converting; see the webhook log') };
 }
 
-function refuse(record: Mutable<ReviewRecord>, result: ReviewRecord['result'], httpStatus: number, failure: string): void {
+function refuse(
+  record: Mutable<ReviewRecord>,
+  result: ReviewRecord['result'],
+  httpStatus: number,
+  failure: string,
+): void {
   record.result = result;
   record.httpStatus = httpStatus;
   record.failure = failure;

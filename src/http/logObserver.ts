@@ -13,10 +13,21 @@ export function logObserver(logger: Logger): ReviewObserver {
       const level = r.result === 'Success' && !r.connectionClosed ? 'info' : 'warn';
       logEntry(logger, level, reviewEntry(r));
       for (const o of r.objects) {
-        if (o.stashProblem) logger.warn({ msg: 'malformed stash ignored', object: o.object, kind: o.kind, reason: o.stashProblem });
+        if (o.stashProblem)
+          logger.warn({ msg: 'malformed stash ignored', object: o.object, kind: o.kind, reason: o.stashProblem });
       }
       if (logger.isLevelEnabled('debug')) {
-        for (const o of r.objects) logger.debug({ msg: 'object', uid: r.uid, object: o.object, from: o.from, to: o.to, ok: o.ok, stash: o.stash, reason: o.reason });
+        for (const o of r.objects)
+          logger.debug({
+            msg: 'object',
+            uid: r.uid,
+            object: o.object,
+            from: o.from,
+            to: o.to,
+            ok: o.ok,
+            stash: o.stash,
+            reason: o.reason,
+          });
       }
     },
   };

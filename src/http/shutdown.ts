@@ -97,7 +97,11 @@ export interface DrainOptions {
  * Stop accepting, let the requests in flight finish, close keep-alive connections as they go
  * idle, and cut everything at the deadline. Resolves when the server holds no connection.
  */
-export async function drainServer(server: HttpServer, tracker: ServerTracker, { graceMs, sweepMs = 50, signal }: DrainOptions): Promise<DrainResult> {
+export async function drainServer(
+  server: HttpServer,
+  tracker: ServerTracker,
+  { graceMs, sweepMs = 50, signal }: DrainOptions,
+): Promise<DrainResult> {
   const started = Date.now();
   tracker.startDraining();
   const closed = new Promise<void>((resolve) => {

@@ -15,9 +15,12 @@ export interface SideServer {
  * and closing cuts whatever is open (a scrape or probe is simply retried).
  */
 export async function startSideServer(handler: Handler, bind: BindAddress): Promise<SideServer> {
-  const server = http.createServer({ headersTimeout: 5_000, requestTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    void handler(req, res);
-  });
+  const server = http.createServer(
+    { headersTimeout: 5_000, requestTimeout: 10_000, keepAliveTimeout: 5_000 },
+    (req, res) => {
+      void handler(req, res);
+    },
+  );
   const address = await listen(server, bind.port, bind.host);
   return {
     ...(bind.host !== undefined && { host: bind.host }),

@@ -26,8 +26,10 @@ const pathOf = (url: string | undefined): string => {
 export type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 /** Route /convert to the conversion handler before express sees the request. */
-export const dispatch = (convert: Handler, fallback: Handler): Handler => (req, res) =>
-  pathOf(req.url) === CONVERT_PATH ? convert(req, res) : fallback(req, res);
+export const dispatch =
+  (convert: Handler, fallback: Handler): Handler =>
+  (req, res) =>
+    pathOf(req.url) === CONVERT_PATH ? convert(req, res) : fallback(req, res);
 
 /**
  * How long the webhook waits on a client. The apiserver sends a whole review at once and gives up

@@ -87,9 +87,7 @@ function build(codec: t.Mixed, ctx: Context): fc.Arbitrary<unknown> {
     case 'IntersectionType':
       return intersectionOf(c as unknown as t.IntersectionType<t.Mixed[]>, ctx);
     case 'TupleType':
-      return fc.tuple(
-        ...(c as unknown as t.TupleType<t.Mixed[]>).types.map((m, i) => build(m, child(ctx, `[${i}]`))),
-      );
+      return fc.tuple(...(c as unknown as t.TupleType<t.Mixed[]>).types.map((m, i) => build(m, child(ctx, `[${i}]`))));
     case 'LiteralType':
       return fc.constant((c as unknown as t.LiteralType<string | number | boolean>).value);
     case 'KeyofType':
@@ -114,7 +112,11 @@ function build(codec: t.Mixed, ctx: Context): fc.Arbitrary<unknown> {
     case 'RecursiveType':
       return fail(c, ctx, 'recursive codecs are not supported (CRD schemas cannot recurse)');
     default:
-      return fail(c, ctx, `no generator for _tag ${JSON.stringify(c._tag)} (JSON cannot hold it, or the interpreter does not know it)`);
+      return fail(
+        c,
+        ctx,
+        `no generator for _tag ${JSON.stringify(c._tag)} (JSON cannot hold it, or the interpreter does not know it)`,
+      );
   }
 }
 
@@ -255,18 +257,24 @@ function mergeObjects(a: Record<string, unknown>, b: Record<string, unknown>): R
 function intersectionOf(c: t.IntersectionType<t.Mixed[]>, ctx: Context): fc.Arbitrary<unknown> {
   const parts = c.types.map((m) => build(m, ctx));
   const admits = ctx.partial ? lenient(c) : c;
-  return fc
-    .tuple(...parts)
-    // Objects merge; for an intersection of scalars (rare in a CRD model) one part's value must
-    // satisfy the others, which the filter checks.
-    .map((values) => (values.every(isPlainObject) ? values.reduce(mergeObjects) : values[0]))
-    .filter((v) => admits.is(v));
+  return (
+    fc
+      .tuple(...parts)
+      // Objects merge; for an intersection of scalars (rare in a CRD model) one part's value must
+      // satisfy the others, which the filter checks.
+      .map((values) => (values.every(isPlainObject) ? values.reduce(mergeObjects) : values[0]))
+      .filter((v) => admits.is(v))
+  );
 }
 
 function leafOf(c: t.Mixed, ctx: Context): fc.Arbitrary<unknown> {
   const registered = guarded(c, ctx, () => lookupLeafArbitrary(c.name, ctx.constraints));
   return (
     registered ??
-    fail(c, ctx, `no generator for leaf ${JSON.stringify(c.name)}; register one with registerLeafArbitrary(${JSON.stringify(c.name)}, arb)`)
+    fail(
+      c,
+      ctx,
+      `no generator for leaf ${JSON.stringify(c.name)}; register one with registerLeafArbitrary(${JSON.stringify(c.name)}, arb)`,
+    )
   );
 }

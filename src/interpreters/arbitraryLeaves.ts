@@ -92,9 +92,7 @@ const quantity = (c: Constraints): fc.Arbitrary<unknown> => {
   return fc.oneof(
     { arbitrary: fc.constantFrom('500m', '1.5Gi', '2', '100Mi', '0', '250M', '1e3', '-1', '+.5'), weight: 2 },
     {
-      arbitrary: fc
-        .tuple(fc.constantFrom('', '', '', '+', '-'), quantityNumber, quantitySuffix)
-        .map((p) => p.join('')),
+      arbitrary: fc.tuple(fc.constantFrom('', '', '', '+', '-'), quantityNumber, quantitySuffix).map((p) => p.join('')),
       weight: 5,
     },
     { arbitrary: safeIntegerArbitrary(bounds), weight: 2 },
@@ -105,23 +103,29 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /** RFC 3339: `2024-05-06T07:08:09Z` mostly, with fractions, offsets and the allowed lower case. */
 export const dateTimeArbitrary: fc.Arbitrary<string> = fc
-  .record({
-    year: fc.oneof(fc.integer({ min: 1970, max: 2100 }), fc.integer({ min: 0, max: 9999 })),
-    month: fc.integer({ min: 1, max: 12 }),
-    day: fc.integer({ min: 1, max: 28 }),
-    hour: fc.integer({ min: 0, max: 23 }),
-    minute: fc.integer({ min: 0, max: 59 }),
-    second: fc.integer({ min: 0, max: 59 }),
-    fraction: fc.oneof({ arbitrary: fc.constant(''), weight: 3 }, digits(1, 9).map((d) => `.${d}`)),
-    separator: fc.oneof({ arbitrary: fc.constant('T'), weight: 6 }, fc.constant('t')),
-    zone: fc.oneof(
-      { arbitrary: fc.constant('Z'), weight: 6 },
-      fc.constant('z'),
-      fc
-        .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 15, 30, 45))
-        .map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`),
-    ),
-  }, { noNullPrototype: true })
+  .record(
+    {
+      year: fc.oneof(fc.integer({ min: 1970, max: 2100 }), fc.integer({ min: 0, max: 9999 })),
+      month: fc.integer({ min: 1, max: 12 }),
+      day: fc.integer({ min: 1, max: 28 }),
+      hour: fc.integer({ min: 0, max: 23 }),
+      minute: fc.integer({ min: 0, max: 59 }),
+      second: fc.integer({ min: 0, max: 59 }),
+      fraction: fc.oneof(
+        { arbitrary: fc.constant(''), weight: 3 },
+        digits(1, 9).map((d) => `.${d}`),
+      ),
+      separator: fc.oneof({ arbitrary: fc.constant('T'), weight: 6 }, fc.constant('t')),
+      zone: fc.oneof(
+        { arbitrary: fc.constant('Z'), weight: 6 },
+        fc.constant('z'),
+        fc
+          .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 15, 30, 45))
+          .map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`),
+      ),
+    },
+    { noNullPrototype: true },
+  )
   .map(
     (d) =>
       `${pad(d.year, 4)}-${pad(d.month, 2)}-${pad(d.day, 2)}${d.separator}` +

@@ -87,7 +87,9 @@ function patternArbitrary(c: Constraints): fc.Arbitrary<string> {
     // The constraint is checked with the `u` flag (see model/constraints.ts); generate the same way.
     arb = fc.stringMatching(new RegExp(c.pattern!, 'u'), c.maxLength !== undefined ? { maxLength: c.maxLength } : {});
   } catch (e) {
-    throw new Error(`fc.stringMatching cannot generate pattern ${JSON.stringify(c.pattern)}: ${(e as Error).message}`, { cause: e });
+    throw new Error(`fc.stringMatching cannot generate pattern ${JSON.stringify(c.pattern)}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   return c.minLength !== undefined ? arb.filter(fitsLength(c)) : arb;
 }
@@ -105,9 +107,7 @@ function smallIntegers(lo: number, hi: number): fc.Arbitrary<number> | undefined
   return min <= max ? fc.integer({ min, max }).map(noNegativeZero) : undefined;
 }
 
-const weighted = <T>(
-  ...entries: [fc.Arbitrary<T> | undefined, number][]
-): fc.Arbitrary<T> => {
+const weighted = <T>(...entries: [fc.Arbitrary<T> | undefined, number][]): fc.Arbitrary<T> => {
   const arbs = entries
     .filter((e): e is [fc.Arbitrary<T>, number] => e[0] !== undefined)
     .map(([arbitrary, weight]) => ({ arbitrary, weight }));
@@ -240,9 +240,8 @@ export const objectKeyArbitrary: fc.Arbitrary<string> = fc.oneof(
  * An object from entries with unique keys. Object.fromEntries defines own data properties, so
  * `__proto__` becomes a key rather than a prototype (assignment would set the prototype).
  */
-export const objectFromEntries = <V>(
-  entries: fc.Arbitrary<[string, V][]>,
-): fc.Arbitrary<Record<string, V>> => entries.map((e) => Object.fromEntries(e) as Record<string, V>);
+export const objectFromEntries = <V>(entries: fc.Arbitrary<[string, V][]>): fc.Arbitrary<Record<string, V>> =>
+  entries.map((e) => Object.fromEntries(e) as Record<string, V>);
 
 export interface SizeRange {
   minLength?: number;
@@ -273,9 +272,7 @@ export const dictionaryArbitrary = <V>(
   value: fc.Arbitrary<V>,
   range: SizeRange = {},
 ): fc.Arbitrary<Record<string, V>> =>
-  objectFromEntries(
-    lengthsOf((r) => fc.uniqueArray(fc.tuple(keys, value), { ...r, selector: ([k]) => k }), range),
-  );
+  objectFromEntries(lengthsOf((r) => fc.uniqueArray(fc.tuple(keys, value), { ...r, selector: ([k]) => k }), range));
 
 const jsonScalar: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(null),
@@ -288,7 +285,9 @@ const jsonScalar: fc.Arbitrary<unknown> = fc.oneof(
 const jsonTree = fc.letrec<{ value: unknown; array: unknown[]; object: Record<string, unknown> }>((tie) => ({
   value: fc.oneof({ depthSize: 'small', maxDepth: 4, withCrossShrink: true }, jsonScalar, tie('array'), tie('object')),
   array: fc.array(tie('value'), { maxLength: 5 }),
-  object: objectFromEntries(fc.uniqueArray(fc.tuple(objectKeyArbitrary, tie('value')), { maxLength: 5, selector: ([k]) => k })),
+  object: objectFromEntries(
+    fc.uniqueArray(fc.tuple(objectKeyArbitrary, tie('value')), { maxLength: 5, selector: ([k]) => k }),
+  ),
 }));
 
 /** Any JSON value (`t.unknown`): bigints beyond 2^53, hostile keys, nesting. */

@@ -37,13 +37,20 @@ function interpret(codec: t.Mixed, mode: Mode): t.Mixed {
   return result;
 }
 
-const isNumber = (u: unknown): u is number | bigint => (typeof u === 'number' && Number.isFinite(u)) || typeof u === 'bigint';
-const jsonNumber = new t.Type<number | bigint>('number', isNumber, (u, c) => (isNumber(u) ? t.success(u) : t.failure(u, c)), t.identity);
+const isNumber = (u: unknown): u is number | bigint =>
+  (typeof u === 'number' && Number.isFinite(u)) || typeof u === 'bigint';
+const jsonNumber = new t.Type<number | bigint>(
+  'number',
+  isNumber,
+  (u, c) => (isNumber(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
 
 function build(codec: t.Mixed, mode: Mode): t.Mixed {
   const c = codec as t.Mixed & { _tag?: string };
   const go = (inner: t.Mixed) => interpret(inner, mode);
-  const mapProps = (props: t.Props): t.Props => Object.fromEntries(Object.entries(props).map(([k, v]) => [k, go(v as t.Mixed)]));
+  const mapProps = (props: t.Props): t.Props =>
+    Object.fromEntries(Object.entries(props).map(([k, v]) => [k, go(v as t.Mixed)]));
   switch (c._tag) {
     case 'NumberType':
       return jsonNumber;
@@ -61,7 +68,10 @@ function build(codec: t.Mixed, mode: Mode): t.Mixed {
       const r = c as unknown as t.RefinementType<t.Mixed>;
       if (mode.lenient) return go(r.type);
       // Keep the refinement (and its constraints) around the rebuilt base.
-      return Object.assign(t.refinement(go(r.type), r.predicate as (u: unknown) => boolean, c.name), 'constraints' in c ? { constraints: (c as { constraints: unknown }).constraints } : {});
+      return Object.assign(
+        t.refinement(go(r.type), r.predicate as (u: unknown) => boolean, c.name),
+        'constraints' in c ? { constraints: (c as { constraints: unknown }).constraints } : {},
+      );
     }
     case 'ArrayType':
     case 'ReadonlyArrayType':
@@ -73,7 +83,10 @@ function build(codec: t.Mixed, mode: Mode): t.Mixed {
     case 'UnionType':
       return t.union((c as unknown as t.UnionType<t.Mixed[]>).types.map(go) as [t.Mixed, t.Mixed], c.name);
     case 'IntersectionType':
-      return t.intersection((c as unknown as t.IntersectionType<t.Mixed[]>).types.map(go) as [t.Mixed, t.Mixed], c.name);
+      return t.intersection(
+        (c as unknown as t.IntersectionType<t.Mixed[]>).types.map(go) as [t.Mixed, t.Mixed],
+        c.name,
+      );
     case 'TupleType':
       return t.tuple((c as unknown as t.TupleType<t.Mixed[]>).types.map(go) as [t.Mixed], c.name);
     case 'RecursiveType':

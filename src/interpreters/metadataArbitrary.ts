@@ -75,7 +75,10 @@ const annotationValue: fc.Arbitrary<string> = fc.oneof(
 /** A non-empty map (the apiserver omits empty ones) with unique keys. */
 const mapOf = (keys: fc.Arbitrary<string>, values: fc.Arbitrary<string>, maxLength: number) =>
   objectFromEntries(
-    lengthsOf((r) => fc.uniqueArray(fc.tuple(keys, values), { ...r, selector: ([k]) => k }), { minLength: 1, maxLength }),
+    lengthsOf((r) => fc.uniqueArray(fc.tuple(keys, values), { ...r, selector: ([k]) => k }), {
+      minLength: 1,
+      maxLength,
+    }),
   );
 
 // ---------------------------------------------------------------------------------------------
@@ -123,7 +126,12 @@ const finalizer: fc.Arbitrary<string> = fc.oneof(
  * `i:<index>`, or `.` for the node itself.
  */
 const fieldsV1Key: fc.Arbitrary<string> = fc.oneof(
-  { arbitrary: fc.oneof(fc.constantFrom('spec', 'status', 'metadata', 'labels', 'replicas'), namePart).map((f) => `f:${f}`), weight: 6 },
+  {
+    arbitrary: fc
+      .oneof(fc.constantFrom('spec', 'status', 'metadata', 'labels', 'replicas'), namePart)
+      .map((f) => `f:${f}`),
+    weight: 6,
+  },
   { arbitrary: dnsLabel.map((n) => `k:${JSON.stringify({ name: n })}`), weight: 1 },
   { arbitrary: fc.oneof(stringArbitrary(), fc.integer()).map((v) => `v:${JSON.stringify(v)}`), weight: 1 },
   { arbitrary: fc.nat(100).map((i) => `i:${i}`), weight: 1 },
@@ -144,7 +152,10 @@ const fieldsV1: fc.Arbitrary<Record<string, unknown>> = fc.letrec<{
 const managedFieldsEntry = (apiVersions: readonly string[]) =>
   fc.record(
     {
-      manager: fc.oneof(fc.constantFrom('kubectl-client-side-apply', 'kube-controller-manager', 'before-first-apply', 'helm'), dnsLabel),
+      manager: fc.oneof(
+        fc.constantFrom('kubectl-client-side-apply', 'kube-controller-manager', 'before-first-apply', 'helm'),
+        dnsLabel,
+      ),
       operation: fc.constantFrom('Apply', 'Update'),
       apiVersion: fc.constantFrom(...apiVersions),
       time: timestamp,

@@ -152,7 +152,11 @@ function intersectionSchema(c: Tagged, path: string): V1JSONSchemaProps {
     const s = schemaAt(part, path);
     const { type, properties: props, required: req, description, ...rest } = s;
     if (type !== 'object' || !props || Object.keys(rest).length) {
-      throw new SchemaError(c, path, `only intersections of object codecs (t.type, t.partial) have a schema, not of ${part.name}`);
+      throw new SchemaError(
+        c,
+        path,
+        `only intersections of object codecs (t.type, t.partial) have a schema, not of ${part.name}`,
+      );
     }
     for (const [key, value] of Object.entries(props)) {
       const seen = properties[key];
@@ -208,8 +212,7 @@ const isStringDomain = (domain: Tagged): boolean =>
 
 type Literal = string | number | boolean | null;
 
-const literalValues = (c: Tagged): Literal[] =>
-  c._tag === 'LiteralType' ? [c.value!] : Object.keys(c.keys ?? {});
+const literalValues = (c: Tagged): Literal[] => (c._tag === 'LiteralType' ? [c.value!] : Object.keys(c.keys ?? {}));
 
 /** Every alternative of a union, nested unions flattened. */
 const alternatives = (c: Tagged): Tagged[] =>
@@ -254,7 +257,11 @@ function enumSchema(c: Tagged, values: Literal[], path: string): V1JSONSchemaPro
   if (types.has('integer') && types.has('number')) types.delete('integer');
   const [type, ...others] = [...types];
   if (!type || others.length) {
-    throw new SchemaError(c, path, `the values of an enum must share one type, found ${[...types].join(', ') || 'none'}`);
+    throw new SchemaError(
+      c,
+      path,
+      `the values of an enum must share one type, found ${[...types].join(', ') || 'none'}`,
+    );
   }
   return { type, ...(type === 'integer' ? { format: 'int64' } : {}), _enum: unique };
 }
@@ -279,7 +286,12 @@ const constraintTypes: Record<keyof Constraints, readonly string[] | 'any'> = {
   maxItems: ['array'],
 };
 
-function withConstraints(c: Tagged, base: V1JSONSchemaProps, constraints: Constraints, path: string): V1JSONSchemaProps {
+function withConstraints(
+  c: Tagged,
+  base: V1JSONSchemaProps,
+  constraints: Constraints,
+  path: string,
+): V1JSONSchemaProps {
   const types = base.x_kubernetes_int_or_string ? ['integer', 'string'] : base.type ? [base.type] : [];
   const result: V1JSONSchemaProps = { ...base };
   for (const [key, value] of Object.entries(constraints) as Array<[keyof Constraints, string | number | undefined]>) {

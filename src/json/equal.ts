@@ -31,7 +31,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     if (++containers > REMEMBER_AFTER && alreadyCompared(compared, x, y)) continue;
     if (Array.isArray(x) && Array.isArray(y)) {
       if (x.length !== y.length) return false;
-      for (let i = 0; i < x.length; i++) pending.push([normalize(x[i], String(i)) ?? null, normalize(y[i], String(i)) ?? null]);
+      for (let i = 0; i < x.length; i++)
+        pending.push([normalize(x[i], String(i)) ?? null, normalize(y[i], String(i)) ?? null]);
       continue;
     }
     const xs = presentEntries(x as Record<string, unknown>);

@@ -26,5 +26,4 @@ export class JsonTooDeepError extends RangeError {
 }
 
 /** True for the RangeError V8 throws when the call stack runs out. */
-export const isStackOverflow = (e: unknown): boolean =>
-  e instanceof RangeError && /call stack/i.test(e.message);
+export const isStackOverflow = (e: unknown): boolean => e instanceof RangeError && /call stack/i.test(e.message);

@@ -95,5 +95,5 @@ function inValuePosition(text: string, start: number, end: number): boolean {
   let after = end;
   while (isJsonWhitespace(text.charCodeAt(after))) after++;
   const a = text.charCodeAt(after);
-  return after >= text.length || a === 0x2c /* , */ || a === 0x5d /* ] */ || a === 0x7d /* } */;
+  return after >= text.length || a === 0x2c /* , */ || a === 0x5d /* ] */ || a === 0x7d; /* } */
 }

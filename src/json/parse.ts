@@ -56,7 +56,12 @@ function refuseOverlongLiterals(text: string, literals: readonly number[]): void
     const digits = (literals[k + 1] ?? 0) - start - (text.charCodeAt(start) === 0x2d ? 1 : 0);
     if (digits > MAX_INTEGER_DIGITS) {
       const { line, column } = lineAndColumn(text, start);
-      throw new JsonSyntaxError(`an integer literal of ${digits} digits (at most ${MAX_INTEGER_DIGITS} are accepted)`, start, line, column);
+      throw new JsonSyntaxError(
+        `an integer literal of ${digits} digits (at most ${MAX_INTEGER_DIGITS} are accepted)`,
+        start,
+        line,
+        column,
+      );
     }
   }
 }
@@ -111,7 +116,11 @@ function restoreBigInts(root: unknown, marker: Marker, expected: number): unknow
         const v = record[key];
         if (typeof v === 'object') {
           if (v !== null && (inheritsNothingEnumerable || Object.hasOwn(record, key))) stack.push(v);
-        } else if (typeof v === 'string' && isPlaceholder(v) && (inheritsNothingEnumerable || Object.hasOwn(record, key))) {
+        } else if (
+          typeof v === 'string' &&
+          isPlaceholder(v) &&
+          (inheritsNothingEnumerable || Object.hasOwn(record, key))
+        ) {
           Object.defineProperty(record, key, { value: toBigInt(v) });
           found++;
         }

@@ -59,7 +59,13 @@ const COLLISION = Symbol('placeholder collision');
 const UNSUPPORTED = Symbol('unsupported by the placeholder route');
 
 function viaPlaceholders(value: unknown, marker: Marker): string | undefined | typeof COLLISION {
-  const state: WalkState = { marker, count: 0, depth: 0, ancestors: new Set(), forIn: !hasEnumerableProperty(Object.prototype) };
+  const state: WalkState = {
+    marker,
+    count: 0,
+    depth: 0,
+    ancestors: new Set(),
+    forIn: !hasEnumerableProperty(Object.prototype),
+  };
   const copy = withPlaceholders(value, '', state);
   const text = JSON.stringify(copy);
   if (state.count === 0 || text === undefined) return text;
@@ -113,7 +119,11 @@ function withPlaceholders(raw: unknown, key: string | number, state: WalkState):
   }
   const result = Array.isArray(v)
     ? arrayWithPlaceholders(v, state)
-    : objectWithPlaceholders(v as Record<string, unknown>, state, state.forIn && Object.getPrototypeOf(v) === Object.prototype);
+    : objectWithPlaceholders(
+        v as Record<string, unknown>,
+        state,
+        state.forIn && Object.getPrototypeOf(v) === Object.prototype,
+      );
   if (deep) state.ancestors.delete(v);
   state.depth--;
   return result;
@@ -124,7 +134,8 @@ function placeholder(n: bigint, state: WalkState): string {
   return state.marker.value + n.toString();
 }
 
-const isWrapper = (v: object): boolean => v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof BigInt;
+const isWrapper = (v: object): boolean =>
+  v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof BigInt;
 
 function hasEnumerableProperty(o: object): boolean {
   for (const _ in o) return true;

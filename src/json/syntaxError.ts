@@ -30,7 +30,8 @@ export function locateSyntaxError(text: string): { position: number; reason: str
         }
         continue;
       }
-      const end = c === QUOTE ? scanString(text, i) : c === MINUS || isDigit(c) ? scanNumber(text, i) : scanLiteral(text, i);
+      const end =
+        c === QUOTE ? scanString(text, i) : c === MINUS || isDigit(c) ? scanNumber(text, i) : scanLiteral(text, i);
       if (typeof end !== 'number') return end;
       i = skipWhitespace(text, end);
       state = 'after';
@@ -46,8 +47,10 @@ export function locateSyntaxError(text: string): { position: number; reason: str
       state = 'value';
     } else {
       const top = containers[containers.length - 1];
-      if (top === undefined) return i < n ? unexpected(text, i, 'expected the end of input after the value') : undefined;
-      if (i >= n) return { position: n, reason: `unexpected end of input, expected ',' or '${top === 'object' ? '}' : ']'}'` };
+      if (top === undefined)
+        return i < n ? unexpected(text, i, 'expected the end of input after the value') : undefined;
+      if (i >= n)
+        return { position: n, reason: `unexpected end of input, expected ',' or '${top === 'object' ? '}' : ']'}'` };
       const c = text.charCodeAt(i);
       if (c === COMMA) {
         i = skipWhitespace(text, i + 1);
@@ -56,7 +59,13 @@ export function locateSyntaxError(text: string): { position: number; reason: str
         containers.pop();
         i = skipWhitespace(text, i + 1);
       } else {
-        return unexpected(text, i, top === 'object' ? "expected ',' or '}' after a property value" : "expected ',' or ']' after an array element");
+        return unexpected(
+          text,
+          i,
+          top === 'object'
+            ? "expected ',' or '}' after a property value"
+            : "expected ',' or ']' after an array element",
+        );
       }
     }
   }
@@ -102,7 +111,8 @@ const isHexDigit = (c: number): boolean => isDigit(c) || (c >= 0x41 && c <= 0x46
 function unexpected(text: string, i: number, expected: string): Failure {
   const c = text.codePointAt(i) ?? 0;
   // Printable ASCII as itself; anything else (controls, BOM, no-break space...) by code point.
-  const shown = c > 0x20 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  const shown =
+    c > 0x20 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
   return { position: i, reason: `unexpected character ${shown}, ${expected}` };
 }
 
@@ -134,7 +144,8 @@ function scanString(text: string, start: number): number | Failure {
     if (e === 0x75 /* u */) {
       for (let k = i + 2; k < i + 6; k++) {
         if (k >= text.length) return { position: text.length, reason: 'unterminated string' };
-        if (!isHexDigit(text.charCodeAt(k))) return { position: k, reason: 'bad unicode escape, expected 4 hex digits after \\u' };
+        if (!isHexDigit(text.charCodeAt(k)))
+          return { position: k, reason: 'bad unicode escape, expected 4 hex digits after \\u' };
       }
       i += 6;
     } else if ('"\\/bfnrt'.includes(String.fromCharCode(e))) {
@@ -173,7 +184,9 @@ function scanNumber(text: string, start: number): number | Failure {
 }
 
 function endOr(text: string, i: number, reason: string): Failure {
-  return i >= text.length ? { position: text.length, reason: `unexpected end of input, ${reason}` } : { position: i, reason };
+  return i >= text.length
+    ? { position: text.length, reason: `unexpected end of input, ${reason}` }
+    : { position: i, reason };
 }
 
 /** End (exclusive) of `true`, `false` or `null` at `start`, or where the text departs from them. */

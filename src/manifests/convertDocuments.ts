@@ -27,7 +27,11 @@ export function convertDocuments(registry: Registry, file: ManifestFile, to: str
   const problems: string[] = [];
   let converted = 0;
   const documents = file.documents.map((doc): OutputDocument => {
-    const unchanged: OutputDocument = { value: doc.value, changed: false, ...(doc.source !== undefined && { source: doc.source }) };
+    const unchanged: OutputDocument = {
+      value: doc.value,
+      changed: false,
+      ...(doc.source !== undefined && { source: doc.source }),
+    };
     const value = doc.value;
     if (!isRecord(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return unchanged;
     const found = lookupDocumentKind(registry, value.apiVersion, value.kind);

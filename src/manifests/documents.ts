@@ -21,7 +21,10 @@ export interface ManifestFile {
 }
 
 export class ManifestError extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(`${path}: ${message}`);
     this.name = 'ManifestError';
   }
@@ -56,7 +59,7 @@ export async function readManifest(path: string, stdin: () => Promise<string> = 
  */
 export function parseManifest(path: string, text: string): ManifestFile {
   if (text.trim() === '') throw new ManifestError(path, 'the file is empty: no documents to read');
-  if (/\.json$/i.test(path) || /^\s*[{[]/.test(text) && !/^\s*[{[][^\n]*\n---/m.test(text)) {
+  if (/\.json$/i.test(path) || (/^\s*[{[]/.test(text) && !/^\s*[{[][^\n]*\n---/m.test(text))) {
     try {
       const value = parseJson(text);
       return { path, format: 'json', list: isList(value), documents: jsonDocuments(value) };
@@ -73,7 +76,10 @@ export function parseManifest(path: string, text: string): ManifestFile {
     const error = doc.errors[0];
     if (error) {
       const at = error.linePos?.[0];
-      throw new ManifestError(path, `invalid YAML${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${error.message.split('\n')[0]}`);
+      throw new ManifestError(
+        path,
+        `invalid YAML${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${error.message.split('\n')[0]}`,
+      );
     }
     const value = canonicalIntegers(doc.toJS({ maxAliasCount: 100 }));
     if (value === null && doc.contents === null) continue; // an empty document (e.g. a trailing ---)
@@ -87,7 +93,13 @@ export function parseManifest(path: string, text: string): ManifestFile {
 /** A JSON file holds one object, or a `List` whose items are the documents. */
 function isList(value: unknown): value is { items: unknown[] } {
   const v = value as { kind?: unknown; items?: unknown } | null;
-  return typeof v === 'object' && v !== null && typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.kind === 'string' &&
+    v.kind.endsWith('List') &&
+    Array.isArray(v.items)
+  );
 }
 
 function jsonDocuments(value: unknown): ManifestDocument[] {
@@ -100,7 +112,13 @@ function canonicalIntegers(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonicalIntegers);
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: canonicalIntegers(v), enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(value))
+      Object.defineProperty(out, k, {
+        value: canonicalIntegers(v),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out;
   }
   return value;

@@ -26,7 +26,9 @@ export function validateDocuments(registry: Registry, file: ManifestFile): Valid
     const where = `${file.path}#${doc.index}`;
     const value = doc.value;
     if (!isRecord(value)) {
-      problems.push(`${where}: not a Kubernetes object (a ${Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value})`);
+      problems.push(
+        `${where}: not a Kubernetes object (a ${Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value})`,
+      );
       continue;
     }
     if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') {
@@ -47,15 +49,22 @@ export function validateDocuments(registry: Registry, file: ManifestFile): Valid
     const { kind, version } = found;
     const registered = kind.versions.get(version);
     if (!registered) {
-      problems.push(`${who}: version ${version} is not declared for ${value.kind} (declared: ${[...kind.versions.keys()].join(', ')})`);
+      problems.push(
+        `${who}: version ${version} is not declared for ${value.kind} (declared: ${[...kind.versions.keys()].join(', ')})`,
+      );
       continue;
     }
     const metadata = value.metadata;
     if (!isRecord(metadata)) problems.push(`${who}: .metadata: required object missing`);
-    else if (typeof metadata.name !== 'string' && typeof metadata.generateName !== 'string') problems.push(`${who}: .metadata.name: required string missing`);
+    else if (typeof metadata.name !== 'string' && typeof metadata.generateName !== 'string')
+      problems.push(`${who}: .metadata.name: required string missing`);
     const { apiVersion: _a, kind: _k, metadata: _m, ...body } = value;
     for (const p of decodeProblems(strict(registered.def.codec), body)) {
-      problems.push(p.found === 'nothing' ? `${who}: ${p.path}: required ${p.expected} missing` : `${who}: ${p.path}: expected ${p.expected}, got ${p.found}`);
+      problems.push(
+        p.found === 'nothing'
+          ? `${who}: ${p.path}: required ${p.expected} missing`
+          : `${who}: ${p.path}: expected ${p.expected}, got ${p.found}`,
+      );
     }
   }
   return { checked, skipped, problems };

@@ -10,7 +10,10 @@ export interface OutputDocument {
 }
 
 /** Serialize documents in the file's own format, order kept. */
-export function renderManifest(file: Pick<ManifestFile, 'format' | 'list'>, documents: readonly OutputDocument[]): string {
+export function renderManifest(
+  file: Pick<ManifestFile, 'format' | 'list'>,
+  documents: readonly OutputDocument[],
+): string {
   if (file.format === 'json') {
     const values = documents.map((d) => d.value);
     const value = file.list || values.length !== 1 ? { apiVersion: 'v1', kind: 'List', items: values } : values[0];
@@ -24,7 +27,8 @@ export function renderManifest(file: Pick<ManifestFile, 'format' | 'list'>, docu
     .join('');
 }
 
-const ensureSeparator = (source: string, i: number): string => (i === 0 || /^\s*---/.test(source) || /^(#.*\n|\s*\n)*---/.test(source) ? source : `---\n${source}`);
+const ensureSeparator = (source: string, i: number): string =>
+  i === 0 || /^\s*---/.test(source) || /^(#.*\n|\s*\n)*---/.test(source) ? source : `---\n${source}`;
 
 /** Indented JSON with exact integers: stringifyJson is compact, so indent its output token-wise. */
 function prettyJson(value: unknown): string {

@@ -9,7 +9,9 @@ import { labelVocabulary, reviewVersionLabel, type LabelVocabulary } from './lab
  * Seconds. Conversions of one object take well under a millisecond, so the low end resolves
  * single milliseconds; the top is the apiserver's 30 s webhook timeout.
  */
-export const DURATION_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+export const DURATION_BUCKETS = [
+  0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+];
 /** Objects per review: 1 for a GET or a watch event, up to a whole LIST page. */
 export const OBJECTS_BUCKETS = [0, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 /** Request body bytes: 1 KiB to 64 MiB, by 4. */
@@ -84,9 +86,21 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
     },
   });
   // Observed for every review: prom-client's registry scrapes these like its own histograms.
-  const duration = new BucketHistogram('crdconv_review_duration_seconds', 'Time from the first byte of a ConversionReview to its answer', DURATION_BUCKETS);
-  const objectsPerReview = new BucketHistogram('crdconv_review_objects', 'Objects per ConversionReview', OBJECTS_BUCKETS);
-  const bodyBytes = new BucketHistogram('crdconv_request_body_bytes', 'Size of ConversionReview request bodies', BYTES_BUCKETS);
+  const duration = new BucketHistogram(
+    'crdconv_review_duration_seconds',
+    'Time from the first byte of a ConversionReview to its answer',
+    DURATION_BUCKETS,
+  );
+  const objectsPerReview = new BucketHistogram(
+    'crdconv_review_objects',
+    'Objects per ConversionReview',
+    OBJECTS_BUCKETS,
+  );
+  const bodyBytes = new BucketHistogram(
+    'crdconv_request_body_bytes',
+    'Size of ConversionReview request bodies',
+    BYTES_BUCKETS,
+  );
   for (const histogram of [duration, objectsPerReview, bodyBytes]) registry.registerMetric(histogram.asPromMetric());
   new Gauge({
     name: 'crdconv_reviews_in_flight',
@@ -156,7 +170,10 @@ class SeriesCounts<const L extends readonly string[]> {
     }
     let entry = node.get(values[last]!) as { pending: number } | undefined;
     if (entry === undefined) {
-      const labels = Object.fromEntries(this.labelNames.map((name, i) => [name, values[i]])) as Record<L[number], string>;
+      const labels = Object.fromEntries(this.labelNames.map((name, i) => [name, values[i]])) as Record<
+        L[number],
+        string
+      >;
       const created = { labels, pending: 0 };
       this.series.push(created);
       node.set(values[last]!, (entry = created));

@@ -45,11 +45,16 @@ const stringOrUndefined = (v: unknown): string | undefined => (typeof v === 'str
 
 /** Reads any thrown value as an API failure. */
 export function apiFailure(err: unknown): ApiFailure {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; body?: unknown; headers?: unknown; message?: unknown };
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    code?: unknown;
+    body?: unknown;
+    headers?: unknown;
+    message?: unknown;
+  };
   const code = typeof e.code === 'number' ? e.code : undefined;
   const status = code === undefined ? undefined : parseStatus(e.body);
   const retryAfter = Number(headerValue(e.headers, 'retry-after'));
-  const fallback = typeof e.message === 'string' ? e.message.split('\n')[0] ?? e.message : String(err);
+  const fallback = typeof e.message === 'string' ? (e.message.split('\n')[0] ?? e.message) : String(err);
   return {
     code,
     reason: stringOrUndefined(status?.reason),

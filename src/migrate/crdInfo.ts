@@ -27,7 +27,9 @@ export function crdInfo(crd: V1CustomResourceDefinition): CrdInfo {
   }
   if (!storage[0].served) {
     // Listing and rewriting go through the storage version: it has to be served.
-    throw new Error(`CRD ${name}: the storage version ${storage[0].name} is not served, so its objects cannot be listed`);
+    throw new Error(
+      `CRD ${name}: the storage version ${storage[0].name} is not served, so its objects cannot be listed`,
+    );
   }
   return {
     name,

@@ -46,7 +46,12 @@ export interface MigrationApi {
   /** A write that changes nothing, so the apiserver re-encodes the object in the storage version. */
   rewriteObject(target: ResourceTarget, ref: ObjectRef, resourceVersion: string, options: WriteOptions): Promise<void>;
   /** Sets `status.storedVersions`, only if the CRD is still at `resourceVersion`. */
-  setStoredVersions(crdName: string, storedVersions: readonly string[], resourceVersion: string, options: WriteOptions): Promise<void>;
+  setStoredVersions(
+    crdName: string,
+    storedVersions: readonly string[],
+    resourceVersion: string,
+    options: WriteOptions,
+  ): Promise<void>;
 }
 
 export const FIELD_MANAGER = 'crdconv-migrate';
@@ -54,7 +59,8 @@ export const FIELD_MANAGER = 'crdconv-migrate';
 const mergePatch = () => setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 const listedObject = (item: unknown): ListedObject => {
-  const metadata = (item as { metadata?: { name?: unknown; namespace?: unknown; resourceVersion?: unknown } } | null)?.metadata;
+  const metadata = (item as { metadata?: { name?: unknown; namespace?: unknown; resourceVersion?: unknown } } | null)
+    ?.metadata;
   if (typeof metadata?.name !== 'string') throw new Error('the apiserver listed an object without metadata.name');
   return {
     name: metadata.name,
@@ -140,13 +146,19 @@ export function clientNodeApi(kc: KubeConfig): MigrationApi {
         fieldManager: FIELD_MANAGER,
         ...dryRunParam(options),
       };
-      if (target.namespaced) await objects.patchNamespacedCustomObject({ ...params, namespace: ref.namespace ?? '' }, mergePatch());
+      if (target.namespaced)
+        await objects.patchNamespacedCustomObject({ ...params, namespace: ref.namespace ?? '' }, mergePatch());
       else await objects.patchClusterCustomObject(params, mergePatch());
     },
 
     async setStoredVersions(crdName, storedVersions, resourceVersion, options) {
       await crds.patchCustomResourceDefinitionStatus(
-        { name: crdName, body: storedVersionsPatch(storedVersions, resourceVersion), fieldManager: FIELD_MANAGER, ...dryRunParam(options) },
+        {
+          name: crdName,
+          body: storedVersionsPatch(storedVersions, resourceVersion),
+          fieldManager: FIELD_MANAGER,
+          ...dryRunParam(options),
+        },
         mergePatch(),
       );
     },

@@ -15,7 +15,9 @@ export function loadKubeConfig(options: KubeConfigOptions): KubeConfig {
   if (options.context) {
     const known = kc.getContexts().map((c) => c.name);
     if (!known.includes(options.context)) {
-      throw new Error(`no context ${JSON.stringify(options.context)} in the kubeconfig (it has: ${known.join(', ') || 'none'})`);
+      throw new Error(
+        `no context ${JSON.stringify(options.context)} in the kubeconfig (it has: ${known.join(', ') || 'none'})`,
+      );
     }
     kc.setCurrentContext(options.context);
   }

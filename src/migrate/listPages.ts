@@ -35,7 +35,11 @@ export const backoffMs = (attempt: number, retryAfterSeconds: number | undefined
  * - otherwise the list restarts from the beginning. The caller skips objects whose key is at or
  *   before the last one it handled (lists come in key order), so a restart costs reads, not writes.
  */
-export async function* listPages(api: MigrationApi, target: ResourceTarget, options: ListOptions): AsyncGenerator<Page> {
+export async function* listPages(
+  api: MigrationApi,
+  target: ResourceTarget,
+  options: ListOptions,
+): AsyncGenerator<Page> {
   let token = options.continueToken;
   let attempt = 0;
   let expiries = 0;
@@ -48,7 +52,9 @@ export async function* listPages(api: MigrationApi, target: ResourceTarget, opti
       if (isExpired(failure) && expiries < 10) {
         expiries += 1;
         if (failure.continueToken) {
-          options.notice('the continue token expired; going on from the newest snapshot with the token the apiserver offered');
+          options.notice(
+            'the continue token expired; going on from the newest snapshot with the token the apiserver offered',
+          );
           token = failure.continueToken;
         } else {
           options.notice('the continue token expired; restarting the list and skipping the objects already handled');
@@ -63,11 +69,19 @@ export async function* listPages(api: MigrationApi, target: ResourceTarget, opti
         await options.clock.sleep(wait);
         continue;
       }
-      throw new Error(`listing ${target.plural}.${target.group}/${target.version} failed: ${describeFailure(failure)}`, { cause: err });
+      throw new Error(
+        `listing ${target.plural}.${target.group}/${target.version} failed: ${describeFailure(failure)}`,
+        { cause: err },
+      );
     }
     attempt = 0;
     expiries = 0;
-    yield { items: page.items, pageToken: token, nextToken: page.continueToken, remainingItemCount: page.remainingItemCount };
+    yield {
+      items: page.items,
+      pageToken: token,
+      nextToken: page.continueToken,
+      remainingItemCount: page.remainingItemCount,
+    };
     if (page.continueToken === undefined) return;
     token = page.continueToken;
   }

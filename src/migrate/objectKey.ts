@@ -12,4 +12,5 @@ export interface ObjectRef {
 export const objectKey = (ref: ObjectRef): string => (ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name);
 
 /** True when a list position at `key` was already handled by a run that got up to `lastKey`. */
-export const alreadyHandled = (key: string, lastKey: string | undefined): boolean => lastKey !== undefined && key <= lastKey;
+export const alreadyHandled = (key: string, lastKey: string | undefined): boolean =>
+  lastKey !== undefined && key <= lastKey;

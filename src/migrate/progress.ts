@@ -9,7 +9,10 @@ export interface ProgressSnapshot {
 
 /** Where the run tells what it is doing: a bar on a terminal, JSON lines in logs, or nothing. */
 export interface ProgressReporter {
-  start(info: { crd: string; storageVersion: string; dryRun: boolean; resumed: boolean }, snapshot: ProgressSnapshot): void;
+  start(
+    info: { crd: string; storageVersion: string; dryRun: boolean; resumed: boolean },
+    snapshot: ProgressSnapshot,
+  ): void;
   object(key: string, result: RewriteOutcome, snapshot: ProgressSnapshot): void;
   page(snapshot: ProgressSnapshot): void;
   notice(message: string): void;
@@ -30,7 +33,11 @@ export function renderBar(snapshot: ProgressSnapshot, ratePerSecond: number, wid
 }
 
 /** A progress bar redrawn in place on a terminal (stderr), at most every `intervalMs`. */
-export function barReporter(stream: NodeJS.WritableStream, now: () => number = Date.now, intervalMs = 100): ProgressReporter {
+export function barReporter(
+  stream: NodeJS.WritableStream,
+  now: () => number = Date.now,
+  intervalMs = 100,
+): ProgressReporter {
   let started = now();
   let lastDraw = 0;
   let startCount = 0;
@@ -50,7 +57,9 @@ export function barReporter(stream: NodeJS.WritableStream, now: () => number = D
     start: (info, s) => {
       started = now();
       startCount = processed(s.counts);
-      line(`${info.dryRun ? 'dry run: ' : ''}rewriting every ${info.crd} in storage version ${info.storageVersion}${info.resumed ? ' (resuming)' : ''}`);
+      line(
+        `${info.dryRun ? 'dry run: ' : ''}rewriting every ${info.crd} in storage version ${info.storageVersion}${info.resumed ? ' (resuming)' : ''}`,
+      );
     },
     object: (key, result, s) => {
       if (result.outcome !== 'rewritten') line(`${result.outcome} ${key}: ${result.reason}`);
@@ -71,13 +80,22 @@ export function barReporter(stream: NodeJS.WritableStream, now: () => number = D
  * namespace/name only (their content may hold secrets). Progress lines come after every page and
  * at most every `intervalMs` within one.
  */
-export function jsonLinesReporter(stream: NodeJS.WritableStream, now: () => number = Date.now, intervalMs = 5000): ProgressReporter {
+export function jsonLinesReporter(
+  stream: NodeJS.WritableStream,
+  now: () => number = Date.now,
+  intervalMs = 5000,
+): ProgressReporter {
   let crd = '';
   let lastProgress = now();
-  const emit = (event: string, fields: object) => stream.write(`${JSON.stringify({ ts: new Date(now()).toISOString(), event, crd, ...fields })}\n`);
+  const emit = (event: string, fields: object) =>
+    stream.write(`${JSON.stringify({ ts: new Date(now()).toISOString(), event, crd, ...fields })}\n`);
   const progress = (s: ProgressSnapshot) => {
     lastProgress = now();
-    emit('progress', { ...s.counts, processed: processed(s.counts), ...(s.total !== undefined ? { total: s.total } : {}) });
+    emit('progress', {
+      ...s.counts,
+      processed: processed(s.counts),
+      ...(s.total !== undefined ? { total: s.total } : {}),
+    });
   };
   return {
     start: (info) => {
@@ -99,7 +117,10 @@ export const silentReporter = (): ProgressReporter => ({ start() {}, object() {}
 export type ProgressMode = 'auto' | 'bar' | 'json' | 'none';
 
 /** `auto`: a bar when the stream is a terminal, JSON lines otherwise. */
-export function chooseReporter(mode: ProgressMode, stream: NodeJS.WritableStream & { isTTY?: boolean }): ProgressReporter {
+export function chooseReporter(
+  mode: ProgressMode,
+  stream: NodeJS.WritableStream & { isTTY?: boolean },
+): ProgressReporter {
   const resolved = mode === 'auto' ? (stream.isTTY ? 'bar' : 'json') : mode;
   if (resolved === 'bar') return barReporter(stream);
   if (resolved === 'json') return jsonLinesReporter(stream);

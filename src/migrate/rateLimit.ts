@@ -22,7 +22,12 @@ export interface BucketState {
  * negative balance is a debt that the caller pays by waiting `waitMs`; later callers queue behind
  * it, so concurrent callers stay within the rate too.
  */
-export function reserveToken(state: BucketState, now: number, qps: number, burst: number): { state: BucketState; waitMs: number } {
+export function reserveToken(
+  state: BucketState,
+  now: number,
+  qps: number,
+  burst: number,
+): { state: BucketState; waitMs: number } {
   const refilled = Math.min(burst, state.tokens + (Math.max(0, now - state.at) * qps) / 1000);
   const tokens = refilled - 1;
   return { state: { tokens, at: now }, waitMs: tokens < 0 ? (-tokens * 1000) / qps : 0 };

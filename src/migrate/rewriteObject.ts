@@ -26,7 +26,12 @@ const DELETED = 'deleted during the run';
  * - 429: throttled; wait as told and try again (bounded).
  * - anything else (validation, admission webhooks, 5xx): failed, with the apiserver's words.
  */
-export async function rewriteObject(api: MigrationApi, target: ResourceTarget, item: ListedObject, options: RewriteOptions): Promise<RewriteOutcome> {
+export async function rewriteObject(
+  api: MigrationApi,
+  target: ResourceTarget,
+  item: ListedObject,
+  options: RewriteOptions,
+): Promise<RewriteOutcome> {
   let resourceVersion = item.resourceVersion;
   let conflicts = 0;
   let throttled = 0;
@@ -44,7 +49,11 @@ export async function rewriteObject(api: MigrationApi, target: ResourceTarget, i
       }
       if (!isConflict(failure)) return { outcome: 'failed', conflicts, reason: describeFailure(failure) };
       if (conflicts >= options.maxConflictRetries) {
-        return { outcome: 'failed', conflicts, reason: `still conflicting after ${conflicts} re-reads: ${failure.message}` };
+        return {
+          outcome: 'failed',
+          conflicts,
+          reason: `still conflicting after ${conflicts} re-reads: ${failure.message}`,
+        };
       }
       conflicts += 1;
     }
@@ -53,7 +62,11 @@ export async function rewriteObject(api: MigrationApi, target: ResourceTarget, i
     } catch (err) {
       const failure = apiFailure(err);
       if (isNotFound(failure)) return { outcome: 'skipped', conflicts, reason: DELETED };
-      return { outcome: 'failed', conflicts, reason: `re-reading after a conflict failed: ${describeFailure(failure)}` };
+      return {
+        outcome: 'failed',
+        conflicts,
+        reason: `re-reading after a conflict failed: ${describeFailure(failure)}`,
+      };
     }
   }
 }

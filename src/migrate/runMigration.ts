@@ -6,7 +6,16 @@ import { alreadyHandled, objectKey } from './objectKey.js';
 import { processed, type ProgressReporter, type ProgressSnapshot } from './progress.js';
 import type { Clock } from './rateLimit.js';
 import { rewriteObject, type RewriteOutcome } from './rewriteObject.js';
-import { freshState, loadState, removeState, saveState, whyNotResumable, zeroCounts, type MigrationCounts, type MigrationState } from './state.js';
+import {
+  freshState,
+  loadState,
+  removeState,
+  saveState,
+  whyNotResumable,
+  zeroCounts,
+  type MigrationCounts,
+  type MigrationState,
+} from './state.js';
 import type { MigrationSummary, RunEnd, TrimStep } from './summary.js';
 import { trimStoredVersions } from './trimStoredVersions.js';
 
@@ -62,7 +71,9 @@ export async function readCrdOrExplain(api: MigrationApi, name: string) {
   try {
     return await api.readCrd(name);
   } catch (err) {
-    throw new Error(`reading CustomResourceDefinition ${name} failed: ${describeFailure(apiFailure(err))}`, { cause: err });
+    throw new Error(`reading CustomResourceDefinition ${name} failed: ${describeFailure(apiFailure(err))}`, {
+      cause: err,
+    });
   }
 }
 
@@ -110,7 +121,10 @@ export async function runMigration(options: MigrateOptions, deps: MigrateDeps): 
   let total: number | undefined;
   const snapshot = (): ProgressSnapshot => ({ counts: state.counts, total });
 
-  progress.start({ crd: info.name, storageVersion: info.storageVersion, dryRun: options.dryRun, resumed: saved !== undefined }, snapshot());
+  progress.start(
+    { crd: info.name, storageVersion: info.storageVersion, dryRun: options.dryRun, resumed: saved !== undefined },
+    snapshot(),
+  );
 
   let end: RunEnd = 'completed';
   let error: string | undefined;
@@ -126,14 +140,22 @@ export async function runMigration(options: MigrateOptions, deps: MigrateDeps): 
       // Resume point while this page is worked on: refetch it and skip up to lastKey.
       persist({ ...state, continueToken: page.pageToken });
       const todo = page.items.filter((item) => !alreadyHandled(objectKey(item), state.lastKey));
-      total = page.remainingItemCount === undefined && page.nextToken !== undefined ? undefined : processed(state.counts) + todo.length + (page.remainingItemCount ?? 0);
+      total =
+        page.remainingItemCount === undefined && page.nextToken !== undefined
+          ? undefined
+          : processed(state.counts) + todo.length + (page.remainingItemCount ?? 0);
       for (const item of todo) {
         if (deps.signal?.aborted) {
           end = 'interrupted';
           break pages;
         }
         const key = objectKey(item);
-        const result = await rewriteObject(api, targetOf(info), item, { dryRun: options.dryRun, maxConflictRetries: options.maxConflictRetries, maxThrottleRetries: 5, clock });
+        const result = await rewriteObject(api, targetOf(info), item, {
+          dryRun: options.dryRun,
+          maxConflictRetries: options.maxConflictRetries,
+          maxThrottleRetries: 5,
+          clock,
+        });
         persist({ ...state, counts: count(state.counts, result), lastKey: key });
         progress.object(key, result, snapshot());
       }
@@ -159,7 +181,12 @@ export async function runMigration(options: MigrateOptions, deps: MigrateDeps): 
     else {
       trim = await trimStoredVersions(
         api,
-        { crdName: info.name, storageVersion: info.storageVersion, resourceVersion: state.crdResourceVersion, storedVersionsBefore: state.storedVersionsBefore },
+        {
+          crdName: info.name,
+          storageVersion: info.storageVersion,
+          resourceVersion: state.crdResourceVersion,
+          storedVersionsBefore: state.storedVersionsBefore,
+        },
         { dryRun: options.dryRun },
       );
     }

@@ -33,7 +33,8 @@ const State = t.intersection([
 export type MigrationState = t.TypeOf<typeof State>;
 
 /** `.crdconv-migrate-<crd>.json` in the current directory. */
-export const defaultStateFile = (crdName: string, cwd: string = process.cwd()): string => resolve(cwd, `.crdconv-migrate-${crdName}.json`);
+export const defaultStateFile = (crdName: string, cwd: string = process.cwd()): string =>
+  resolve(cwd, `.crdconv-migrate-${crdName}.json`);
 
 export function freshState(info: CrdInfo, now: Date): MigrationState {
   return {
@@ -57,7 +58,8 @@ export function freshState(info: CrdInfo, now: Date): MigrationState {
 export function whyNotResumable(state: MigrationState, info: CrdInfo): string | undefined {
   if (state.crd !== info.name) return `it belongs to CRD ${state.crd}`;
   if (state.crdUid !== info.uid) return 'the CRD was deleted and created again since';
-  if (state.storageVersion !== info.storageVersion) return `the storage version changed from ${state.storageVersion} to ${info.storageVersion}`;
+  if (state.storageVersion !== info.storageVersion)
+    return `the storage version changed from ${state.storageVersion} to ${info.storageVersion}`;
   if (state.crdResourceVersion !== info.resourceVersion) return 'the CRD changed since that run began';
   return undefined;
 }
@@ -69,11 +71,15 @@ export function loadState(path: string): MigrationState | undefined {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`state file ${path} is not JSON (${(err as Error).message}); delete it to start over`, { cause: err });
+    throw new Error(`state file ${path} is not JSON (${(err as Error).message}); delete it to start over`, {
+      cause: err,
+    });
   }
   const decoded = State.decode(raw);
   if (isLeft(decoded)) {
-    throw new Error(`state file ${path} is not a crdconv migrate state (${PathReporter.report(decoded).join('; ')}); delete it to start over`);
+    throw new Error(
+      `state file ${path} is not a crdconv migrate state (${PathReporter.report(decoded).join('; ')}); delete it to start over`,
+    );
   }
   return decoded.right;
 }

@@ -70,9 +70,17 @@ export function formatSummary(s: MigrationSummary): string {
   ];
   if (c.conflicts > 0) lines.push(`  conflicts: ${plural(c.conflicts, 'conflict')} re-read and retried`);
   lines.push(`  ${trimLine(s)}`);
-  if (s.end === 'nothing-to-do') lines.push('  nothing to do: every object is already stored in the storage version (use --force to rewrite anyway)');
-  if (s.end === 'interrupted') lines.push(`  interrupted: progress saved in ${s.stateFile}; run the same command again to go on`);
-  if (s.end === 'list-failed') lines.push(`  stopped: ${s.error}; progress saved in ${s.stateFile ?? '(dry run: not saved)'}; run again to go on`);
-  if (s.counts.failed > 0) lines.push('  fix the failed objects (their errors are above) and run again: objects already rewritten are cheap to redo');
+  if (s.end === 'nothing-to-do')
+    lines.push(
+      '  nothing to do: every object is already stored in the storage version (use --force to rewrite anyway)',
+    );
+  if (s.end === 'interrupted')
+    lines.push(`  interrupted: progress saved in ${s.stateFile}; run the same command again to go on`);
+  if (s.end === 'list-failed')
+    lines.push(`  stopped: ${s.error}; progress saved in ${s.stateFile ?? '(dry run: not saved)'}; run again to go on`);
+  if (s.counts.failed > 0)
+    lines.push(
+      '  fix the failed objects (their errors are above) and run again: objects already rewritten are cheap to redo',
+    );
   return `${lines.join('\n')}\n`;
 }

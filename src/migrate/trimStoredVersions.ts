@@ -22,7 +22,11 @@ export interface TrimGuard {
  * (say its storage version moved again) objects may have been written in a version this run did not
  * see, so the apiserver's 409 is reported and nothing is trimmed.
  */
-export async function trimStoredVersions(api: MigrationApi, guard: TrimGuard, options: { dryRun: boolean }): Promise<TrimResult> {
+export async function trimStoredVersions(
+  api: MigrationApi,
+  guard: TrimGuard,
+  options: { dryRun: boolean },
+): Promise<TrimResult> {
   const after = [guard.storageVersion];
   if (guard.storedVersionsBefore.length === 1 && guard.storedVersionsBefore[0] === guard.storageVersion) {
     return { status: 'not-needed', after };
@@ -32,7 +36,8 @@ export async function trimStoredVersions(api: MigrationApi, guard: TrimGuard, op
     return { status: 'trimmed', after };
   } catch (err) {
     const failure = apiFailure(err);
-    if (!isConflict(failure)) return { status: 'error', message: `patching the CRD status failed: ${describeFailure(failure)}` };
+    if (!isConflict(failure))
+      return { status: 'error', message: `patching the CRD status failed: ${describeFailure(failure)}` };
     return { status: 'crd-changed', message: await describeChange(api, guard) };
   }
 }

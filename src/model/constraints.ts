@@ -16,8 +16,7 @@ export interface Constraints {
   maxItems?: number;
 }
 
-export interface ConstrainedType<C extends t.Mixed>
-  extends t.RefinementType<C, t.TypeOf<C>, t.OutputOf<C>, unknown> {
+export interface ConstrainedType<C extends t.Mixed> extends t.RefinementType<C, t.TypeOf<C>, t.OutputOf<C>, unknown> {
   readonly constraints: Constraints;
 }
 

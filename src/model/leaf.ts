@@ -10,15 +10,12 @@ import * as t from 'io-ts';
  */
 export class LeafType<A> extends t.Type<A, A, unknown> {
   readonly _tag = 'LeafType' as const;
-  constructor(name: string, readonly guard: (u: unknown) => u is A) {
-    super(
-      name,
-      guard,
-      (u, c) => (guard(u) ? t.success(u) : t.failure(u, c)),
-      t.identity,
-    );
+  constructor(
+    name: string,
+    readonly guard: (u: unknown) => u is A,
+  ) {
+    super(name, guard, (u, c) => (guard(u) ? t.success(u) : t.failure(u, c)), t.identity);
   }
 }
 
-export const isLeaf = (codec: t.Mixed): codec is LeafType<unknown> =>
-  (codec as { _tag?: string })._tag === 'LeafType';
+export const isLeaf = (codec: t.Mixed): codec is LeafType<unknown> => (codec as { _tag?: string })._tag === 'LeafType';

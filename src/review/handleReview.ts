@@ -1,4 +1,10 @@
-import { convertObject, formatIdentity, objectIdentity, type ObjectIdentity, type StashOutcome } from '../convert/convertObject.js';
+import {
+  convertObject,
+  formatIdentity,
+  objectIdentity,
+  type ObjectIdentity,
+  type StashOutcome,
+} from '../convert/convertObject.js';
 import type { ConversionFailure, FailureReason } from '../convert/errors.js';
 import { stringifyJson } from '../json/index.js';
 import type { Registry } from '../kinds/registry.js';
@@ -94,14 +100,23 @@ export function handleReview(registry: Registry, request: ConversionRequest): Re
       continue;
     }
     const failure: ConversionFailure = result.ok
-      ? { reason: 'TooDeep', message: `${formatIdentity(identity)}: the converted object is nested too deeply to serialize` }
+      ? {
+          reason: 'TooDeep',
+          message: `${formatIdentity(identity)}: the converted object is nested too deeply to serialize`,
+        }
       : result.failure;
     failures.push(objects.length > 1 ? `object ${i}: ${failure.message}` : failure.message);
     outcomes.push(new Outcome(kind, result.from ?? '', to, false, 'none', identity, failure.reason));
   }
   if (failures.length) {
-    const more = failures.length > NAMED_FAILURES ? `; and ${failures.length - NAMED_FAILURES} more of ${objects.length} objects failed` : '';
+    const more =
+      failures.length > NAMED_FAILURES
+        ? `; and ${failures.length - NAMED_FAILURES} more of ${objects.length} objects failed`
+        : '';
     return failWith(`conversion failed: ${failures.slice(0, NAMED_FAILURES).join('; ')}${more}`, outcomes);
   }
-  return { response: { reviewVersion, uid, result: { status: 'Success' }, convertedObjects: converted }, objects: outcomes };
+  return {
+    response: { reviewVersion, uid, result: { status: 'Success' }, convertedObjects: converted },
+    objects: outcomes,
+  };
 }

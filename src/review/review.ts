@@ -31,14 +31,18 @@ export interface ConversionResponse {
  */
 export function readReview(body: unknown): ConversionRequest | { error: string } {
   if (!isRecord(body)) return { error: 'the body is not a JSON object' };
-  if (body.kind !== 'ConversionReview') return { error: 'the body is not a ConversionReview (kind must be "ConversionReview")' };
+  if (body.kind !== 'ConversionReview')
+    return { error: 'the body is not a ConversionReview (kind must be "ConversionReview")' };
   const reviewVersion = REVIEW_VERSIONS.find((v) => v === body.apiVersion);
   if (!reviewVersion) {
-    return { error: `unsupported ConversionReview apiVersion ${JSON.stringify(body.apiVersion)} (supported: ${REVIEW_VERSIONS.join(', ')})` };
+    return {
+      error: `unsupported ConversionReview apiVersion ${JSON.stringify(body.apiVersion)} (supported: ${REVIEW_VERSIONS.join(', ')})`,
+    };
   }
   const request = Object.hasOwn(body, 'request') ? body.request : undefined;
   if (!isRecord(request)) return { error: 'the ConversionReview has no request' };
-  if (typeof request.uid !== 'string' || request.uid === '') return { error: 'the ConversionReview request has no uid' };
+  if (typeof request.uid !== 'string' || request.uid === '')
+    return { error: 'the ConversionReview request has no uid' };
   return { reviewVersion, uid: request.uid, desiredAPIVersion: request.desiredAPIVersion, objects: request.objects };
 }
 

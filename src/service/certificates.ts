@@ -12,7 +12,12 @@ export type CertificateSource =
 
 export const defaultDevCertDir = (): string => join(tmpdir(), 'crdconv-dev-certs');
 
-export function certificateSource(opts: { certDir?: string; certFile?: string; keyFile?: string; devCertDir?: string }): CertificateSource {
+export function certificateSource(opts: {
+  certDir?: string;
+  certFile?: string;
+  keyFile?: string;
+  devCertDir?: string;
+}): CertificateSource {
   if (opts.certFile || opts.keyFile) {
     if (!opts.certFile || !opts.keyFile) throw new Error('--tls-cert-file and --tls-private-key-file go together');
     return { kind: 'files', certFile: opts.certFile, keyFile: opts.keyFile };
@@ -29,13 +34,18 @@ export function certificateFiles(source: CertificateSource): { certFile: string;
 }
 
 /** Load and check the first certificate: a broken one at startup is fatal (there is nothing to keep). */
-export async function loadServingCertificate(source: CertificateSource, logger: Logger): Promise<{ certificate: ServingCertificate; devCaFile?: string }> {
+export async function loadServingCertificate(
+  source: CertificateSource,
+  logger: Logger,
+): Promise<{ certificate: ServingCertificate; devCaFile?: string }> {
   if (source.kind !== 'dev') {
     const files = certificateFiles(source)!;
     try {
       return { certificate: await loadPair(files.certFile, files.keyFile) };
     } catch (e) {
-      throw new Error(`cannot serve with ${files.certFile} and ${files.keyFile}: ${(e as Error).message}`, { cause: e });
+      throw new Error(`cannot serve with ${files.certFile} and ${files.keyFile}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
   const dev = await createDevCertificates(source.dir);
@@ -60,7 +70,13 @@ const SOON_MS = 7 * 86400_000;
 /** An expired or nearly expired certificate is served (it may be all there is) but shouted about. */
 export function warnIfExpiring(logger: Logger, c: ServingCertificate, now = Date.now()): void {
   const left = c.notAfter.getTime() - now;
-  if (left <= 0) logger.error({ msg: 'the serving certificate has expired: the apiserver will refuse every conversion', ...describeCertificate(c) });
-  else if (left < SOON_MS) logger.warn({ msg: 'the serving certificate expires within 7 days', ...describeCertificate(c) });
-  if (c.notBefore.getTime() > now) logger.warn({ msg: 'the serving certificate is not valid yet', ...describeCertificate(c) });
+  if (left <= 0)
+    logger.error({
+      msg: 'the serving certificate has expired: the apiserver will refuse every conversion',
+      ...describeCertificate(c),
+    });
+  else if (left < SOON_MS)
+    logger.warn({ msg: 'the serving certificate expires within 7 days', ...describeCertificate(c) });
+  if (c.notBefore.getTime() > now)
+    logger.warn({ msg: 'the serving certificate is not valid yet', ...describeCertificate(c) });
 }

@@ -14,7 +14,13 @@ import { startService } from '../service.js';
  */
 export async function roundTripOverHttp(registry: Registry) {
   const dir = await mkdtemp(join(tmpdir(), 'crdconv-roundtrip-'));
-  const service = await startService({ registry, logger: silentLogger(), port: 0, host: '127.0.0.1', certificates: { kind: 'dev', dir } });
+  const service = await startService({
+    registry,
+    logger: silentLogger(),
+    port: 0,
+    host: '127.0.0.1',
+    certificates: { kind: 'dev', dir },
+  });
   const ca = await readFile(join(dir, 'ca.crt'), 'utf8');
   const agent = new https.Agent({ keepAlive: true, ca, servername: 'localhost' });
 
@@ -27,16 +33,30 @@ export async function roundTripOverHttp(registry: Registry) {
         request: { uid, desiredAPIVersion, objects: objects.filter((o) => o.apiVersion !== desiredAPIVersion) },
       });
       const req = https.request(
-        { host: '127.0.0.1', port: service.port, method: 'POST', path: '/convert?timeout=30s', agent, headers: { 'Content-Type': 'application/json' } },
+        {
+          host: '127.0.0.1',
+          port: service.port,
+          method: 'POST',
+          path: '/convert?timeout=30s',
+          agent,
+          headers: { 'Content-Type': 'application/json' },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             try {
-              const review = parseJson(Buffer.concat(chunks).toString('utf8')) as { response?: { uid?: string; result?: { status?: string; message?: string }; convertedObjects?: Record<string, unknown>[] } };
+              const review = parseJson(Buffer.concat(chunks).toString('utf8')) as {
+                response?: {
+                  uid?: string;
+                  result?: { status?: string; message?: string };
+                  convertedObjects?: Record<string, unknown>[];
+                };
+              };
               if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
               if (review.response?.uid !== uid) throw new Error('response uid differs from request uid');
-              if (review.response.result?.status !== 'Success') throw new Error(`Failure: ${review.response.result?.message}`);
+              if (review.response.result?.status !== 'Success')
+                throw new Error(`Failure: ${review.response.result?.message}`);
               resolve(review.response.convertedObjects ?? []);
             } catch (e) {
               reject(e);

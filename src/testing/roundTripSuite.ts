@@ -82,7 +82,9 @@ const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
 function expectSame(actual: unknown, expected: unknown, what: string): void {
   if (!same(actual, expected)) {
-    throw new Error(`${what}\n    expected: ${canonicalJson(expected).slice(0, 2000)}\n    actual:   ${canonicalJson(actual).slice(0, 2000)}`);
+    throw new Error(
+      `${what}\n    expected: ${canonicalJson(expected).slice(0, 2000)}\n    actual:   ${canonicalJson(actual).slice(0, 2000)}`,
+    );
   }
 }
 
@@ -100,7 +102,9 @@ export function objectArbitrary(kind: RegisteredKind, version: string, partial =
     namespaced: kind.def.scope === 'Namespaced',
     apiVersions: [...kind.versions.keys()].map((v) => `${kind.def.group}/${v}`),
   });
-  const meta: fc.Arbitrary<unknown> = partial ? fc.oneof(metadata, fc.constant(null), fc.constant(undefined)) : metadata;
+  const meta: fc.Arbitrary<unknown> = partial
+    ? fc.oneof(metadata, fc.constant(null), fc.constant(undefined))
+    : metadata;
   return fc.tuple(meta, arbitraryFor(def.codec, { partial })).map(([m, body]) => {
     const head: Obj = { apiVersion, kind: kind.def.kind };
     if (m !== undefined) head.metadata = m;
@@ -118,16 +122,26 @@ function kindSuite(registry: Registry, kind: RegisteredKind, settings: Settings)
     for (const a of served) {
       it(`${a}: generated objects decode under the ${a} codec (the generators do not lie)`, () => {
         const codec = kind.versions.get(a)!.def.codec;
-        check(`${name} ${a}: generated object rejected by its codec`, objectArbitrary(kind, a), (o) => {
-          const { apiVersion: _v, kind: _k, metadata: _m, ...body } = o;
-          const problems = decodeProblems(codec, body);
-          if (problems.length) throw new Error(formatProblems(problems));
-        }, settings);
-        check(`${name} ${a}: generated partial object rejected by the lenient codec`, objectArbitrary(kind, a, true), (o) => {
-          const { apiVersion: _v, kind: _k, metadata: _m, ...body } = o;
-          const problems = decodeProblems(lenient(codec), body);
-          if (problems.length) throw new Error(formatProblems(problems));
-        }, settings);
+        check(
+          `${name} ${a}: generated object rejected by its codec`,
+          objectArbitrary(kind, a),
+          (o) => {
+            const { apiVersion: _v, kind: _k, metadata: _m, ...body } = o;
+            const problems = decodeProblems(codec, body);
+            if (problems.length) throw new Error(formatProblems(problems));
+          },
+          settings,
+        );
+        check(
+          `${name} ${a}: generated partial object rejected by the lenient codec`,
+          objectArbitrary(kind, a, true),
+          (o) => {
+            const { apiVersion: _v, kind: _k, metadata: _m, ...body } = o;
+            const problems = decodeProblems(lenient(codec), body);
+            if (problems.length) throw new Error(formatProblems(problems));
+          },
+          settings,
+        );
       });
 
       for (const converter of kind.def.converters.filter((c) => c.from === a)) {
@@ -135,18 +149,28 @@ function kindSuite(registry: Registry, kind: RegisteredKind, settings: Settings)
           // The service hands the same body to several converters (there, and back to see what a
           // conversion loses): a converter that changes its input corrupts what the next one sees.
           const body = arbitraryFor(kind.versions.get(a)!.def.codec, { partial: true });
-          check(`${name} converter ${a} -> ${converter.to} mutated its input`, body, (input) => {
-            const before = canonicalJson(input);
-            converter.convert(input as never);
-            expectSame(canonicalJson(input), before, 'the converter changed the object it was given');
-          }, settings);
+          check(
+            `${name} converter ${a} -> ${converter.to} mutated its input`,
+            body,
+            (input) => {
+              const before = canonicalJson(input);
+              converter.convert(input as never);
+              expectSame(canonicalJson(input), before, 'the converter changed the object it was given');
+            },
+            settings,
+          );
         });
       }
 
       it(`${a} -> ${a} changes nothing`, () => {
-        check(`${name} ${a} -> ${a}`, objectArbitrary(kind, a), (o) => {
-          expectSame(convert(o, a, `${a} -> ${a}`), o, 'converting to the own version changed the object');
-        }, settings);
+        check(
+          `${name} ${a} -> ${a}`,
+          objectArbitrary(kind, a),
+          (o) => {
+            expectSame(convert(o, a, `${a} -> ${a}`), o, 'converting to the own version changed the object');
+          },
+          settings,
+        );
       });
 
       for (const b of served) {
@@ -155,7 +179,11 @@ function kindSuite(registry: Registry, kind: RegisteredKind, settings: Settings)
           const trip = (o: Obj) => {
             const there = convert(wire(o), b, `${a} -> ${b}`);
             expectSame(there.apiVersion, gv(b), 'apiVersion is not the desired one');
-            expectSame(there.metadata === undefined ? null : (there.metadata as Obj | null)?.name ?? null, (o.metadata as Obj | null | undefined)?.name ?? null, 'metadata.name changed');
+            expectSame(
+              there.metadata === undefined ? null : ((there.metadata as Obj | null)?.name ?? null),
+              (o.metadata as Obj | null | undefined)?.name ?? null,
+              'metadata.name changed',
+            );
             expectSame(convert(there, a, `${b} -> ${a}`), wire(o), `${a} -> ${b} -> ${a} is not the identity`);
           };
           check(`${name} ${a} -> ${b} -> ${a}`, objectArbitrary(kind, a), trip, settings);
@@ -163,29 +191,48 @@ function kindSuite(registry: Registry, kind: RegisteredKind, settings: Settings)
         });
 
         it(`${a} -> ${b}, edited in ${b}, -> ${a} -> ${b}: the edit survives`, () => {
-          const arb = fc.tuple(objectArbitrary(kind, a), arbitraryFor(kind.versions.get(b)!.def.codec), fc.array(fc.boolean(), { minLength: 32, maxLength: 32 }));
-          check(`${name} edit-wins ${a} -> ${b} (edited) -> ${a} -> ${b}`, arb, ([o, fresh, bits]) => {
-            const there = convert(wire(o), b, `${a} -> ${b}`);
-            const { apiVersion, kind: k, metadata, ...body } = there;
-            const edited = wire({ apiVersion, kind: k, ...(metadata !== undefined && { metadata }), ...(mix(body, fresh, bits) as Obj) });
-            const home = convert(edited, a, `${b} (edited) -> ${a}`);
-            const again = convert(home, b, `${a} -> ${b} after the edit`);
-            const strip = (x: Obj) => {
-              const { metadata: _m, ...rest } = x;
-              return rest;
-            };
-            expectSame(strip(again), strip(edited), 'an edit made through the other version did not survive');
-          }, settings);
+          const arb = fc.tuple(
+            objectArbitrary(kind, a),
+            arbitraryFor(kind.versions.get(b)!.def.codec),
+            fc.array(fc.boolean(), { minLength: 32, maxLength: 32 }),
+          );
+          check(
+            `${name} edit-wins ${a} -> ${b} (edited) -> ${a} -> ${b}`,
+            arb,
+            ([o, fresh, bits]) => {
+              const there = convert(wire(o), b, `${a} -> ${b}`);
+              const { apiVersion, kind: k, metadata, ...body } = there;
+              const edited = wire({
+                apiVersion,
+                kind: k,
+                ...(metadata !== undefined && { metadata }),
+                ...(mix(body, fresh, bits) as Obj),
+              });
+              const home = convert(edited, a, `${b} (edited) -> ${a}`);
+              const again = convert(home, b, `${a} -> ${b} after the edit`);
+              const strip = (x: Obj) => {
+                const { metadata: _m, ...rest } = x;
+                return rest;
+              };
+              expectSame(strip(again), strip(edited), 'an edit made through the other version did not survive');
+            },
+            settings,
+          );
         });
 
         for (const c of served) {
           if (c === a || c === b) continue;
           it(`${a} -> ${b} -> ${c} equals ${a} -> ${c} (path independence)`, () => {
-            check(`${name} ${a} -> ${b} -> ${c} vs ${a} -> ${c}`, objectArbitrary(kind, a), (o) => {
-              const direct = convert(wire(o), c, `${a} -> ${c}`);
-              const via = convert(convert(wire(o), b, `${a} -> ${b}`), c, `${b} -> ${c}`);
-              expectSame(via, direct, `${a} -> ${b} -> ${c} differs from ${a} -> ${c}`);
-            }, settings);
+            check(
+              `${name} ${a} -> ${b} -> ${c} vs ${a} -> ${c}`,
+              objectArbitrary(kind, a),
+              (o) => {
+                const direct = convert(wire(o), c, `${a} -> ${c}`);
+                const via = convert(convert(wire(o), b, `${a} -> ${b}`), c, `${b} -> ${c}`);
+                expectSame(via, direct, `${a} -> ${b} -> ${c} differs from ${a} -> ${c}`);
+              },
+              settings,
+            );
           });
         }
       }
@@ -203,13 +250,15 @@ function mix(base: unknown, fresh: unknown, bits: readonly boolean[], at = { i: 
     const out: Obj = { ...base };
     for (const key of new Set([...Object.keys(base), ...Object.keys(fresh)])) {
       if (!bit()) continue;
-      const value = Object.hasOwn(fresh, key) ? mix(Object.hasOwn(base, key) ? base[key] : undefined, fresh[key], bits, at) : undefined;
+      const value = Object.hasOwn(fresh, key)
+        ? mix(Object.hasOwn(base, key) ? base[key] : undefined, fresh[key], bits, at)
+        : undefined;
       if (value === undefined) delete out[key];
       else Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
-  return bit() ? fresh : base ?? fresh;
+  return bit() ? fresh : (base ?? fresh);
 }
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -224,17 +273,35 @@ function httpSuite(registry: Registry, settings: Settings): void {
     for (const kind of registry.kinds) {
       const versions = [...kind.versions.values()].filter((v) => v.def.served).map((v) => v.def.name);
       it(`${kind.def.kind}: one review of many objects of mixed versions comes back in order, each exact`, async () => {
-        const arb = fc.array(fc.oneof(...versions.map((v) => objectArbitrary(kind, v))), { minLength: 1, maxLength: 25 });
+        const arb = fc.array(fc.oneof(...versions.map((v) => objectArbitrary(kind, v))), {
+          minLength: 1,
+          maxLength: 25,
+        });
         const runs = Math.max(5, Math.floor(settings.numRuns / 10));
         const samples = fc.sample(arb, { numRuns: runs, seed: settings.seed });
         for (const objects of samples) {
           for (const target of versions) {
             const desired = `${kind.def.group}/${target}`;
             const answered = await hook!.convert(objects.map(wire), desired);
-            const expected = objects.filter((o) => o.apiVersion !== desired).map((o) => converted(convertObject(registry, wire(o), desired), 'in-process conversion'));
-            expectSame(answered, expected, `${kind.def.kind}: the endpoint's answer differs from in-process conversion`);
-            const back = answered.map((o, i) => converted(convertObject(registry, o, String(objects.filter((x) => x.apiVersion !== desired)[i]!.apiVersion)), 'way back'));
-            expectSame(back, objects.filter((o) => o.apiVersion !== desired).map(wire), `${kind.def.kind}: objects did not come back exact after the endpoint`);
+            const expected = objects
+              .filter((o) => o.apiVersion !== desired)
+              .map((o) => converted(convertObject(registry, wire(o), desired), 'in-process conversion'));
+            expectSame(
+              answered,
+              expected,
+              `${kind.def.kind}: the endpoint's answer differs from in-process conversion`,
+            );
+            const back = answered.map((o, i) =>
+              converted(
+                convertObject(registry, o, String(objects.filter((x) => x.apiVersion !== desired)[i]!.apiVersion)),
+                'way back',
+              ),
+            );
+            expectSame(
+              back,
+              objects.filter((o) => o.apiVersion !== desired).map(wire),
+              `${kind.def.kind}: objects did not come back exact after the endpoint`,
+            );
           }
         }
       });

@@ -36,7 +36,9 @@ export interface CertWatcher {
 export const DEFAULT_POLL_INTERVAL_MS = 10_000;
 const DEFAULT_SETTLE_MS = 100;
 
-type Attempt = { readonly digest: string } & ({ readonly ok: true; readonly certificate: ServingCertificate } | { readonly ok: false; readonly error: Error });
+type Attempt = { readonly digest: string } & (
+  { readonly ok: true; readonly certificate: ServingCertificate } | { readonly ok: false; readonly error: Error }
+);
 
 async function attempt(certFile: string, keyFile: string): Promise<Attempt> {
   try {

@@ -82,4 +82,5 @@ export async function loadPair(certFile: string, keyFile: string): Promise<Servi
 }
 
 /** Identity of a pair's content, to tell a change from a re-read (the key is hashed, not kept). */
-export const pairDigest = (pair: CertificatePair): string => createHash('sha256').update(pair.cert).update('\0').update(pair.key).digest('hex');
+export const pairDigest = (pair: CertificatePair): string =>
+  createHash('sha256').update(pair.cert).update('\0').update(pair.key).digest('hex');

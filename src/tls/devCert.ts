@@ -26,7 +26,10 @@ const toPem = (der: ArrayBuffer, label: string): string =>
  * localhost signed by it, written as ca.crt, tls.crt and tls.key (the layout of a TLS Secret), so
  * that `curl --cacert DIR/ca.crt https://localhost:9443/convert` verifies.
  */
-export async function createDevCertificates(dir: string, hosts: readonly string[] = ['localhost', '127.0.0.1', '::1']): Promise<DevCertificates> {
+export async function createDevCertificates(
+  dir: string,
+  hosts: readonly string[] = ['localhost', '127.0.0.1', '::1'],
+): Promise<DevCertificates> {
   const now = new Date();
   const notBefore = new Date(now.getTime() - 60_000);
   const caKeys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
@@ -60,7 +63,9 @@ export async function createDevCertificates(dir: string, hosts: readonly string[
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
       await x509.SubjectKeyIdentifierExtension.create(leafKeys.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
-      new x509.SubjectAlternativeNameExtension(hosts.map((h) => (/^[\d.:]+$/.test(h) ? { type: 'ip', value: h } : { type: 'dns', value: h }))),
+      new x509.SubjectAlternativeNameExtension(
+        hosts.map((h) => (/^[\d.:]+$/.test(h) ? { type: 'ip', value: h } : { type: 'dns', value: h })),
+      ),
     ],
   });
   const key = toPem(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey), 'PRIVATE KEY');
@@ -73,4 +78,7 @@ export async function createDevCertificates(dir: string, hosts: readonly string[
   return { dir, ...files, ...certs };
 }
 
-const serial = (): string => Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+const serial = (): string =>
+  Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');

@@ -15,7 +15,13 @@ export function loopbackFor(host: string): string {
  */
 export function probeTls(host: string, port: number, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host, port, rejectUnauthorized: false, timeout: timeoutMs, ...(isIP(host) ? {} : { servername: host }) });
+    const socket = tls.connect({
+      host,
+      port,
+      rejectUnauthorized: false,
+      timeout: timeoutMs,
+      ...(isIP(host) ? {} : { servername: host }),
+    });
     const fail = (error: Error) => {
       socket.destroy();
       reject(error);

@@ -17,7 +17,9 @@ describe('bench payloads', () => {
   const cases = databaseCases(7, 60, 0.05);
 
   it('are deterministic: the same seed gives the same bytes, another seed other objects', () => {
-    expect(reviewPayload('x', 0, databaseCases(7, 60, 0.05)).body.equals(reviewPayload('x', 0, cases).body)).to.equal(true);
+    expect(reviewPayload('x', 0, databaseCases(7, 60, 0.05)).body.equals(reviewPayload('x', 0, cases).body)).to.equal(
+      true,
+    );
     expect(jsonEqual(databaseCases(8, 3)[0]!.sent, cases[0]!.sent)).to.equal(false);
   });
 
@@ -64,13 +66,20 @@ describe('bench payloads', () => {
 
   it('encode a review the exact parser reads back to the same objects, digits included', () => {
     const payload = reviewPayload('t', 1, cases);
-    const review = parseJson(payload.body.toString()) as { request: { uid: string; desiredAPIVersion: string; objects: unknown[] } };
+    const review = parseJson(payload.body.toString()) as {
+      request: { uid: string; desiredAPIVersion: string; objects: unknown[] };
+    };
     expect(review.request.uid).to.equal(payload.uid);
     expect(review.request.desiredAPIVersion).to.equal(DESIRED_API_VERSION);
-    expect(jsonEqual(review.request.objects, cases.map((c) => c.sent))).to.equal(true);
+    expect(
+      jsonEqual(
+        review.request.objects,
+        cases.map((c) => c.sent),
+      ),
+    ).to.equal(true);
   });
 
-  it("expect what the shipped Database converters really answer (the hand-derived v1 matches convertObject)", () => {
+  it('expect what the shipped Database converters really answer (the hand-derived v1 matches convertObject)', () => {
     for (const c of [...cases, ...singleObjectPayloads(5).flatMap((p) => p.cases)]) {
       const result = convertObject(registry, c.sent, DESIRED_API_VERSION);
       expect(result.ok, JSON.stringify(!result.ok && result.failure)).to.equal(true);

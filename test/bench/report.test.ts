@@ -45,8 +45,28 @@ describe('bench statistics, targets and reports', () => {
     schema: 'crdconv-bench/1',
     startedAt: at,
     finishedAt: at,
-    machine: { cpus: 2, cpuModel: 'Test CPU', node: 'v20', platform: 'linux x64', memoryMiB: 1024, loadAverage: { start: 0.1, end: NaN }, otherCpuShare: 0.05 },
-    config: { mode: 'compiled', repetitions: 1, small: 2000, big: 20_000, int64Share: 0.01, concurrency: 32, durationSeconds: 10, warmupSeconds: 1, workloads: ['big'], smoke: false, cpuProfile: false },
+    machine: {
+      cpus: 2,
+      cpuModel: 'Test CPU',
+      node: 'v20',
+      platform: 'linux x64',
+      memoryMiB: 1024,
+      loadAverage: { start: 0.1, end: NaN },
+      otherCpuShare: 0.05,
+    },
+    config: {
+      mode: 'compiled',
+      repetitions: 1,
+      small: 2000,
+      big: 20_000,
+      int64Share: 0.01,
+      concurrency: 32,
+      durationSeconds: 10,
+      warmupSeconds: 1,
+      workloads: ['big'],
+      smoke: false,
+      cpuProfile: false,
+    },
     servers: {},
     payloads: {},
     metrics: [summarise(def('big.ms'), sizes, [100 * ratio], [100])],
@@ -56,7 +76,9 @@ describe('bench statistics, targets and reports', () => {
 
   it('prints both servers, the ratio and the verdict; writes, reads back and compares results', () => {
     const text = resultsTable(results(2).metrics);
-    expect(text).to.match(/review of 20,000 objects \(ms\)\s*\|\s*200\s*\|\s*100\s*\|\s*2\.00x\s*\|\s*\|\s*<= 1\.5x\s*\|\s*MISS/);
+    expect(text).to.match(
+      /review of 20,000 objects \(ms\)\s*\|\s*200\s*\|\s*100\s*\|\s*2\.00x\s*\|\s*\|\s*<= 1\.5x\s*\|\s*MISS/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'bench-report-'));
     try {
       const file = writeResults(dir, results(2));
@@ -66,7 +88,9 @@ describe('bench statistics, targets and reports', () => {
       expect(back.metrics[0]!.ratio).to.equal(2);
       const comparison = comparisonTable(back, results(1.2));
       expect(comparison).to.match(/200\s*\|\s*120\s*\|\s*-40\.0%\s*\|\s*2\.00x\s*\|\s*1\.20x\s*\|\s*MISS -> PASS/);
-      expect(comparisonCaveats(back, { ...results(1), machine: { ...back.machine, cpus: 4 } })[0]).to.contain('different machines');
+      expect(comparisonCaveats(back, { ...results(1), machine: { ...back.machine, cpus: 4 } })[0]).to.contain(
+        'different machines',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -88,21 +112,45 @@ describe('bench answer checks', () => {
 
   it("accepts the service's exact conversion and the floor's echo", () => {
     expect(() => checkServiceAnswer(payload, 200, answer(expected))).to.not.throw();
-    expect(() => checkFloorAnswer(payload, 200, answer(payload.cases.map((c) => ({ ...c.sent, apiVersion: payload.desiredAPIVersion }))))).to.not.throw();
+    expect(() =>
+      checkFloorAnswer(
+        payload,
+        200,
+        answer(payload.cases.map((c) => ({ ...c.sent, apiVersion: payload.desiredAPIVersion }))),
+      ),
+    ).to.not.throw();
   });
 
   it('refuses a lost digit, a wrong field, a missing object, a wrong uid or a failure', () => {
     const rounded = JSON.parse(answer(expected).toString()).response.convertedObjects; // JSON.parse rounds the int64 values
-    expect(() => checkServiceAnswer(payload, 200, answer(rounded))).to.throw(WrongAnswer, /object 59 .* differs at \.spec\.capacityBytes/);
+    expect(() => checkServiceAnswer(payload, 200, answer(rounded))).to.throw(
+      WrongAnswer,
+      /object 59 .* differs at \.spec\.capacityBytes/,
+    );
     const wrong = expected.map((o, i) => (i === 5 ? { ...o, spec: { ...(o.spec as object), engine: 'oracle' } } : o));
-    expect(() => checkServiceAnswer(payload, 200, answer(wrong))).to.throw(WrongAnswer, /object 5 .* differs at \.spec\.engine/);
-    expect(() => checkServiceAnswer(payload, 200, answer(expected.slice(1)))).to.throw(WrongAnswer, /119 objects came back for 120/);
+    expect(() => checkServiceAnswer(payload, 200, answer(wrong))).to.throw(
+      WrongAnswer,
+      /object 5 .* differs at \.spec\.engine/,
+    );
+    expect(() => checkServiceAnswer(payload, 200, answer(expected.slice(1)))).to.throw(
+      WrongAnswer,
+      /119 objects came back for 120/,
+    );
     expect(() => checkServiceAnswer(payload, 500, answer(expected))).to.throw(WrongAnswer, /HTTP 500/);
-    const failed = Buffer.from(JSON.stringify({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'ConversionReview', response: { uid: payload.uid, result: { status: 'Failure', message: 'nope' } } }));
+    const failed = Buffer.from(
+      JSON.stringify({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'ConversionReview',
+        response: { uid: payload.uid, result: { status: 'Failure', message: 'nope' } },
+      }),
+    );
     expect(() => checkServiceAnswer(payload, 200, failed)).to.throw(WrongAnswer, /did not succeed: nope/);
     const otherUid = Buffer.from(answer(expected).toString().replace(payload.uid, 'another'));
     expect(() => checkFloorAnswer(payload, 200, otherUid)).to.throw(WrongAnswer, /uid another/);
-    expect(() => checkFloorAnswer(payload, 200, answer(payload.cases.map((c) => c.sent)))).to.throw(WrongAnswer, /object 0 is not at platform.example.com\/v1/);
+    expect(() => checkFloorAnswer(payload, 200, answer(payload.cases.map((c) => c.sent)))).to.throw(
+      WrongAnswer,
+      /object 0 is not at platform.example.com\/v1/,
+    );
   });
 
   it('names the first differing path', () => {
@@ -138,7 +186,9 @@ describe('bench CPU profile summary', () => {
 describe('bench server start-up', () => {
   it('reads the port from the listening log line, however the logger shapes it', () => {
     expect(listeningPort({ msg: 'floor listening', port: 1 })).to.equal(1);
-    expect(listeningPort({ level: 'info', message: 'conversion webhook listening', port: 2, probesPort: 9 })).to.equal(2);
+    expect(listeningPort({ level: 'info', message: 'conversion webhook listening', port: 2, probesPort: 9 })).to.equal(
+      2,
+    );
     expect(listeningPort({ level: 'info', message: { msg: 'conversion webhook listening', port: 3 } })).to.equal(3);
     expect(listeningPort({ message: 'watching the serving certificate', port: 4 })).to.equal(undefined);
     expect(listeningPort('listening')).to.equal(undefined);

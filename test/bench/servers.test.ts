@@ -15,12 +15,16 @@ describe('bench servers: what a failed run says about them', function () {
     await createDevCertificates(certDir);
     const floor = await startServer('floor', { mode: 'tsx', root: process.cwd(), certDir, workDir });
     try {
-      expect(floor.describe()).to.match(new RegExp(`^floor \\(pid ${floor.pid}\\) is running; its log \\(.*floor\\.log\\) ends with:\\n`));
+      expect(floor.describe()).to.match(
+        new RegExp(`^floor \\(pid ${floor.pid}\\) is running; its log \\(.*floor\\.log\\) ends with:\\n`),
+      );
       expect(floor.describe()).to.contain('listening');
       process.kill(floor.pid, 'SIGKILL');
       await floor.stop();
       expect(floor.alive()).to.equal(false);
-      expect(floor.describe()).to.match(/^floor \(pid \d+\) exited \(signal SIGKILL\); its log/).and.contain('listening');
+      expect(floor.describe())
+        .to.match(/^floor \(pid \d+\) exited \(signal SIGKILL\); its log/)
+        .and.contain('listening');
     } finally {
       await floor.stop();
     }

@@ -23,11 +23,15 @@ describe('npm run bench -- --smoke', function () {
   let stderr = '';
   before(async () => {
     // tsx mode: the same CLI (`crdconv serve`) from the sources, so the test needs no build.
-    ({ stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--smoke', '--mode', 'tsx', '--out-dir', out], {
-      cwd: process.cwd(),
-      env: { ...process.env, NODE_OPTIONS: '' },
-      maxBuffer: 16 * 1024 * 1024,
-    }));
+    ({ stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'bench/main.ts', '--smoke', '--mode', 'tsx', '--out-dir', out],
+      {
+        cwd: process.cwd(),
+        env: { ...process.env, NODE_OPTIONS: '' },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    ));
   });
 
   it('starts the service (crdconv serve) and the floor, each in its own process', () => {
@@ -40,8 +44,18 @@ describe('npm run bench -- --smoke', function () {
   });
 
   it('prints the table with both servers, the ratios and a verdict for every target', () => {
-    expect(stdout).to.contain('| workload (median)').and.contain('| service').and.contain('| floor').and.contain('service/floor');
-    for (const label of ['review of 10 objects (ms)', 'review of 20 objects (ms)', '1-object reviews, 32 clients (req/s)', 'p99 latency (ms)', 'peak RSS, review of 20 (MiB)']) {
+    expect(stdout)
+      .to.contain('| workload (median)')
+      .and.contain('| service')
+      .and.contain('| floor')
+      .and.contain('service/floor');
+    for (const label of [
+      'review of 10 objects (ms)',
+      'review of 20 objects (ms)',
+      '1-object reviews, 32 clients (req/s)',
+      'p99 latency (ms)',
+      'peak RSS, review of 20 (MiB)',
+    ]) {
       expect(stdout).to.contain(label);
     }
     const verdicts = stdout.split('\n').filter((l) => /\| (PASS|MISS) +\|$/.test(l));
@@ -69,15 +83,26 @@ describe('npm run bench -- --smoke', function () {
     expect(results.payloads.int64!.bytes).to.be.greaterThan(results.payloads.big!.bytes); // it does carry int64 values
     for (const server of ['service', 'floor']) {
       const checks = results.validation[server]!.join('\n');
-      for (const w of ['small', 'big', 'int64', 'single']) expect(checks, `${server} ${w}`).to.match(new RegExp(`^${w}: `, 'm'));
+      for (const w of ['small', 'big', 'int64', 'single'])
+        expect(checks, `${server} ${w}`).to.match(new RegExp(`^${w}: `, 'm'));
     }
     expect(results.validation.service!.join('\n')).to.contain('20 objects equal to the expected conversion');
   });
 
   it('compares two results files without running anything (--compare A --with B)', async () => {
-    const file = join(out, readdirSync(out).find((f) => f.endsWith('.json'))!);
-    const { stdout: compared } = await run(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--compare', file, '--with', file], { env: { ...process.env, NODE_OPTIONS: '' } });
-    expect(compared).to.contain('service before').and.contain('ratio now').and.match(/\+0\.0%/);
+    const file = join(
+      out,
+      readdirSync(out).find((f) => f.endsWith('.json'))!,
+    );
+    const { stdout: compared } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'bench/main.ts', '--compare', file, '--with', file],
+      { env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    expect(compared)
+      .to.contain('service before')
+      .and.contain('ratio now')
+      .and.match(/\+0\.0%/);
     expect(readdirSync(out).filter((f) => f.endsWith('.json'))).to.have.length(1);
   });
 });

@@ -20,7 +20,10 @@ describe('crdconv convert / validate (the CLI)', function () {
   it('converts stdin to stdout', async () => {
     const r = await runCli(['convert', '-f', '-', '--to', 'v2'], { stdin: BACKEND });
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.stdout).to.contain('apiVersion: stable.example.com/v2').and.contain('host: localhost').and.contain('port: "8080"');
+    expect(r.stdout)
+      .to.contain('apiVersion: stable.example.com/v2')
+      .and.contain('host: localhost')
+      .and.contain('port: "8080"');
     expect(r.stderr).to.contain('1 converted, 0 failed');
   });
 
@@ -28,7 +31,9 @@ describe('crdconv convert / validate (the CLI)', function () {
     const r = await runCli(['convert', '-f', dir, '--to', 'v2', '--in-place']);
     expect(r.code, r.stderr).to.equal(0);
     expect(await readFile(join(dir, 'a.yaml'), 'utf8')).to.contain('apiVersion: stable.example.com/v2');
-    expect(await readFile(join(dir, 'nested', 'b.yml'), 'utf8')).to.equal('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+    expect(await readFile(join(dir, 'nested', 'b.yml'), 'utf8')).to.equal(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n',
+    );
   });
 
   it('exits 1 and names the problem for a resource it cannot convert', async () => {
@@ -50,7 +55,9 @@ describe('crdconv convert / validate (the CLI)', function () {
   });
 
   it('validate prints one line per problem and exits 1; clean input exits 0', async () => {
-    const bad = await runCli(['validate', '-f', '-'], { stdin: 'apiVersion: stable.example.com/v2\nkind: Backend\nmetadata: {name: x}\nhost: h\n' });
+    const bad = await runCli(['validate', '-f', '-'], {
+      stdin: 'apiVersion: stable.example.com/v2\nkind: Backend\nmetadata: {name: x}\nhost: h\n',
+    });
     expect(bad.code).to.equal(1);
     expect(bad.stdout.trim()).to.equal('(stdin)#0 Backend x: .port: required string missing');
     const good = await runCli(['validate', '-f', dir]);

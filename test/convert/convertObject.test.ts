@@ -22,7 +22,12 @@ describe('convertObject', () => {
   describe('the e2e example (Backend)', () => {
     it('splits localhost:8080 into host and port and back', () => {
       const v2 = ok(convert(backendV1('web', 'localhost:8080'), 'stable.example.com/v2'));
-      expect(v2).to.deep.include({ apiVersion: 'stable.example.com/v2', kind: 'Backend', host: 'localhost', port: '8080' });
+      expect(v2).to.deep.include({
+        apiVersion: 'stable.example.com/v2',
+        kind: 'Backend',
+        host: 'localhost',
+        port: '8080',
+      });
       expect(v2).to.not.have.property('hostPort');
       expect(v2.metadata).to.deep.equal(backendV1('web', '').metadata);
       expect(ok(convert(v2, 'stable.example.com/v1'))).to.deep.equal(backendV1('web', 'localhost:8080'));
@@ -76,11 +81,17 @@ describe('convertObject', () => {
     }
 
     it('gives @hourly its meaning in v2', () => {
-      expect(ok(convert(cronJobV1('c', '@hourly'), 'batch.tutorial.kubebuilder.io/v2')).spec.schedule).to.deep.equal({ minute: '0' });
+      expect(ok(convert(cronJobV1('c', '@hourly'), 'batch.tutorial.kubebuilder.io/v2')).spec.schedule).to.deep.equal({
+        minute: '0',
+      });
     });
 
     it('keeps an explicit "*" through v1 and back', () => {
-      const v2 = { ...cronJobV1('c', ''), apiVersion: 'batch.tutorial.kubebuilder.io/v2', spec: { ...cronJobV1('c', '').spec, schedule: { minute: '*', hour: '2' } } };
+      const v2 = {
+        ...cronJobV1('c', ''),
+        apiVersion: 'batch.tutorial.kubebuilder.io/v2',
+        spec: { ...cronJobV1('c', '').spec, schedule: { minute: '*', hour: '2' } },
+      };
       const v1 = ok(convert(v2, 'batch.tutorial.kubebuilder.io/v1'));
       expect(v1.spec.schedule).to.equal('* 2 * * *');
       expect(ok(convert(wire(v1), 'batch.tutorial.kubebuilder.io/v2'))).to.deep.equal(v2);
@@ -90,14 +101,21 @@ describe('convertObject', () => {
   describe('the three-version Database', () => {
     it('goes v1alpha1 -> v1 in two hops: image split, storageBytes renamed', () => {
       const v1 = ok(convert(databaseV1alpha1('db'), 'platform.example.com/v1'));
-      expect(v1.spec).to.deep.equal({ engine: 'registry:5000/postgres', version: '16.2', capacityBytes: 10737418240, port: 5432 });
+      expect(v1.spec).to.deep.equal({
+        engine: 'registry:5000/postgres',
+        version: '16.2',
+        capacityBytes: 10737418240,
+        port: 5432,
+      });
       expect(v1.metadata.annotations).to.equal(undefined);
     });
 
     it('keeps int64 values to the last digit', () => {
       const v1alpha1 = ok(convert(databaseV1('db'), 'platform.example.com/v1alpha1'));
       expect(v1alpha1.spec.storageBytes).to.equal(9223372036854775807n);
-      expect(stringifyJson(v1alpha1)).to.contain('"storageBytes":9223372036854775807').and.contain('"observedGeneration":9007199254740993');
+      expect(stringifyJson(v1alpha1))
+        .to.contain('"storageBytes":9223372036854775807')
+        .and.contain('"observedGeneration":9007199254740993');
     });
 
     it('stashes the v1-only maintenanceWindow on the way down and restores it on the way up', () => {
@@ -113,7 +131,9 @@ describe('convertObject', () => {
     it('routes through the stash: v1 -> v1alpha1 -> v1beta1 equals v1 -> v1beta1', () => {
       const original = databaseV1('db');
       const direct = ok(convert(original, 'platform.example.com/v1beta1'));
-      const viaAlpha = ok(convert(wire(ok(convert(original, 'platform.example.com/v1alpha1'))), 'platform.example.com/v1beta1'));
+      const viaAlpha = ok(
+        convert(wire(ok(convert(original, 'platform.example.com/v1alpha1'))), 'platform.example.com/v1beta1'),
+      );
       expect(wire(viaAlpha)).to.deep.equal(wire(direct));
     });
 
@@ -127,9 +147,15 @@ describe('convertObject', () => {
 
     it('passes __proto__ and constructor keys of a free-keyed map through as plain data', () => {
       const old = ok(convert(databaseV1('db'), 'platform.example.com/v1alpha1'));
-      expect(Object.getOwnPropertyNames(old.spec.parameters)).to.have.members(['max_connections', '__proto__', 'constructor']);
+      expect(Object.getOwnPropertyNames(old.spec.parameters)).to.have.members([
+        'max_connections',
+        '__proto__',
+        'constructor',
+      ]);
       expect(Object.getPrototypeOf(old.spec.parameters)).to.equal(Object.prototype);
-      expect(stringifyJson(old.spec.parameters)).to.equal('{"max_connections":"200","__proto__":"x","constructor":"y"}');
+      expect(stringifyJson(old.spec.parameters)).to.equal(
+        '{"max_connections":"200","__proto__":"x","constructor":"y"}',
+      );
     });
 
     it('fails a stash that would exceed the apiserver annotation limit, instead of dropping data', () => {
@@ -149,12 +175,24 @@ describe('convertObject', () => {
     });
 
     it('converts a spec missing required fields; missing stays missing', () => {
-      const partial = { apiVersion: 'platform.example.com/v1', kind: 'Database', metadata: { name: 'x' }, spec: { replicas: 2 } };
-      expect(ok(convert(partial, 'platform.example.com/v1alpha1'))).to.deep.equal({ ...partial, apiVersion: 'platform.example.com/v1alpha1' });
+      const partial = {
+        apiVersion: 'platform.example.com/v1',
+        kind: 'Database',
+        metadata: { name: 'x' },
+        spec: { replicas: 2 },
+      };
+      expect(ok(convert(partial, 'platform.example.com/v1alpha1'))).to.deep.equal({
+        ...partial,
+        apiVersion: 'platform.example.com/v1alpha1',
+      });
     });
 
     it('stashes on an object without metadata and returns it without metadata', () => {
-      const partial = { apiVersion: 'platform.example.com/v1', kind: 'Database', spec: { maintenanceWindow: { day: 'Monday', startHour: 1 } } };
+      const partial = {
+        apiVersion: 'platform.example.com/v1',
+        kind: 'Database',
+        spec: { maintenanceWindow: { day: 'Monday', startHour: 1 } },
+      };
       const old = ok(convert(partial, 'platform.example.com/v1beta1'));
       expect(old.metadata.annotations).to.have.property(STASH_ANNOTATION);
       expect(ok(convert(wire(old), 'platform.example.com/v1'))).to.deep.equal(partial);
@@ -174,13 +212,22 @@ describe('convertObject', () => {
     });
 
     it('names an unknown kind, an unknown version and a group mismatch', () => {
-      expect(failure(convert({ apiVersion: 'platform.example.com/v1', kind: 'Cache', metadata: { name: 'c' } }, 'platform.example.com/v1beta1')).message).to.contain(
-        'no converter is registered for kind Cache in group platform.example.com',
+      expect(
+        failure(
+          convert(
+            { apiVersion: 'platform.example.com/v1', kind: 'Cache', metadata: { name: 'c' } },
+            'platform.example.com/v1beta1',
+          ),
+        ).message,
+      ).to.contain('no converter is registered for kind Cache in group platform.example.com');
+      expect(failure(convert(databaseV1('db'), 'platform.example.com/v9')).message).to.contain(
+        'version v9 is not declared for Database (declared: v1alpha1, v1beta1, v1)',
       );
-      expect(failure(convert(databaseV1('db'), 'platform.example.com/v9')).message).to.contain('version v9 is not declared for Database (declared: v1alpha1, v1beta1, v1)');
       expect(failure(convert(databaseV1('db'), 'other.example.com/v1')).reason).to.equal('GroupMismatch');
       expect(failure(convert('nope', 'platform.example.com/v1')).reason).to.equal('NotAnObject');
-      expect(failure(convert({ ...databaseV1('db'), metadata: 'x' }, 'platform.example.com/v1beta1')).reason).to.equal('BadMetadata');
+      expect(failure(convert({ ...databaseV1('db'), metadata: 'x' }, 'platform.example.com/v1beta1')).reason).to.equal(
+        'BadMetadata',
+      );
     });
 
     it('returns an object already in the desired version untouched', () => {
@@ -190,7 +237,9 @@ describe('convertObject', () => {
 
     it('ignores a malformed stash, reporting it, and never crashes', () => {
       const o = backendV1('web', 'h:1');
-      (o.metadata as Record<string, unknown>).annotations = { [STASH_ANNOTATION]: '{"v":1,"origin":"v2","entries":[{"p":' };
+      (o.metadata as Record<string, unknown>).annotations = {
+        [STASH_ANNOTATION]: '{"v":1,"origin":"v2","entries":[{"p":',
+      };
       const r = convert(o, 'stable.example.com/v2');
       expect(r.ok && r.stashProblem).to.match(/not JSON/);
       expect(ok(r)).to.deep.include({ host: 'h', port: '1' });

@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import { differences } from '../../src/convert/diff.js';
 import { ABSENT, setAt } from '../../src/convert/paths.js';
-import { annotationsSize, fingerprint, putStash, restoreEntries, STASH_ANNOTATION, stashEntries, takeStash } from '../../src/convert/stash.js';
+import {
+  annotationsSize,
+  fingerprint,
+  putStash,
+  restoreEntries,
+  STASH_ANNOTATION,
+  stashEntries,
+  takeStash,
+} from '../../src/convert/stash.js';
 
 describe('stash', () => {
   it('finds the smallest differing paths, with absent sides', () => {
@@ -19,7 +27,9 @@ describe('stash', () => {
     const entries = stashEntries(original, differences(original, roundTrip));
     expect(restoreEntries(roundTrip, entries)).to.deep.equal(original);
     // b was edited through the other version: a comes back, the edit of b stays
-    expect(restoreEntries({ spec: { a: 'lossy', b: 'edited' } }, entries)).to.deep.equal({ spec: { a: 'orig', b: 'edited' } });
+    expect(restoreEntries({ spec: { a: 'lossy', b: 'edited' } }, entries)).to.deep.equal({
+      spec: { a: 'orig', b: 'edited' },
+    });
     // the parent was removed: nothing is resurrected
     expect(restoreEntries({}, entries)).to.deep.equal({});
   });
@@ -33,7 +43,14 @@ describe('stash', () => {
 
   it('puts and takes the annotation, undoing what it had to create', () => {
     const stash = { origin: 'v1', entries: [{ p: ['a'], v: 1, h: fingerprint(ABSENT) }] };
-    for (const metadata of [{ name: 'x' }, { name: 'x', annotations: {} }, { name: 'x', annotations: { keep: 'me' } }, null, ABSENT, { annotations: null }]) {
+    for (const metadata of [
+      { name: 'x' },
+      { name: 'x', annotations: {} },
+      { name: 'x', annotations: { keep: 'me' } },
+      null,
+      ABSENT,
+      { annotations: null },
+    ]) {
       const put = putStash(metadata, stash);
       expect(put.annotations).to.have.property(STASH_ANNOTATION);
       const taken = takeStash(put);
@@ -43,7 +60,12 @@ describe('stash', () => {
   });
 
   it('reports a malformed stash and leaves the metadata alone', () => {
-    for (const value of ['{', '{"v":2}', '{"v":1,"origin":"v1","entries":[{"p":"a","h":"x"}]}', '{"v":1,"origin":"v1","entries":[],"meta":{"metadata":"x"}}']) {
+    for (const value of [
+      '{',
+      '{"v":2}',
+      '{"v":1,"origin":"v1","entries":[{"p":"a","h":"x"}]}',
+      '{"v":1,"origin":"v1","entries":[],"meta":{"metadata":"x"}}',
+    ]) {
       const metadata = { annotations: { [STASH_ANNOTATION]: value } };
       const taken = takeStash(metadata);
       expect(taken.stash.kind, value).to.equal('malformed');

@@ -4,8 +4,11 @@ import { joinImage, splitImage } from '../../converters/platform.example.com/Dat
 import { v1v2 as backendConverters } from '../../converters/stable.example.com/Backend/v1-v2.js';
 import { v1beta1v1 } from '../../converters/platform.example.com/Database/v1beta1-v1.js';
 
-const fn = (list: ReadonlyArray<{ from: string; to: string; convert: (b: never) => unknown }>, from: string, to: string) =>
-  list.find((c) => c.from === from && c.to === to)!.convert as (b: unknown) => unknown;
+const fn = (
+  list: ReadonlyArray<{ from: string; to: string; convert: (b: never) => unknown }>,
+  from: string,
+  to: string,
+) => list.find((c) => c.from === from && c.to === to)!.convert as (b: unknown) => unknown;
 
 describe('shipped converters (pure functions)', () => {
   describe('Backend v1 <-> v2', () => {
@@ -18,7 +21,8 @@ describe('shipped converters (pure functions)', () => {
       expect(up({})).to.deep.equal({});
     });
     it('joins with a colon, and is the exact inverse of the split', () => {
-      for (const hostPort of ['localhost:8080', 'a:b:c', 'db', ':', '', ':9']) expect(down(up({ hostPort }))).to.deep.equal({ hostPort });
+      for (const hostPort of ['localhost:8080', 'a:b:c', 'db', ':', '', ':9'])
+        expect(down(up({ hostPort }))).to.deep.equal({ hostPort });
       expect(down({ port: '80' })).to.deep.equal({ hostPort: ':80' });
       expect(down({})).to.deep.equal({});
     });
@@ -46,7 +50,10 @@ describe('shipped converters (pure functions)', () => {
     it('splits an image at the last colon after the last slash', () => {
       expect(splitImage('postgres:16.2')).to.deep.equal({ engine: 'postgres', version: '16.2' });
       expect(splitImage('registry:5000/postgres')).to.deep.equal({ engine: 'registry:5000/postgres' });
-      expect(splitImage('registry:5000/postgres:16')).to.deep.equal({ engine: 'registry:5000/postgres', version: '16' });
+      expect(splitImage('registry:5000/postgres:16')).to.deep.equal({
+        engine: 'registry:5000/postgres',
+        version: '16',
+      });
       for (const image of ['postgres:16.2', 'registry:5000/pg', 'pg:', ':16', '', 'a:b:c']) {
         const { engine, version } = splitImage(image);
         expect(joinImage(engine, version)).to.equal(image);
@@ -55,8 +62,12 @@ describe('shipped converters (pure functions)', () => {
     it('renames storageBytes to capacityBytes and drops maintenanceWindow on the way down', () => {
       const up = fn(v1beta1v1, 'v1beta1', 'v1');
       const down = fn(v1beta1v1, 'v1', 'v1beta1');
-      expect(up({ spec: { engine: 'pg', storageBytes: 9223372036854775807n } })).to.deep.equal({ spec: { engine: 'pg', capacityBytes: 9223372036854775807n } });
-      expect(down({ spec: { engine: 'pg', capacityBytes: 1, maintenanceWindow: { day: 'Monday', startHour: 1 } } })).to.deep.equal({ spec: { engine: 'pg', storageBytes: 1 } });
+      expect(up({ spec: { engine: 'pg', storageBytes: 9223372036854775807n } })).to.deep.equal({
+        spec: { engine: 'pg', capacityBytes: 9223372036854775807n },
+      });
+      expect(
+        down({ spec: { engine: 'pg', capacityBytes: 1, maintenanceWindow: { day: 'Monday', startHour: 1 } } }),
+      ).to.deep.equal({ spec: { engine: 'pg', storageBytes: 1 } });
       expect(up({ status: { phase: 'Ready' } })).to.deep.equal({ status: { phase: 'Ready' } });
     });
   });

@@ -122,7 +122,9 @@ describe('buildCrd', () => {
 
   it('rejects a kind without exactly one storage version', () => {
     const none = single(t.type({}), { versions: [version('v1', t.type({}))] });
-    expect(() => buildCrd(none)).to.throw(/things.g.example.com: exactly one version must be the storage version, found 0/);
+    expect(() => buildCrd(none)).to.throw(
+      /things.g.example.com: exactly one version must be the storage version, found 0/,
+    );
   });
 
   it('passes schema errors on with the place they come from', () => {

@@ -31,9 +31,11 @@ describe('crdconv crds', () => {
     const [a, b] = [join(dir, 'a'), join(dir, 'b')];
     const printed = await crds(['--out', a, '--out', b]);
     for (const out of [a, b]) {
-      expect((await readdir(out)).sort()).to.deep.equal(
-        ['gadgets.tools.example.org.yaml', 'rooteds.stable.example.com.yaml', 'widgets.example.com.yaml'],
-      );
+      expect((await readdir(out)).sort()).to.deep.equal([
+        'gadgets.tools.example.org.yaml',
+        'rooteds.stable.example.com.yaml',
+        'widgets.example.com.yaml',
+      ]);
     }
     expect(printed).to.include(`created ${join(a, 'widgets.example.com.yaml')}`);
     expect(await crds(['--out', a])).to.deep.equal([`${a}: 3 CRD file(s) up to date`]);
@@ -51,7 +53,18 @@ describe('crdconv crds', () => {
   });
 
   it('puts the service options into every CRD', async () => {
-    await crds(['--out', dir, '--service-name', 'conv', '--service-namespace', 'tools', '--service-path', '/x', '--service-port', '8443']);
+    await crds([
+      '--out',
+      dir,
+      '--service-name',
+      'conv',
+      '--service-namespace',
+      'tools',
+      '--service-path',
+      '/x',
+      '--service-port',
+      '8443',
+    ]);
     const text = await readFile(join(dir, 'widgets.example.com.yaml'), 'utf8');
     expect(text).to.include('name: conv\n          namespace: tools\n          path: /x\n          port: 8443\n');
   });

@@ -37,7 +37,10 @@ describe('CRD schemas and codecs agree', () => {
     const schema = {
       type: 'object',
       required: ['n'],
-      properties: { n: { type: 'integer', format: 'int32', minimum: 0 }, s: { type: 'string', nullable: true, maxLength: 2 } },
+      properties: {
+        n: { type: 'integer', format: 'int32', minimum: 0 },
+        s: { type: 'string', nullable: true, maxLength: 2 },
+      },
     };
     it('accepts a fitting value and explains each misfit', () => {
       expect(valueProblems(schema, { n: 1, s: null })).to.deep.equal([]);
@@ -69,7 +72,8 @@ describe('CRD schemas and codecs agree', () => {
           fc.assert(
             fc.property(arbitraryFor(version.codec), (value) => {
               const problems = valueProblems(schema, value);
-              if (problems.length) throw new Error(`the codec admits ${show(value)}, but the CRD: ${problems.join('; ')}`);
+              if (problems.length)
+                throw new Error(`the codec admits ${show(value)}, but the CRD: ${problems.join('; ')}`);
             }),
             settings,
           );
@@ -79,7 +83,8 @@ describe('CRD schemas and codecs agree', () => {
           const decoder = lenient(version.codec);
           fc.assert(
             fc.property(schemaArbitrary(schema), (value) => {
-              if (!decoder.is(value)) throw new Error(`the apiserver stores ${show(value)}, which the service cannot decode`);
+              if (!decoder.is(value))
+                throw new Error(`the apiserver stores ${show(value)}, which the service cannot decode`);
             }),
             settings,
           );
@@ -88,7 +93,8 @@ describe('CRD schemas and codecs agree', () => {
         it('the codec, with its constraints, admits every value the apiserver accepts', () => {
           fc.assert(
             fc.property(schemaArbitrary(schema), (value) => {
-              if (!strict(version.codec).is(value)) throw new Error(`the apiserver accepts ${show(value)}, which the codec rejects`);
+              if (!strict(version.codec).is(value))
+                throw new Error(`the apiserver accepts ${show(value)}, which the codec rejects`);
             }),
             settings,
           );

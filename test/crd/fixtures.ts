@@ -1,6 +1,15 @@
 import * as t from 'io-ts';
 import { between, defineKind, version, type Kind } from '../../src/kinds/defineKind.js';
-import { DateTime, FreeForm, Int32, Int64, IntOrString, Quantity, constrained, nullable } from '../../src/model/index.js';
+import {
+  DateTime,
+  FreeForm,
+  Int32,
+  Int64,
+  IntOrString,
+  Quantity,
+  constrained,
+  nullable,
+} from '../../src/model/index.js';
 
 /**
  * Kinds made to reach every branch of the CRD generator: every leaf, nullable enums, maps,
@@ -52,9 +61,13 @@ export const widget: Kind = defineKind({
 });
 
 /** Cluster-scoped, names spelled out, and a status field without the status subresource. */
-const gadgetV1 = version('v1alpha1', t.partial({ spec: t.partial({ on: t.boolean }), status: t.partial({ ok: t.boolean }) }), {
-  storage: true,
-});
+const gadgetV1 = version(
+  'v1alpha1',
+  t.partial({ spec: t.partial({ on: t.boolean }), status: t.partial({ ok: t.boolean }) }),
+  {
+    storage: true,
+  },
+);
 export const gadget: Kind = defineKind({
   group: 'tools.example.org',
   kind: 'Gadget',

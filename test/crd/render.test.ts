@@ -30,7 +30,9 @@ describe('toWire', () => {
   });
 
   it('rejects a field the model does not know rather than writing it', () => {
-    expect(() => toWire({ type: 'string', enum: ['a'] }, 'V1JSONSchemaProps')).to.throw(/V1JSONSchemaProps has no field enum/);
+    expect(() => toWire({ type: 'string', enum: ['a'] }, 'V1JSONSchemaProps')).to.throw(
+      /V1JSONSchemaProps has no field enum/,
+    );
   });
 
   it('leaves free-form values (defaults, examples) as they are', () => {
@@ -62,7 +64,16 @@ describe('renderCrd', () => {
     expect(Object.keys(parse(text).spec)).to.deep.equal(['conversion', 'group', 'names', 'scope', 'versions']);
     const spec = parse(text).spec.versions[1].schema.openAPIV3Schema.properties.spec;
     expect(Object.keys(spec.properties)).to.deep.equal([
-      'size', 'colour', 'memory', 'port', 'total', 'labels', 'template', 'extra', 'ratio', 'tags',
+      'size',
+      'colour',
+      'memory',
+      'port',
+      'total',
+      'labels',
+      'template',
+      'extra',
+      'ratio',
+      'tags',
     ]);
   });
 

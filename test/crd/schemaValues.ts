@@ -15,8 +15,10 @@ const INT32 = [-(2n ** 31n), 2n ** 31n - 1n] as const;
 const INT64 = [-(2n ** 63n), 2n ** 63n - 1n] as const;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
-const isInteger = (u: unknown): u is number | bigint => (typeof u === 'number' && Number.isInteger(u)) || typeof u === 'bigint';
-const isPlainObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
+const isInteger = (u: unknown): u is number | bigint =>
+  (typeof u === 'number' && Number.isInteger(u)) || typeof u === 'bigint';
+const isPlainObject = (u: unknown): u is Record<string, unknown> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u);
 const codePoints = (s: string) => [...s].length;
 const same = (a: unknown, b: unknown) =>
   JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ===
@@ -31,7 +33,8 @@ export function valueProblems(schema: Schema, value: unknown, path = '$'): strin
     if (Array.isArray(schema.enum) && !schema.enum.includes(null)) add('null is not in the enum');
     return out;
   }
-  if (Array.isArray(schema.enum) && !schema.enum.some((e: unknown) => same(e, value))) add(`${String(value)} is not in the enum`);
+  if (Array.isArray(schema.enum) && !schema.enum.some((e: unknown) => same(e, value)))
+    add(`${String(value)} is not in the enum`);
   if (schema['x-kubernetes-int-or-string'] === true) {
     if (typeof value === 'string') stringProblems(schema, value, add);
     else if (isInteger(value)) numberProblems(schema, value, add);
@@ -79,13 +82,16 @@ function stringProblems(schema: Schema, value: string, add: (why: string) => voi
   const n = codePoints(value);
   if (schema.minLength !== undefined && n < schema.minLength) add(`shorter than ${schema.minLength}`);
   if (schema.maxLength !== undefined && n > schema.maxLength) add(`longer than ${schema.maxLength}`);
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) add(`does not match ${schema.pattern}`);
-  if (schema.format === 'date-time' && !RFC3339.test(value)) add('is not a date-time as the apiserver reads it (RFC 3339 with a T between date and time)');
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value))
+    add(`does not match ${schema.pattern}`);
+  if (schema.format === 'date-time' && !RFC3339.test(value))
+    add('is not a date-time as the apiserver reads it (RFC 3339 with a T between date and time)');
 }
 
 function numberProblems(schema: Schema, value: number | bigint, add: (why: string) => void): void {
   const range = schema.format === 'int32' ? INT32 : schema.format === 'int64' ? INT64 : undefined;
-  if (range && isInteger(value) && (BigInt(value) < range[0] || BigInt(value) > range[1])) add(`out of ${schema.format} range`);
+  if (range && isInteger(value) && (BigInt(value) < range[0] || BigInt(value) > range[1]))
+    add(`out of ${schema.format} range`);
   if (schema.minimum !== undefined && value < schema.minimum) add(`less than ${schema.minimum}`);
   if (schema.maximum !== undefined && value > schema.maximum) add(`more than ${schema.maximum}`);
 }
@@ -100,13 +106,16 @@ function objectProblems(schema: Schema, value: Record<string, unknown>, path: st
     const at = `${path}.${key}`;
     if (Object.hasOwn(properties, key)) out.push(...valueProblems(properties[key]!, field, at));
     else if (schema.additionalProperties) out.push(...valueProblems(schema.additionalProperties as Schema, field, at));
-    else if (schema['x-kubernetes-preserve-unknown-fields'] !== true) out.push(`${at}: unknown to the schema, would be pruned`);
+    else if (schema['x-kubernetes-preserve-unknown-fields'] !== true)
+      out.push(`${at}: unknown to the schema, would be pruned`);
   }
   return out;
 }
 
 /** JSON values of any shape, for the parts of a schema that keep unknown fields. */
-const anyJson: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+const anyJson: fc.Arbitrary<unknown> = fc
+  .jsonValue({ maxDepth: 2 })
+  .map((v) => JSON.parse(JSON.stringify(v)) as unknown);
 
 /** Values the apiserver accepts under `schema`, numbers beyond 2^53 as bigint (a lossless parse). */
 export function schemaArbitrary(schema: Schema): fc.Arbitrary<unknown> {
@@ -116,7 +125,9 @@ export function schemaArbitrary(schema: Schema): fc.Arbitrary<unknown> {
 }
 
 const int64Value = (min: bigint, max: bigint): fc.Arbitrary<number | bigint> =>
-  fc.bigInt({ min, max }).map((n) => (n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n));
+  fc
+    .bigInt({ min, max })
+    .map((n) => (n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n));
 
 function integerArbitrary(schema: Schema): fc.Arbitrary<number | bigint> {
   const [lo, hi] = schema.format === 'int32' ? INT32 : INT64;
@@ -127,12 +138,17 @@ function integerArbitrary(schema: Schema): fc.Arbitrary<number | bigint> {
 
 function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
   if (schema.format === 'date-time') {
-    return fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString());
+    return fc
+      .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59Z'), noInvalidDate: true })
+      .map((d) => d.toISOString());
   }
   const lengthOk = (s: string) =>
-    (schema.minLength === undefined || codePoints(s) >= schema.minLength) && (schema.maxLength === undefined || codePoints(s) <= schema.maxLength);
+    (schema.minLength === undefined || codePoints(s) >= schema.minLength) &&
+    (schema.maxLength === undefined || codePoints(s) <= schema.maxLength);
   if (schema.pattern !== undefined) return fc.stringMatching(new RegExp(schema.pattern, 'u')).filter(lengthOk);
-  return fc.string({ unit: 'binary', minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 12, 12) }).filter(lengthOk);
+  return fc
+    .string({ unit: 'binary', minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 12, 12) })
+    .filter(lengthOk);
 }
 
 function nonNullArbitrary(schema: Schema): fc.Arbitrary<unknown> {
@@ -157,7 +173,10 @@ function nonNullArbitrary(schema: Schema): fc.Arbitrary<unknown> {
     case 'boolean':
       return fc.boolean();
     case 'array':
-      return fc.array(schemaArbitrary(schema.items as Schema), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 3, 3) });
+      return fc.array(schemaArbitrary(schema.items as Schema), {
+        minLength: schema.minItems ?? 0,
+        maxLength: Math.min(schema.maxItems ?? 3, 3),
+      });
     case 'object':
       return objectArbitrary(schema);
     default:
@@ -167,7 +186,9 @@ function nonNullArbitrary(schema: Schema): fc.Arbitrary<unknown> {
 
 function objectArbitrary(schema: Schema): fc.Arbitrary<unknown> {
   if (schema.additionalProperties) {
-    return fc.dictionary(fc.string({ maxLength: 8 }), schemaArbitrary(schema.additionalProperties as Schema), { maxKeys: 3 });
+    return fc.dictionary(fc.string({ maxLength: 8 }), schemaArbitrary(schema.additionalProperties as Schema), {
+      maxKeys: 3,
+    });
   }
   const properties = (schema.properties ?? {}) as Record<string, Schema>;
   if (!Object.keys(properties).length && schema['x-kubernetes-preserve-unknown-fields'] === true) {

@@ -20,7 +20,10 @@ describe('the checked-in CRD files', () => {
         ...diff.changed.map((n) => `differs ${dir}/${n}`),
         ...diff.stale.map((n) => `stale   ${dir}/${n} (its kind is gone)`),
       ];
-      expect(problems, `${dir}/ is out of date: run \`npm run crds\` and commit the result\n  ${problems.join('\n  ')}\n`).to.deep.equal([]);
+      expect(
+        problems,
+        `${dir}/ is out of date: run \`npm run crds\` and commit the result\n  ${problems.join('\n  ')}\n`,
+      ).to.deep.equal([]);
       expect(diff.unchanged).to.have.length(files.size);
     });
   }

@@ -42,12 +42,16 @@ describe('the structural-schema checker', () => {
     it('the int-or-string forms Kubernetes allows', () => {
       const anyOf = [{ type: 'integer' }, { type: 'string' }];
       expect(problemsOfField({ 'x-kubernetes-int-or-string': true, anyOf })).to.deep.equal([]);
-      expect(problemsOfField({ 'x-kubernetes-int-or-string': true, allOf: [{ anyOf }, { maxLength: 3 }] })).to.deep.equal([]);
+      expect(
+        problemsOfField({ 'x-kubernetes-int-or-string': true, allOf: [{ anyOf }, { maxLength: 3 }] }),
+      ).to.deep.equal([]);
       expect(problemsOfField({ 'x-kubernetes-int-or-string': true })).to.deep.equal([]);
     });
 
     it('value validations that only narrow values', () => {
-      expect(problemsOfField({ type: 'string', anyOf: [{ minLength: 2 }, { pattern: '^x' }], not: { enum: ['y'] } })).to.deep.equal([]);
+      expect(
+        problemsOfField({ type: 'string', anyOf: [{ minLength: 2 }, { pattern: '^x' }], not: { enum: ['y'] } }),
+      ).to.deep.equal([]);
     });
   });
 
@@ -58,7 +62,11 @@ describe('the structural-schema checker', () => {
       ['an unknown type', { type: 'float' }, /must be one of/],
       ['a list of types', { type: ['string', 'null'] }, /must be one of/],
       ['$ref', { type: 'object', $ref: '#/definitions/x' }, /probe\.\$ref: is not supported/],
-      ['definitions, patternProperties and additionalItems', { type: 'object', patternProperties: {} }, /patternProperties: is not supported/],
+      [
+        'definitions, patternProperties and additionalItems',
+        { type: 'object', patternProperties: {} },
+        /patternProperties: is not supported/,
+      ],
       ['a misspelt keyword', { type: 'string', 'x-kubernetes-int-or-strings': true }, /not a JSON-schema keyword/],
       ['uniqueItems', { type: 'array', items: { type: 'string' }, uniqueItems: true }, /uniqueItems: cannot be true/],
       ['additionalProperties: false', { type: 'object', additionalProperties: false }, /must not be false/],
@@ -70,7 +78,11 @@ describe('the structural-schema checker', () => {
       ],
       ['an array without items', { type: 'array' }, /items: must be specified/],
       ['properties on a string', { type: 'string', properties: {} }, /only an object has properties/],
-      ['required fields that are not properties', { type: 'object', properties: {}, required: ['a'] }, /names a, which is not/],
+      [
+        'required fields that are not properties',
+        { type: 'object', properties: {}, required: ['a'] },
+        /names a, which is not/,
+      ],
       ['an enum value of another type', { type: 'string', enum: ['a', 1] }, /enum\[1\]: 1 is not of type string/],
       ['a non-integer in an integer enum', { type: 'integer', format: 'int32', enum: [1.5] }, /is not of type integer/],
       ['null in an enum that is not nullable', { type: 'string', enum: ['a', null] }, /only allowed when nullable/],
@@ -82,19 +94,39 @@ describe('the structural-schema checker', () => {
       ['a pattern on a number', { type: 'number', pattern: '^1' }, /pattern: does not apply to type number/],
       ['minimum on a string', { type: 'string', minimum: 1 }, /minimum: does not apply/],
       ['an invalid pattern', { type: 'string', pattern: '([a-z' }, /not a valid regular expression/],
-      ['a type next to int-or-string', { type: 'string', 'x-kubernetes-int-or-string': true }, /must be empty when x-kubernetes-int-or-string/],
+      [
+        'a type next to int-or-string',
+        { type: 'string', 'x-kubernetes-int-or-string': true },
+        /must be empty when x-kubernetes-int-or-string/,
+      ],
       [
         'int-or-string with preserve-unknown-fields',
         { 'x-kubernetes-int-or-string': true, 'x-kubernetes-preserve-unknown-fields': true },
         /must be false if x-kubernetes-int-or-string/,
       ],
-      ['preserve-unknown-fields: false', { type: 'object', 'x-kubernetes-preserve-unknown-fields': false }, /must be true or absent/],
-      ['the int-or-string anyOf without the extension', { anyOf: [{ type: 'integer' }, { type: 'string' }] }, /needs x-kubernetes-int-or-string/],
+      [
+        'preserve-unknown-fields: false',
+        { type: 'object', 'x-kubernetes-preserve-unknown-fields': false },
+        /must be true or absent/,
+      ],
+      [
+        'the int-or-string anyOf without the extension',
+        { anyOf: [{ type: 'integer' }, { type: 'string' }] },
+        /needs x-kubernetes-int-or-string/,
+      ],
       ['a type inside anyOf', { type: 'string', anyOf: [{ type: 'string' }] }, /anyOf\[0\]\.type: must not appear/],
-      ['properties inside allOf', { type: 'object', allOf: [{ properties: { a: {} } }] }, /allOf\[0\]\.properties: must not appear/],
+      [
+        'properties inside allOf',
+        { type: 'object', allOf: [{ properties: { a: {} } }] },
+        /allOf\[0\]\.properties: must not appear/,
+      ],
       ['nullable inside not', { type: 'string', not: { nullable: true } }, /not\.nullable: must not appear/],
       ['a description inside oneOf', { type: 'string', oneOf: [{ description: 'x' }] }, /oneOf\[0\]\.description/],
-      ['deeply nested problems', { type: 'array', items: { type: 'object', properties: { x: {} } } }, /probe\.items\.properties\.x\.type/],
+      [
+        'deeply nested problems',
+        { type: 'array', items: { type: 'object', properties: { x: {} } } },
+        /probe\.items\.properties\.x\.type/,
+      ],
     ];
     for (const [what, field, message] of cases) {
       it(what, () => {
@@ -116,8 +148,12 @@ describe('the structural-schema checker', () => {
       const root = rootSchema();
       root.properties.metadata = { type: 'object', properties: { labels: { type: 'object' } }, description: 'x' };
       const problems = structuralSchemaProblems(root, 'r');
-      expect(problems).to.include('r.properties.metadata.properties.labels: metadata may only restrict name and generateName');
-      expect(problems).to.include('r.properties.metadata.description: metadata may only restrict name and generateName');
+      expect(problems).to.include(
+        'r.properties.metadata.properties.labels: metadata may only restrict name and generateName',
+      );
+      expect(problems).to.include(
+        'r.properties.metadata.description: metadata may only restrict name and generateName',
+      );
       root.properties.metadata = { type: 'object', properties: { name: { type: 'string', maxLength: 20 } } };
       expect(structuralSchemaProblems(root, 'r')).to.deep.equal([]);
     });
@@ -141,7 +177,9 @@ describe('the structural-schema checker', () => {
     });
 
     it('no storage version, or two', () => {
-      expect(broken((c) => (c.spec.versions[1].storage = false))).to.match(/exactly one version must be the storage version, found 0/);
+      expect(broken((c) => (c.spec.versions[1].storage = false))).to.match(
+        /exactly one version must be the storage version, found 0/,
+      );
       expect(broken((c) => (c.spec.versions[0].storage = true))).to.match(/found 2/);
     });
 
@@ -156,15 +194,27 @@ describe('the structural-schema checker', () => {
 
     it('conversion settings other than the webhook service', () => {
       expect(broken((c) => (c.spec.conversion = { strategy: 'None' }))).to.match(/strategy: must be Webhook/);
-      expect(broken((c) => (c.spec.conversion.webhook.conversionReviewVersions = ['v1']))).to.match(/must be \[v1, v1beta1\]/);
-      expect(broken((c) => (c.spec.conversion.webhook.clientConfig.caBundle = 'Zm9v'))).to.match(/caBundle: must not be in the files/);
-      expect(broken((c) => (c.spec.conversion.webhook.clientConfig.service.port = 8443))).to.match(/port: must be 443, found 8443/);
-      expect(broken((c) => delete c.spec.conversion.webhook.clientConfig.service)).to.match(/service: must be specified/);
+      expect(broken((c) => (c.spec.conversion.webhook.conversionReviewVersions = ['v1']))).to.match(
+        /must be \[v1, v1beta1\]/,
+      );
+      expect(broken((c) => (c.spec.conversion.webhook.clientConfig.caBundle = 'Zm9v'))).to.match(
+        /caBundle: must not be in the files/,
+      );
+      expect(broken((c) => (c.spec.conversion.webhook.clientConfig.service.port = 8443))).to.match(
+        /port: must be 443, found 8443/,
+      );
+      expect(broken((c) => delete c.spec.conversion.webhook.clientConfig.service)).to.match(
+        /service: must be specified/,
+      );
     });
 
     it('printer columns of unknown types or without a JSON path', () => {
-      expect(broken((c) => (c.spec.versions[1].additionalPrinterColumns[0].type = 'int'))).to.match(/additionalPrinterColumns\[0\]\.type/);
-      expect(broken((c) => (c.spec.versions[1].additionalPrinterColumns[0].jsonPath = 'spec.size'))).to.match(/jsonPath: must be a JSON path/);
+      expect(broken((c) => (c.spec.versions[1].additionalPrinterColumns[0].type = 'int'))).to.match(
+        /additionalPrinterColumns\[0\]\.type/,
+      );
+      expect(broken((c) => (c.spec.versions[1].additionalPrinterColumns[0].jsonPath = 'spec.size'))).to.match(
+        /jsonPath: must be a JSON path/,
+      );
     });
 
     it('schema problems, with the version they are in', () => {

@@ -6,10 +6,17 @@ import { backendV1 } from '../support/objects.js';
 // apiserver rejects, or those tests prove nothing.
 describe('the apiserver emulation rejects what the apiserver rejects', () => {
   const sent = buildReview([backendV1('a', 'h:1'), backendV1('b', 'h:2')], 'stable.example.com/v2');
-  const good = (): Array<Record<string, unknown>> => sent.objects.map((o) => ({ ...structuredClone(o), apiVersion: 'stable.example.com/v2' }));
+  const good = (): Array<Record<string, unknown>> =>
+    sent.objects.map((o) => ({ ...structuredClone(o), apiVersion: 'stable.example.com/v2' }));
   const answer = (response: Record<string, unknown>, review: Record<string, unknown> = {}) =>
-    JSON.stringify({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'ConversionReview', response: { uid: sent.uid, result: { status: 'Success' }, convertedObjects: good(), ...response }, ...review });
-  const rejects = (text: string, why: RegExp, status = 200) => expect(() => acceptAnswer(sent, status, text)).to.throw(ApiserverRejection, why);
+    JSON.stringify({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'ConversionReview',
+      response: { uid: sent.uid, result: { status: 'Success' }, convertedObjects: good(), ...response },
+      ...review,
+    });
+  const rejects = (text: string, why: RegExp, status = 200) =>
+    expect(() => acceptAnswer(sent, status, text)).to.throw(ApiserverRejection, why);
 
   it('accepts a correct answer and restores metadata except labels and annotations', () => {
     const objects = good();
@@ -21,8 +28,14 @@ describe('the apiserver emulation rejects what the apiserver rejects', () => {
   it('rejects HTTP errors, empty bodies, another review version and a missing response', () => {
     rejects(answer({}), /HTTP 500/, 500);
     rejects('', /0-length response/);
-    rejects(answer({}, { apiVersion: 'apiextensions.k8s.io/v1beta1' }), /expected webhook response of apiextensions.k8s.io\/v1/);
-    rejects(JSON.stringify({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'ConversionReview' }), /no response provided/);
+    rejects(
+      answer({}, { apiVersion: 'apiextensions.k8s.io/v1beta1' }),
+      /expected webhook response of apiextensions.k8s.io\/v1/,
+    );
+    rejects(
+      JSON.stringify({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'ConversionReview' }),
+      /no response provided/,
+    );
   });
 
   it('rejects a wrong uid, a Failure, and a wrong count', () => {
@@ -38,13 +51,31 @@ describe('the apiserver emulation rejects what the apiserver rejects', () => {
       f(objects[1]);
       return answer({ convertedObjects: objects });
     };
-    rejects(tweak((o) => (o.apiVersion = 'stable.example.com/v1')), /invalid groupVersion/);
-    rejects(tweak((o) => (o.kind = 'Other')), /invalid kind/);
-    rejects(tweak((o) => (o.metadata.name = 'renamed')), /must have the same name/);
-    rejects(tweak((o) => (o.metadata.namespace = 'elsewhere')), /must have the same namespace/);
-    rejects(tweak((o) => (o.metadata.uid = 'x')), /must have the same uid/);
+    rejects(
+      tweak((o) => (o.apiVersion = 'stable.example.com/v1')),
+      /invalid groupVersion/,
+    );
+    rejects(
+      tweak((o) => (o.kind = 'Other')),
+      /invalid kind/,
+    );
+    rejects(
+      tweak((o) => (o.metadata.name = 'renamed')),
+      /must have the same name/,
+    );
+    rejects(
+      tweak((o) => (o.metadata.namespace = 'elsewhere')),
+      /must have the same namespace/,
+    );
+    rejects(
+      tweak((o) => (o.metadata.uid = 'x')),
+      /must have the same uid/,
+    );
     // As in webhook_converter.go, identity is checked before metadata is restored.
-    rejects(tweak((o) => delete o.metadata), /must have the same name/);
+    rejects(
+      tweak((o) => delete o.metadata),
+      /must have the same name/,
+    );
   });
 
   it('rejects changed labels or annotations that are not valid', () => {

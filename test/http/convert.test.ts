@@ -4,7 +4,6 @@ import { acceptAnswer, ApiserverRejection, buildReview } from '../support/apiser
 import { backendV1, backendV2, cronJobV1, databaseV1, databaseV1alpha1 } from '../support/objects.js';
 import { httpsRequest, startTestService, type TestService } from '../support/service.js';
 
-
 describe('POST /convert over HTTPS, checked as the apiserver checks it', () => {
   let t: TestService;
   before(async () => {
@@ -13,7 +12,11 @@ describe('POST /convert over HTTPS, checked as the apiserver checks it', () => {
   after(() => t.stop());
   const request = (options: Parameters<typeof httpsRequest>[2]) => httpsRequest(t.service.port, t.ca, options);
 
-  const roundTrip = async (objects: Record<string, unknown>[], desired: string, reviewVersion: 'v1' | 'v1beta1' = 'v1') => {
+  const roundTrip = async (
+    objects: Record<string, unknown>[],
+    desired: string,
+    reviewVersion: 'v1' | 'v1beta1' = 'v1',
+  ) => {
     const sent = buildReview(objects, desired, reviewVersion);
     const answer = await request({ body: stringifyJson(sent.body) });
     return { sent, answer, converted: () => acceptAnswer(sent, answer.status, answer.text) };
@@ -43,12 +46,17 @@ describe('POST /convert over HTTPS, checked as the apiserver checks it', () => {
     expect(sent.objects).to.have.length(2); // b is already v2: the apiserver does not send it
     expect(converted().map((o) => (o.metadata as { name: string }).name)).to.deep.equal(['a', 'c']);
     const db = await roundTrip(objects.slice(3, 5), 'platform.example.com/v1beta1');
-    expect(db.converted().map((o) => o.apiVersion)).to.deep.equal(['platform.example.com/v1beta1', 'platform.example.com/v1beta1']);
+    expect(db.converted().map((o) => o.apiVersion)).to.deep.equal([
+      'platform.example.com/v1beta1',
+      'platform.example.com/v1beta1',
+    ]);
   });
 
   it('keeps int64 values to the last digit on the wire', async () => {
     const { answer } = await roundTrip([databaseV1('big')], 'platform.example.com/v1alpha1');
-    expect(answer.text).to.contain('"storageBytes":9223372036854775807').and.contain('"observedGeneration":9007199254740993');
+    expect(answer.text)
+      .to.contain('"storageBytes":9223372036854775807')
+      .and.contain('"observedGeneration":9007199254740993');
   });
 
   it('answers an object it cannot convert with a Failure naming the object and the field, HTTP 200', async () => {
@@ -58,15 +66,27 @@ describe('POST /convert over HTTPS, checked as the apiserver checks it', () => {
     const body = JSON.parse(answer.text);
     expect(body.response.uid).to.equal(sent.uid);
     expect(body.response.result.status).to.equal('Failure');
-    expect(body.response.result.message).to.contain('Database default/broken').and.contain('.spec.storageBytes: expected Int64');
-    expect(() => acceptAnswer(sent, answer.status, answer.text)).to.throw(ApiserverRejection, /Database default\/broken/);
+    expect(body.response.result.message)
+      .to.contain('Database default/broken')
+      .and.contain('.spec.storageBytes: expected Int64');
+    expect(() => acceptAnswer(sent, answer.status, answer.text)).to.throw(
+      ApiserverRejection,
+      /Database default\/broken/,
+    );
   });
 
   it('names a kind no converter serves and a version the kind lacks', async () => {
-    const unknownKind = await roundTrip([{ apiVersion: 'stable.example.com/v1', kind: 'Frontend', metadata: { name: 'f' } }], 'stable.example.com/v2');
-    expect(JSON.parse(unknownKind.answer.text).response.result.message).to.contain('no converter is registered for kind Frontend');
+    const unknownKind = await roundTrip(
+      [{ apiVersion: 'stable.example.com/v1', kind: 'Frontend', metadata: { name: 'f' } }],
+      'stable.example.com/v2',
+    );
+    expect(JSON.parse(unknownKind.answer.text).response.result.message).to.contain(
+      'no converter is registered for kind Frontend',
+    );
     const unknownVersion = await roundTrip([backendV1('a', 'b')], 'stable.example.com/v3');
-    expect(JSON.parse(unknownVersion.answer.text).response.result.message).to.contain('version v3 is not declared for Backend');
+    expect(JSON.parse(unknownVersion.answer.text).response.result.message).to.contain(
+      'version v3 is not declared for Backend',
+    );
   });
 
   it('ignores a response stanza in the request', async () => {
@@ -81,7 +101,10 @@ describe('POST /convert over HTTPS, checked as the apiserver checks it', () => {
       ['{"apiVersion":', /malformed JSON/],
       ['[]', /not a JSON object/],
       ['{"apiVersion":"v1","kind":"Pod"}', /not a ConversionReview/],
-      ['{"apiVersion":"apiextensions.k8s.io/v2","kind":"ConversionReview","request":{}}', /unsupported ConversionReview apiVersion/],
+      [
+        '{"apiVersion":"apiextensions.k8s.io/v2","kind":"ConversionReview","request":{}}',
+        /unsupported ConversionReview apiVersion/,
+      ],
       ['{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview"}', /has no request/],
       ['{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"objects":[]}}', /no uid/],
     ] as const) {
@@ -92,14 +115,25 @@ describe('POST /convert over HTTPS, checked as the apiserver checks it', () => {
   });
 
   it('answers a Failure for an identifiable review without objects or desiredAPIVersion', async () => {
-    const answer = await request({ body: '{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u1","objects":[]}}' });
+    const answer = await request({
+      body: '{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u1","objects":[]}}',
+    });
     expect(answer.status).to.equal(200);
-    expect(JSON.parse(answer.text).response).to.deep.include({ uid: 'u1', result: { status: 'Failure', message: 'the ConversionReview request has no desiredAPIVersion' } });
+    expect(JSON.parse(answer.text).response).to.deep.include({
+      uid: 'u1',
+      result: { status: 'Failure', message: 'the ConversionReview request has no desiredAPIVersion' },
+    });
   });
 
   it('answers an empty objects list with an empty success', async () => {
-    const answer = await request({ body: '{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u2","desiredAPIVersion":"stable.example.com/v2","objects":[]}}' });
-    expect(JSON.parse(answer.text).response).to.deep.equal({ uid: 'u2', result: { status: 'Success' }, convertedObjects: [] });
+    const answer = await request({
+      body: '{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u2","desiredAPIVersion":"stable.example.com/v2","objects":[]}}',
+    });
+    expect(JSON.parse(answer.text).response).to.deep.equal({
+      uid: 'u2',
+      result: { status: 'Success' },
+      convertedObjects: [],
+    });
   });
 
   it('answers 413 for a body over the limit, 405 for other methods, 404 for other paths', async () => {
@@ -124,7 +158,9 @@ describe('POST /convert over HTTPS, checked as the apiserver checks it', () => {
     const deepTemplate = `{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u4","desiredAPIVersion":"batch.tutorial.kubebuilder.io/v2","objects":[{"apiVersion":"batch.tutorial.kubebuilder.io/v1","kind":"CronJob","metadata":{"name":"deep"},"spec":{"schedule":"* * * * *","jobTemplate":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}}]}}`;
     const tooDeep = await request({ body: deepTemplate });
     expect(tooDeep.status).to.equal(200);
-    expect(JSON.parse(tooDeep.text).response.result.message).to.contain('CronJob deep').and.contain('nested too deeply');
+    expect(JSON.parse(tooDeep.text).response.result.message)
+      .to.contain('CronJob deep')
+      .and.contain('nested too deeply');
     const { converted } = await roundTrip([backendV1('after', 'a:1')], 'stable.example.com/v2');
     expect(converted()).to.have.length(1);
   });

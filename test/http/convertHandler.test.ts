@@ -56,7 +56,12 @@ function harness(options: { sendAfterBytes?: number; registry?: Registry } = {})
       events.push(`reported ${r.uid ?? r.result}`);
     },
   };
-  const convert = createConvertHandler({ registry: options.registry ?? registry, observer, maxRequestBytes: 64 * 1024, ...options });
+  const convert = createConvertHandler({
+    registry: options.registry ?? registry,
+    observer,
+    maxRequestBytes: 64 * 1024,
+    ...options,
+  });
   const start = (name: string, body: string, headers?: Record<string, string>) => {
     const exchange = fakeExchange(events, name, body, headers);
     convert(exchange.req, exchange.res);
@@ -65,7 +70,8 @@ function harness(options: { sendAfterBytes?: number; registry?: Registry } = {})
   return { events, records, start };
 }
 
-const review = (name: string, objects: Record<string, unknown>[] = [backendV1(name, `${name}:80`)]): SentReview => buildReview(objects, 'stable.example.com/v2');
+const review = (name: string, objects: Record<string, unknown>[] = [backendV1(name, `${name}:80`)]): SentReview =>
+  buildReview(objects, 'stable.example.com/v2');
 
 describe('convert handler: the reviews read in one turn are answered together at its end', () => {
   it('answers each review of a turn with its own answer, all sent before any is reported', async () => {
@@ -93,7 +99,11 @@ describe('convert handler: the reviews read in one turn are answered together at
     const good = review('good');
     const failing = review('failing', [databaseV1alpha1('broken', { storageBytes: 'lots' })]);
     failing.body.request = { ...(failing.body.request as object), desiredAPIVersion: 'platform.example.com/v1' };
-    const exchanges = [h.start('good', stringifyJson(good.body)), h.start('malformed', '{"apiVersion":'), h.start('failing', stringifyJson(failing.body))];
+    const exchanges = [
+      h.start('good', stringifyJson(good.body)),
+      h.start('malformed', '{"apiVersion":'),
+      h.start('failing', stringifyJson(failing.body)),
+    ];
     for (const e of exchanges) e.arrive();
     await nextTurn();
     const [ok, malformed, failed] = exchanges.map((e) => e.answer);
@@ -130,7 +140,12 @@ describe('convert handler: the reviews read in one turn are answered together at
     const sent = [review('a'), review('b')];
     for (const s of sent) h.start(s.uid, stringifyJson(s.body)).arrive();
     await nextTurn();
-    expect(h.events).to.deep.equal([`sent ${sent[0]!.uid}`, `reported ${sent[0]!.uid}`, `sent ${sent[1]!.uid}`, `reported ${sent[1]!.uid}`]);
+    expect(h.events).to.deep.equal([
+      `sent ${sent[0]!.uid}`,
+      `reported ${sent[0]!.uid}`,
+      `sent ${sent[1]!.uid}`,
+      `reported ${sent[1]!.uid}`,
+    ]);
   });
 
   it('answers a body over the limit at once, closing the connection, without waiting for the turn', () => {
@@ -154,7 +169,10 @@ describe('convert handler: the reviews read in one turn are answered together at
     expect(h.events).to.deep.equal([`sent ${staying.uid}`, `reported ${gone.uid}`, `reported ${staying.uid}`]);
     expect(first.answer.status).to.equal(0);
     expect(acceptAnswer(staying, second.answer.status, second.answer.text)).to.have.length(1);
-    expect(h.records.map((r) => r.connectionClosed), 'the report says which answer never left').to.deep.equal([true, undefined]);
+    expect(
+      h.records.map((r) => r.connectionClosed),
+      'the report says which answer never left',
+    ).to.deep.equal([true, undefined]);
   });
 
   it('reviews whose bodies end in different turns are answered in their own turns', async () => {

@@ -27,7 +27,9 @@ async function rawClient(port: number, ca: string) {
       new Promise<{ bytes: Buffer; error?: string }>((resolve) => {
         const chunks: Buffer[] = [];
         socket.on('data', (c: Buffer) => chunks.push(c));
-        socket.once('error', (e: NodeJS.ErrnoException) => resolve({ bytes: Buffer.concat(chunks), error: e.code ?? e.message }));
+        socket.once('error', (e: NodeJS.ErrnoException) =>
+          resolve({ bytes: Buffer.concat(chunks), error: e.code ?? e.message }),
+        );
         socket.once('close', () => resolve({ bytes: Buffer.concat(chunks) }));
         socket.resume();
       }),

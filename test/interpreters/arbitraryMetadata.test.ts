@@ -7,7 +7,8 @@ import { fcParameters, jsonProblems, show } from './jsonClean.js';
 type Meta = Record<string, unknown>;
 
 // apimachinery's validation, restated independently of the generator's own regular expressions.
-const isNamePart = (s: string) => s.length >= 1 && s.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(s);
+const isNamePart = (s: string) =>
+  s.length >= 1 && s.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(s);
 const isDnsSubdomain = (s: string) =>
   s.length >= 1 && s.length <= 253 && s.split('.').every((label) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(label));
 const isQualifiedName = (k: string) => {
@@ -16,7 +17,8 @@ const isQualifiedName = (k: string) => {
   return parts.length === 2 && isDnsSubdomain(parts[0]!) && isNamePart(parts[1]!);
 };
 const isLabelValue = (v: unknown) => v === '' || (typeof v === 'string' && isNamePart(v));
-const isTimestamp = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(v) && !Number.isNaN(Date.parse(v));
+const isTimestamp = (v: unknown) =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(v) && !Number.isNaN(Date.parse(v));
 const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 const STASH = 'crdconv.example/stash';
@@ -27,7 +29,9 @@ const sample = (arb: fc.Arbitrary<Meta>, numRuns = 400): Meta[] => fc.sample(arb
 function fieldsV1Problems(node: unknown, path = 'fieldsV1'): string[] {
   if (typeof node !== 'object' || node === null || Array.isArray(node)) return [`${path}: not an object`];
   return Object.entries(node).flatMap(([k, v]) =>
-    k === '.' || /^[fkvi]:/.test(k) ? fieldsV1Problems(v, `${path}[${JSON.stringify(k)}]`) : [`${path}: key ${JSON.stringify(k)}`],
+    k === '.' || /^[fkvi]:/.test(k)
+      ? fieldsV1Problems(v, `${path}[${JSON.stringify(k)}]`)
+      : [`${path}: key ${JSON.stringify(k)}`],
   );
 }
 
@@ -37,14 +41,28 @@ function metadataProblems(m: Meta, namespaced: boolean): string[] {
     if (!ok) problems.push(what);
   };
   if ('name' in m) check(isDnsSubdomain(m['name'] as string), `name ${show(m['name'])}`);
-  if ('namespace' in m) check(namespaced && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(m['namespace'] as string), `namespace ${show(m['namespace'])}`);
-  if ('uid' in m) check(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(m['uid'] as string), `uid ${show(m['uid'])}`);
+  if ('namespace' in m)
+    check(
+      namespaced && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(m['namespace'] as string),
+      `namespace ${show(m['namespace'])}`,
+    );
+  if ('uid' in m)
+    check(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(m['uid'] as string),
+      `uid ${show(m['uid'])}`,
+    );
   if ('resourceVersion' in m) check(/^[1-9]\d*$/.test(m['resourceVersion'] as string), 'resourceVersion');
-  if ('generation' in m) check((typeof m['generation'] === 'number' || typeof m['generation'] === 'bigint') && m['generation'] >= 1, 'generation');
-  for (const key of ['creationTimestamp', 'deletionTimestamp']) if (key in m) check(isTimestamp(m[key]), `${key} ${show(m[key])}`);
+  if ('generation' in m)
+    check(
+      (typeof m['generation'] === 'number' || typeof m['generation'] === 'bigint') && m['generation'] >= 1,
+      'generation',
+    );
+  for (const key of ['creationTimestamp', 'deletionTimestamp'])
+    if (key in m) check(isTimestamp(m[key]), `${key} ${show(m[key])}`);
   if ('deletionGracePeriodSeconds' in m) check('deletionTimestamp' in m, 'a grace period without a deletion');
   const labels = (m['labels'] ?? {}) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(labels)) check(isQualifiedName(k) && isLabelValue(v), `label ${show(k)}=${show(v)}`);
+  for (const [k, v] of Object.entries(labels))
+    check(isQualifiedName(k) && isLabelValue(v), `label ${show(k)}=${show(v)}`);
   const annotations = (m['annotations'] ?? {}) as Record<string, unknown>;
   let size = 0;
   for (const [k, v] of Object.entries(annotations)) {
@@ -53,7 +71,10 @@ function metadataProblems(m: Meta, namespaced: boolean): string[] {
   }
   check(size <= 128 * 1024, `annotations total ${size} bytes: half the apiserver's limit is for the framework`);
   for (const ref of (m['ownerReferences'] ?? []) as Meta[]) {
-    check(['apiVersion', 'kind', 'name', 'uid'].every((k) => typeof ref[k] === 'string'), `ownerReference ${show(ref)}`);
+    check(
+      ['apiVersion', 'kind', 'name', 'uid'].every((k) => typeof ref[k] === 'string'),
+      `ownerReference ${show(ref)}`,
+    );
   }
   for (const f of (m['finalizers'] ?? []) as string[]) check(isQualifiedName(f), `finalizer ${show(f)}`);
   for (const entry of (m['managedFields'] ?? []) as Meta[]) {
@@ -83,8 +104,20 @@ describe('interpreters/metadataArbitrary', () => {
 
   it('every field is sometimes absent and sometimes present; namespace only when namespaced', () => {
     const namespaced = sample(metadataArbitrary({ namespaced: true }));
-    const fields = ['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',
-      'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields'];
+    const fields = [
+      'name',
+      'namespace',
+      'uid',
+      'resourceVersion',
+      'generation',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'labels',
+      'annotations',
+      'ownerReferences',
+      'finalizers',
+      'managedFields',
+    ];
     for (const field of fields) {
       const present = namespaced.filter((m) => field in m).length;
       expect(present, `${field} present`).to.be.greaterThan(0).and.lessThan(namespaced.length);
@@ -115,7 +148,9 @@ describe('interpreters/metadataArbitrary', () => {
   });
 
   it('annotation values include unicode and long ones', () => {
-    const values = sample(metadataArbitrary(), 1000).flatMap((m) => Object.values((m['annotations'] ?? {}) as Record<string, string>));
+    const values = sample(metadataArbitrary(), 1000).flatMap((m) =>
+      Object.values((m['annotations'] ?? {}) as Record<string, string>),
+    );
     expect(values.some((v) => /[^\u0000-\u007f]/.test(v))).to.equal(true);
     expect(values.some((v) => utf8Bytes(v) > 1024)).to.equal(true);
   });

@@ -29,7 +29,7 @@ const ownUndefined = JSON.parse('{"a":"x"}') as Record<string, unknown>;
 ownUndefined.b = undefined;
 const withProtoKey = JSON.parse('{"__proto__":5,"a":"x"}') as unknown;
 
-describe('interpreters: guard (the codec\'s `is`, compiled)', () => {
+describe("interpreters: guard (the codec's `is`, compiled)", () => {
   it('agrees with io-ts on each combinator, edge cases included', () => {
     const p = t.partial({ a: t.string, b: t.number });
     expectAgreement(p, [{}, { a: 'x' }, { a: 1 }, { a: undefined }, ownUndefined, null, [], 'x', [1], withProtoKey]);
@@ -37,14 +37,30 @@ describe('interpreters: guard (the codec\'s `is`, compiled)', () => {
     expectAgreement(i, [{ a: 'x' }, ownUndefined, { a: 'x', b: 2 }, { a: 'x', b: 'y' }, {}, []]);
     const inherited = Object.create({ a: 'x' }) as object;
     expectAgreement(t.type({ a: t.string }), [inherited, Object.create(null)]);
-    expectAgreement(t.partial({ constructor: t.string, toString: t.string }), [{}, { constructor: 'x' }, { toString: 1 }]);
-    expectAgreement(t.record(t.string, t.number), [{}, { a: 1, b: 2 }, { a: 1, b: 'x' }, withProtoKey, inherited, [], null]);
+    expectAgreement(t.partial({ constructor: t.string, toString: t.string }), [
+      {},
+      { constructor: 'x' },
+      { toString: 1 },
+    ]);
+    expectAgreement(t.record(t.string, t.number), [
+      {},
+      { a: 1, b: 2 },
+      { a: 1, b: 'x' },
+      withProtoKey,
+      inherited,
+      [],
+      null,
+    ]);
     expectAgreement(t.record(t.keyof({ a: null }), t.number), [{ a: 1 }, { a: 1, b: 'x' }, {}]);
     expectAgreement(t.keyof({ red: null, green: null }), ['red', 'blue', 'toString', '__proto__', 1, null]);
     expectAgreement(t.literal('x'), ['x', 'y', undefined]);
     expectAgreement(t.array(t.string), [[], ['a'], ['a', 1], {}, 'a', [undefined]]);
     expectAgreement(t.union([t.string, t.null]), ['a', null, undefined, 1]);
-    expectAgreement(t.intersection([t.type({ a: t.string }), t.partial({ b: t.boolean })]), [{ a: 'x' }, { a: 'x', b: 1 }, { b: true }]);
+    expectAgreement(t.intersection([t.type({ a: t.string }), t.partial({ b: t.boolean })]), [
+      { a: 'x' },
+      { a: 'x', b: 1 },
+      { b: true },
+    ]);
     expectAgreement(t.exact(t.type({ a: t.string })), [{ a: 'x', extra: 1 }, {}]);
     expectAgreement(t.readonly(t.type({ a: t.boolean })), [{ a: true }, { a: 'x' }]);
     expectAgreement(t.unknown, [undefined, null, {}, 1n]);
@@ -65,7 +81,10 @@ describe('interpreters: guard (the codec\'s `is`, compiled)', () => {
   for (const kind of [...fixtureKinds, ...kinds]) {
     for (const v of kind.versions) {
       describe(`${kind.kind}.${kind.group} ${v.name}`, () => {
-        for (const [mode, interpret] of [['lenient', lenient], ['strict', strict]] as const) {
+        for (const [mode, interpret] of [
+          ['lenient', lenient],
+          ['strict', strict],
+        ] as const) {
           const codec = interpret(v.codec);
           const g = guard(codec);
           const valid = arbitraryFor(v.codec, { partial: mode === 'lenient' });
@@ -104,7 +123,9 @@ const anyJson: fc.Arbitrary<unknown> = fc.oneof(
 
 /** A copy of `value` with the node numbered `at` (in depth-first order, root first) replaced. */
 function replaceAt(value: unknown, at: number, replacement: unknown): unknown {
-  const nodes: Array<{ parent: Record<string, unknown> | unknown[] | undefined; key: string | number }> = [{ parent: undefined, key: '' }];
+  const nodes: Array<{ parent: Record<string, unknown> | unknown[] | undefined; key: string | number }> = [
+    { parent: undefined, key: '' },
+  ];
   const copy = structuredClone(value);
   const walk = (v: unknown): void => {
     if (v === null || typeof v !== 'object') return;
@@ -123,6 +144,11 @@ function replaceAt(value: unknown, at: number, replacement: unknown): unknown {
   walk(copy);
   const node = nodes[at % nodes.length]!;
   if (node.parent === undefined) return replacement;
-  Object.defineProperty(node.parent, node.key, { value: replacement, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(node.parent, node.key, {
+    value: replacement,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   return copy;
 }

@@ -27,7 +27,10 @@ describe('openApiSchema', () => {
     });
 
     it('maps UnknownRecord to an object that keeps unknown fields, UnknownArray to an array of anything', () => {
-      expect(openApiSchema(t.UnknownRecord)).to.deep.equal({ type: 'object', x_kubernetes_preserve_unknown_fields: true });
+      expect(openApiSchema(t.UnknownRecord)).to.deep.equal({
+        type: 'object',
+        x_kubernetes_preserve_unknown_fields: true,
+      });
       expect(openApiSchema(t.UnknownArray)).to.deep.equal({
         type: 'array',
         items: { x_kubernetes_preserve_unknown_fields: true },
@@ -132,14 +135,17 @@ describe('openApiSchema', () => {
     });
 
     it('maps a union of string literals and keyof to a string enum', () => {
-      expect(openApiSchema(t.union([t.literal('A'), t.literal('B')]))).to.deep.equal({ type: 'string', _enum: ['A', 'B'] });
+      expect(openApiSchema(t.union([t.literal('A'), t.literal('B')]))).to.deep.equal({
+        type: 'string',
+        _enum: ['A', 'B'],
+      });
       expect(openApiSchema(t.keyof({ Allow: null, Forbid: null }))).to.deep.equal({
         type: 'string',
         _enum: ['Allow', 'Forbid'],
       });
-      expect(openApiSchema(t.union([t.keyof({ A: null }), t.literal('B'), t.union([t.literal('C'), t.literal('A')])]))).to.deep.equal(
-        { type: 'string', _enum: ['A', 'B', 'C'] },
-      );
+      expect(
+        openApiSchema(t.union([t.keyof({ A: null }), t.literal('B'), t.union([t.literal('C'), t.literal('A')])])),
+      ).to.deep.equal({ type: 'string', _enum: ['A', 'B', 'C'] });
     });
 
     it('maps integer literals to an int64 enum, other numbers to a number enum', () => {
@@ -198,8 +204,14 @@ describe('openApiSchema', () => {
     });
 
     it('rejects a constraint that does not apply to the type', () => {
-      expect(() => openApiSchema(constrained(t.string, { minimum: 1 }))).to.throw(SchemaError, /minimum does not apply/);
-      expect(() => openApiSchema(constrained(t.number, { pattern: 'x' }))).to.throw(SchemaError, /pattern does not apply/);
+      expect(() => openApiSchema(constrained(t.string, { minimum: 1 }))).to.throw(
+        SchemaError,
+        /minimum does not apply/,
+      );
+      expect(() => openApiSchema(constrained(t.number, { pattern: 'x' }))).to.throw(
+        SchemaError,
+        /pattern does not apply/,
+      );
     });
 
     it('allows number and string constraints on int-or-string', () => {
@@ -252,7 +264,10 @@ describe('openApiSchema', () => {
 
     it('takes user leaves from the registry and rejects unknown ones by name', () => {
       const Port = new LeafType<number>('TestPort', (u): u is number => typeof u === 'number');
-      expect(() => openApiSchema(t.type({ port: Port }))).to.throw(SchemaError, /TestPort at port: leaf TestPort has no registered schema/);
+      expect(() => openApiSchema(t.type({ port: Port }))).to.throw(
+        SchemaError,
+        /TestPort at port: leaf TestPort has no registered schema/,
+      );
       registerLeafSchema('TestPort', { type: 'integer', format: 'int32', minimum: 1 });
       expect(openApiSchema(Port)).to.deep.equal({ type: 'integer', format: 'int32', minimum: 1 });
     });

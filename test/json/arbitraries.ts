@@ -51,7 +51,10 @@ const trickyStrings = fc.constantFrom(
 );
 
 /** Every UTF-16 code unit, lone surrogates and controls included. */
-const anyCodeUnits = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 12 });
+const anyCodeUnits = fc.string({
+  unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+  maxLength: 12,
+});
 
 export const strings: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 12 }),
@@ -71,11 +74,22 @@ const doubles = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer(),
   fc.maxSafeInteger(),
-  fc.constantFrom(0.1 + 0.2, 1e21, 1e-7, 5e-324, 1.7976931348623157e308, -0, 1234567890123456, 9007199254740991, -9007199254740991),
+  fc.constantFrom(
+    0.1 + 0.2,
+    1e21,
+    1e-7,
+    5e-324,
+    1.7976931348623157e308,
+    -0,
+    1234567890123456,
+    9007199254740991,
+    -9007199254740991,
+  ),
 );
 
 /** Builds objects with defineProperty semantics ("__proto__" stays an own key). */
-const objectOf = (entries: ReadonlyArray<readonly [string, unknown]>): Record<string, unknown> => Object.fromEntries(entries);
+const objectOf = (entries: ReadonlyArray<readonly [string, unknown]>): Record<string, unknown> =>
+  Object.fromEntries(entries);
 
 /** JSON values, numbers as doubles only: what JSON.parse reads back equal. */
 export const jsonValues = (leafNumbers: fc.Arbitrary<number | bigint> = doubles): fc.Arbitrary<unknown> =>
@@ -97,8 +111,9 @@ export const jsonValuesWithBigInts: fc.Arbitrary<unknown> = jsonValues(fc.oneof(
 /** Pretty-printed text of a value holding bigints, written without the module under test. */
 export function prettyText(value: unknown, indent: number): string {
   const sentinel = '@@bigint-sentinel-9f2c@@';
-  return JSON.stringify(value, (_k, x: unknown) => (typeof x === 'bigint' ? sentinel + x.toString() : x), indent).replace(
-    new RegExp(`"${sentinel}(-?\\d+)"`, 'g'),
-    '$1',
-  );
+  return JSON.stringify(
+    value,
+    (_k, x: unknown) => (typeof x === 'bigint' ? sentinel + x.toString() : x),
+    indent,
+  ).replace(new RegExp(`"${sentinel}(-?\\d+)"`, 'g'), '$1');
 }

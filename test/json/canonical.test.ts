@@ -14,7 +14,9 @@ describe('json/canonicalJson', () => {
   });
 
   it('writes a number and a bigint of the same integer alike', () => {
-    expect(canonicalJson(2 ** 63)).to.equal(canonicalJson(2n ** 63n)).and.equal('9223372036854775808');
+    expect(canonicalJson(2 ** 63))
+      .to.equal(canonicalJson(2n ** 63n))
+      .and.equal('9223372036854775808');
     expect(canonicalJson([1e21, -(2 ** 60)])).to.equal(canonicalJson([10n ** 21n, -(2n ** 60n)]));
     expect(canonicalJson(5)).to.equal(canonicalJson(5n)).and.equal('5');
     expect(canonicalJson(-0)).to.equal('0');
@@ -22,7 +24,10 @@ describe('json/canonicalJson', () => {
   });
 
   it('keeps hostile keys and omits undefined properties', () => {
-    const value = parseJson('{"prototype": 1, "__proto__": {"b": 2, "a": 1}, "constructor": 3}') as Record<string, unknown>;
+    const value = parseJson('{"prototype": 1, "__proto__": {"b": 2, "a": 1}, "constructor": 3}') as Record<
+      string,
+      unknown
+    >;
     Object.defineProperty(value, 'gone', { value: undefined, enumerable: true });
     expect(canonicalJson(value)).to.equal('{"__proto__":{"a":1,"b":2},"constructor":3,"prototype":1}');
   });

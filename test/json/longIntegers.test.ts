@@ -13,7 +13,10 @@ function lastLongDigitRunEndByRegex(text: string): number {
 
 describe('json/long integer scanning', () => {
   it('finds the last run of 16+ digits as a regex does (property)', () => {
-    const texts = fc.string({ unit: fc.constantFrom('1', '2', '0', '9', '9', '5', ' ', '"', 'a', '\u0660'), maxLength: 120 });
+    const texts = fc.string({
+      unit: fc.constantFrom('1', '2', '0', '9', '9', '5', ' ', '"', 'a', '\u0660'),
+      maxLength: 120,
+    });
     fc.assert(
       fc.property(texts, (text) => {
         expect(lastLongDigitRunEnd(text), text).to.equal(lastLongDigitRunEndByRegex(text));
@@ -31,7 +34,8 @@ describe('json/long integer scanning', () => {
   });
 
   it('reports only unsafe integer literals in value position, outside strings', () => {
-    const text = '{"k": "12345678901234567890", "a": 12345678901234567890, "b": 1234567890123456, "c": 9007199254740992, "d": -9007199254740993, "e": 1.12345678901234567890, "f": 12345678901234567890e1}';
+    const text =
+      '{"k": "12345678901234567890", "a": 12345678901234567890, "b": 1234567890123456, "c": 9007199254740992, "d": -9007199254740993, "e": 1.12345678901234567890, "f": 12345678901234567890e1}';
     const found = findUnsafeIntegerLiterals(text, text.length);
     const literals: string[] = [];
     for (let k = 0; k < found.length; k += 2) literals.push(text.slice(found[k], found[k + 1]));

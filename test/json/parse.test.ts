@@ -32,12 +32,14 @@ describe('json/parseJson', () => {
   });
 
   it('reads fractions and exponents as JSON.parse does, however many digits', () => {
-    const text = '[1.5, -0.25, 1e21, 1E-7, 2.5e+3, 12345678901234567890.5, 1.12345678901234567890, 12345678901234567890e0, 1e12345678901234567890, 0.1e-12345678901234567890, -12345678901234567890E2, 9007199254740993.0]';
+    const text =
+      '[1.5, -0.25, 1e21, 1E-7, 2.5e+3, 12345678901234567890.5, 1.12345678901234567890, 12345678901234567890e0, 1e12345678901234567890, 0.1e-12345678901234567890, -12345678901234567890E2, 9007199254740993.0]';
     expect(parseJson(text)).to.deep.equal(JSON.parse(text));
   });
 
   it('leaves digits inside strings alone, as values and as keys', () => {
-    const text = '{"12345678901234567890": "12345678901234567890", "s": "x 9223372036854775807 y", "q": "\\"12345678901234567890\\"", "n": 12345678901234567890}';
+    const text =
+      '{"12345678901234567890": "12345678901234567890", "s": "x 9223372036854775807 y", "q": "\\"12345678901234567890\\"", "n": 12345678901234567890}';
     const v = parseJson(text) as Record<string, unknown>;
     expect(Object.keys(v)).to.deep.equal(['12345678901234567890', 's', 'q', 'n']);
     expect(v['12345678901234567890']).to.equal('12345678901234567890');
@@ -53,12 +55,22 @@ describe('json/parseJson', () => {
   });
 
   it('decodes escapes and unicode in strings, next to long integers', () => {
-    const text = '["\\u0041\\n\\t\\"\\\\\\/\\b\\f\\r", "日本😀", "\\ud83d\\ude00", "\\ud800", 12345678901234567890, "\\u0000", "\\u00001"]';
-    expect(parseJson(text)).to.deep.equal(['A\n\t"\\/\b\f\r', '日本😀', '😀', '\ud800', 12345678901234567890n, '\u0000', '\u00001']);
+    const text =
+      '["\\u0041\\n\\t\\"\\\\\\/\\b\\f\\r", "日本😀", "\\ud83d\\ude00", "\\ud800", 12345678901234567890, "\\u0000", "\\u00001"]';
+    expect(parseJson(text)).to.deep.equal([
+      'A\n\t"\\/\b\f\r',
+      '日本😀',
+      '😀',
+      '\ud800',
+      12345678901234567890n,
+      '\u0000',
+      '\u00001',
+    ]);
   });
 
   it('is exact when strings hold the placeholder marker (NUL) next to long integers', () => {
-    const text = '{"\\u0000": "\\u000012345678901234567890", "a": 12345678901234567890, "b": ["\\u0000-1", -98765432109876543210]}';
+    const text =
+      '{"\\u0000": "\\u000012345678901234567890", "a": 12345678901234567890, "b": ["\\u0000-1", -98765432109876543210]}';
     expect(parseJson(text)).to.deep.equal({
       '\u0000': '\u000012345678901234567890',
       a: 12345678901234567890n,
@@ -79,8 +91,10 @@ describe('json/parseJson', () => {
       expect(Object.keys(inner)).to.deep.equal(['__proto__']);
       expect(Object.getPrototypeOf(inner)).to.equal(Object.prototype);
     }
-    expect(parseJson('{"__proto__": 12345678901234567890}')).to.satisfy((v: object) =>
-      Object.getOwnPropertyDescriptor(v, '__proto__')?.value === 12345678901234567890n && Object.getPrototypeOf(v) === Object.prototype,
+    expect(parseJson('{"__proto__": 12345678901234567890}')).to.satisfy(
+      (v: object) =>
+        Object.getOwnPropertyDescriptor(v, '__proto__')?.value === 12345678901234567890n &&
+        Object.getPrototypeOf(v) === Object.prototype,
     );
   });
 
@@ -100,7 +114,10 @@ describe('json/parseJson', () => {
 
   it('lets the last duplicate key win, as JSON.parse', () => {
     expect(parseJson('{"a": 12345678901234567890, "a": 1}')).to.deep.equal({ a: 1 });
-    expect(parseJson('{"a": 1, "a": 12345678901234567890, "b": [22222222222222222222]}')).to.deep.equal({ a: 12345678901234567890n, b: [22222222222222222222n] });
+    expect(parseJson('{"a": 1, "a": 12345678901234567890, "b": [22222222222222222222]}')).to.deep.equal({
+      a: 12345678901234567890n,
+      b: [22222222222222222222n],
+    });
   });
 
   it('parses deep nesting without a crash (native parser and an iterative walk)', () => {
@@ -117,7 +134,9 @@ describe('json/parseJson', () => {
 
   it('answers unbalanced deep nesting with a JsonSyntaxError', () => {
     for (const text of ['['.repeat(100_000), '['.repeat(100_000) + '12345678901234567890', '{"a":'.repeat(100_000)]) {
-      expect(() => parseJson(text)).to.throw(JsonSyntaxError).with.property('position', text.length);
+      expect(() => parseJson(text))
+        .to.throw(JsonSyntaxError)
+        .with.property('position', text.length);
     }
   });
 

@@ -15,7 +15,12 @@ function integersInCanonicalForm(v: unknown): boolean {
 /** A copy with the keys of every object in reverse order. */
 function reversedKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(reversedKeys);
-  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversedKeys(x)]));
+  if (typeof v === 'object' && v !== null)
+    return Object.fromEntries(
+      Object.entries(v)
+        .reverse()
+        .map(([k, x]) => [k, reversedKeys(x)]),
+    );
   return v;
 }
 
@@ -25,7 +30,9 @@ function sameValueHeldDifferently(v: unknown): unknown {
   if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
   if (Array.isArray(v)) return v.map(sameValueHeldDifferently);
   if (typeof v === 'object' && v !== null) {
-    const entries = Object.entries(v).reverse().map(([k, x]): [string, unknown] => [k, sameValueHeldDifferently(x)]);
+    const entries = Object.entries(v)
+      .reverse()
+      .map(([k, x]): [string, unknown] => [k, sameValueHeldDifferently(x)]);
     return Object.fromEntries([...entries, ['\u0000absent', undefined]]);
   }
   return v;
@@ -38,7 +45,9 @@ function withFirstLeafChanged(v: unknown): { changed: unknown } | undefined {
   if (typeof v === 'string') return { changed: v + 'x' };
   if (typeof v === 'boolean') return { changed: !v };
   if (v === null) return { changed: 0 };
-  const entries: Array<[string, unknown]> = Array.isArray(v) ? v.map((x, i) => [String(i), x]) : Object.entries(v as object);
+  const entries: Array<[string, unknown]> = Array.isArray(v)
+    ? v.map((x, i) => [String(i), x])
+    : Object.entries(v as object);
   for (const [k, x] of entries) {
     const inner = withFirstLeafChanged(x);
     if (inner === undefined) continue;

@@ -35,7 +35,9 @@ describe('json/stringifyJson', () => {
   });
 
   it('keeps hostile keys as keys on the bigint route, in their order', () => {
-    const value = parseJson('{"__proto__": {"a": 12345678901234567890}, "constructor": {"prototype": 22222222222222222222}, "10": 1, "2": 33333333333333333333}');
+    const value = parseJson(
+      '{"__proto__": {"a": 12345678901234567890}, "constructor": {"prototype": 22222222222222222222}, "10": 1, "2": 33333333333333333333}',
+    );
     expect(stringifyJson(value)).to.equal(
       '{"2":33333333333333333333,"10":1,"__proto__":{"a":12345678901234567890},"constructor":{"prototype":22222222222222222222}}',
     );

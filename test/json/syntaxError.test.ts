@@ -44,7 +44,9 @@ describe('json/syntax errors', () => {
       expect(e, JSON.stringify(text)).to.be.instanceOf(SyntaxError);
       expect(e.name).to.equal('JsonSyntaxError');
       expect([e.line, e.column], JSON.stringify(text)).to.deep.equal([line, column]);
-      expect(e.message, JSON.stringify(text)).to.match(new RegExp(`^Invalid JSON at line ${line}, column ${column}: `)).and.match(reason);
+      expect(e.message, JSON.stringify(text))
+        .to.match(new RegExp(`^Invalid JSON at line ${line}, column ${column}: `))
+        .and.match(reason);
     }
   });
 
@@ -56,32 +58,48 @@ describe('json/syntax errors', () => {
   it('agree with JSON.parse on validity and position, on mutated texts (property)', () => {
     const mutations = fc.oneof(
       fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
-      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), what: fc.constantFrom(...'{}[]:,"\\ -+.e0a\u0000\t'.split(''), '9223372036854775807') }),
+      fc.record({
+        kind: fc.constant('insert' as const),
+        at: fc.nat(),
+        what: fc.constantFrom(...'{}[]:,"\\ -+.e0a\u0000\t'.split(''), '9223372036854775807'),
+      }),
     );
     fc.assert(
-      fc.property(jsonValuesWithBigInts, fc.constantFrom(0, 1), fc.array(mutations, { minLength: 1, maxLength: 3 }), (value, indent, edits) => {
-        let text = prettyText(value, indent);
-        for (const edit of edits) {
-          const at = text.length === 0 ? 0 : edit.at % (text.length + 1);
-          text = edit.kind === 'delete' ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + edit.what + text.slice(at);
-        }
-        let nativeError: unknown;
-        try {
-          JSON.parse(text);
-        } catch (e) {
-          nativeError = e;
-        }
-        const located = locateSyntaxError(text);
-        if (nativeError === undefined) {
-          expect(located, text).to.equal(undefined);
-          return;
-        }
-        expect(located, text).not.to.equal(undefined);
-        const v8Position = positionInV8Message(nativeError);
-        if (v8Position !== undefined) expect(located?.position, `${text} / ${(nativeError as Error).message}`).to.equal(v8Position);
-        if (/end of JSON input/.test((nativeError as Error).message)) expect(located?.position, text).to.equal(text.length);
-        expect(() => parseJson(text), text).to.throw(JsonSyntaxError).with.property('position', located?.position);
-      }),
+      fc.property(
+        jsonValuesWithBigInts,
+        fc.constantFrom(0, 1),
+        fc.array(mutations, { minLength: 1, maxLength: 3 }),
+        (value, indent, edits) => {
+          let text = prettyText(value, indent);
+          for (const edit of edits) {
+            const at = text.length === 0 ? 0 : edit.at % (text.length + 1);
+            text =
+              edit.kind === 'delete'
+                ? text.slice(0, at) + text.slice(at + 1)
+                : text.slice(0, at) + edit.what + text.slice(at);
+          }
+          let nativeError: unknown;
+          try {
+            JSON.parse(text);
+          } catch (e) {
+            nativeError = e;
+          }
+          const located = locateSyntaxError(text);
+          if (nativeError === undefined) {
+            expect(located, text).to.equal(undefined);
+            return;
+          }
+          expect(located, text).not.to.equal(undefined);
+          const v8Position = positionInV8Message(nativeError);
+          if (v8Position !== undefined)
+            expect(located?.position, `${text} / ${(nativeError as Error).message}`).to.equal(v8Position);
+          if (/end of JSON input/.test((nativeError as Error).message))
+            expect(located?.position, text).to.equal(text.length);
+          expect(() => parseJson(text), text)
+            .to.throw(JsonSyntaxError)
+            .with.property('position', located?.position);
+        },
+      ),
       fcParams(300),
     );
   });

@@ -7,7 +7,15 @@ const c = version('v1', t.type({ a: t.string }), { storage: true });
 const d = version('v2', t.type({ a: t.string }));
 const same = { up: (x: object) => x, down: (x: object) => x };
 const kind = (over: Partial<Parameters<typeof defineKind>[0]> = {}) =>
-  defineKind({ group: 'x.example.com', kind: 'Thing', plural: 'things', scope: 'Namespaced', versions: [a, b, c, d], converters: [...between(a, b, same), ...between(b, c, same), ...between(c, d, same)], ...over });
+  defineKind({
+    group: 'x.example.com',
+    kind: 'Thing',
+    plural: 'things',
+    scope: 'Namespaced',
+    versions: [a, b, c, d],
+    converters: [...between(a, b, same), ...between(b, c, same), ...between(c, d, same)],
+    ...over,
+  });
 
 const problemsOf = (fn: () => unknown): readonly string[] => {
   try {
@@ -37,30 +45,48 @@ describe('registry', () => {
   });
 
   it('refuses a version that cannot reach every other one, saying which pairs', () => {
-    const problems = problemsOf(() => createRegistry([kind({ converters: [...between(a, b, same), ...between(b, c, same)] })]));
+    const problems = problemsOf(() =>
+      createRegistry([kind({ converters: [...between(a, b, same), ...between(b, c, same)] })]),
+    );
     expect(problems).to.include('x.example.com/Thing: no chain of converters leads from v1 to v2');
     expect(problems).to.include('x.example.com/Thing: no chain of converters leads from v2 to v1alpha1');
   });
 
   it('refuses a one-way converter that leaves the way back missing', () => {
-    const oneWay = [...between(a, b, same), ...between(b, c, same), ...between(c, d, same)].filter((cv) => !(cv.from === 'v2' && cv.to === 'v1'));
-    expect(problemsOf(() => createRegistry([kind({ converters: oneWay })]))).to.include('x.example.com/Thing: no chain of converters leads from v2 to v1');
+    const oneWay = [...between(a, b, same), ...between(b, c, same), ...between(c, d, same)].filter(
+      (cv) => !(cv.from === 'v2' && cv.to === 'v1'),
+    );
+    expect(problemsOf(() => createRegistry([kind({ converters: oneWay })]))).to.include(
+      'x.example.com/Thing: no chain of converters leads from v2 to v1',
+    );
   });
 
   it('refuses a converter registered twice', () => {
-    const problems = problemsOf(() => createRegistry([kind({ converters: [...between(a, b, same), ...between(a, b, same), ...between(b, c, same), ...between(c, d, same)] })]));
+    const problems = problemsOf(() =>
+      createRegistry([
+        kind({
+          converters: [...between(a, b, same), ...between(a, b, same), ...between(b, c, same), ...between(c, d, same)],
+        }),
+      ]),
+    );
     expect(problems).to.include('x.example.com/Thing: converter v1alpha1 -> v1beta1 registered twice');
   });
 
   it('refuses a converter naming a version that has no codec', () => {
     const ghost = version('v3', t.type({}));
-    const problems = problemsOf(() => createRegistry([kind({ converters: [...kind().converters, ...between(d, ghost, same)] })]));
+    const problems = problemsOf(() =>
+      createRegistry([kind({ converters: [...kind().converters, ...between(d, ghost, same)] })]),
+    );
     expect(problems).to.include('x.example.com/Thing: converter v2 -> v3 names version v3, which has no codec');
   });
 
   it('refuses zero or two storage versions and a kind declared twice', () => {
-    expect(problemsOf(() => createRegistry([kind({ versions: [a, b, { ...c, storage: false }, d] })]))[0]).to.match(/exactly one version must be the storage version, found none/);
-    expect(problemsOf(() => createRegistry([kind({ versions: [a, b, c, { ...d, storage: true }] })]))[0]).to.match(/found v1, v2/);
+    expect(problemsOf(() => createRegistry([kind({ versions: [a, b, { ...c, storage: false }, d] })]))[0]).to.match(
+      /exactly one version must be the storage version, found none/,
+    );
+    expect(problemsOf(() => createRegistry([kind({ versions: [a, b, c, { ...d, storage: true }] })]))[0]).to.match(
+      /found v1, v2/,
+    );
     expect(problemsOf(() => createRegistry([kind(), kind()]))).to.include('x.example.com/Thing: kind declared twice');
   });
 

@@ -18,7 +18,12 @@ function recordingStream() {
   return { stream, writes };
 }
 
-const parseLines = (writes: readonly string[]) => writes.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const parseLines = (writes: readonly string[]) =>
+  writes
+    .join('')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('log: the JSON line logger', () => {
   it('writes one flat JSON object per entry: message text, level, timestamp, fields top-level, in order', async () => {
@@ -39,14 +44,19 @@ describe('log: the JSON line logger', () => {
 
   it('stamps times exactly as Date.toISOString, also across seconds and back and forth in time', () => {
     // Times in any order: the per-second cache must never serve another second's prefix.
-    const times = fc.oneof(fc.integer({ min: 0, max: 253_402_300_799_999 }), fc.integer({ min: 1_790_000_000_000, max: 1_790_000_003_000 }));
+    const times = fc.oneof(
+      fc.integer({ min: 0, max: 253_402_300_799_999 }),
+      fc.integer({ min: 1_790_000_000_000, max: 1_790_000_003_000 }),
+    );
     fc.assert(
       fc.property(fc.array(times, { minLength: 1, maxLength: 20 }), (ms) => {
         for (const t of ms) expect(isoTimestamp(t)).to.equal(new Date(t).toISOString());
       }),
       { numRuns: 300 },
     );
-    for (const t of [0, 999, 1000, 1001, 59_999, 60_000, 1_790_000_000_009, 1_790_000_000_010, 1_790_000_000_099, 1_790_000_000_100]) {
+    for (const t of [
+      0, 999, 1000, 1001, 59_999, 60_000, 1_790_000_000_009, 1_790_000_000_010, 1_790_000_000_099, 1_790_000_000_100,
+    ]) {
       expect(isoTimestamp(t)).to.equal(new Date(t).toISOString());
     }
   });
@@ -74,7 +84,7 @@ describe('log: the JSON line logger', () => {
     expect(parseLines(writes).map((e) => e.i)).to.deep.equal([...Array(100).keys()]);
   });
 
-  it('still logs entries JSON.stringify refuses (a bigint), through winston\'s own serializer', async () => {
+  it("still logs entries JSON.stringify refuses (a bigint), through winston's own serializer", async () => {
     const { stream, writes } = recordingStream();
     const logger = createLogger('info', stream);
     logger.info({ msg: 'big', value: 2n ** 64n });
@@ -90,15 +100,21 @@ describe('log: the JSON line logger', () => {
       logger.info({ msg: 'last words', n: 1 });
       ${'setTimeout(() => { logger.info({ msg: "crashing" }); throw new Error("boom"); }, 10);'}
     `;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(run.status, run.stderr).to.equal(1);
-    const lines = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = run.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.message)).to.deep.equal(['last words', 'crashing']);
     expect(run.stderr).to.contain('Error: boom');
   });
 
-  describe('logEntry (the per-review line, past winston\'s streams)', () => {
-    it('writes the same line as logger.log, in the same write as the turn\'s other lines', async () => {
+  describe("logEntry (the per-review line, past winston's streams)", () => {
+    it("writes the same line as logger.log, in the same write as the turn's other lines", async () => {
       const viaLogger = recordingStream();
       const direct = recordingStream();
       const a = createLogger('info', viaLogger.stream);
@@ -113,7 +129,7 @@ describe('log: the JSON line logger', () => {
       expect(direct.writes).to.have.length(1);
     });
 
-    it('honours the logger\'s level and silence, and each transport\'s level and format', async () => {
+    it("honours the logger's level and silence, and each transport's level and format", async () => {
       const { stream, writes } = recordingStream();
       const warnOnly = createLogger('warn', stream);
       logEntry(warnOnly, 'info', { message: 'dropped' });
@@ -126,16 +142,26 @@ describe('log: the JSON line logger', () => {
 
       const seen: Array<Record<string, unknown>> = [];
       const transport = (level: string | undefined, format?: winston.Logform.Format) =>
-        new winston.transports.Stream({ stream: new (class extends Writable {
-          override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void) {
-            seen.push({ level, line: chunk.toString('utf8').trim() });
-            done();
-          }
-        })(), ...(level !== undefined && { level }), ...(format && { format }) });
+        new winston.transports.Stream({
+          stream: new (class extends Writable {
+            override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void) {
+              seen.push({ level, line: chunk.toString('utf8').trim() });
+              done();
+            }
+          })(),
+          ...(level !== undefined && { level }),
+          ...(format && { format }),
+        });
       const logger = winston.createLogger({
         level: 'debug',
         format: winston.format.json(),
-        transports: [transport('error'), transport(undefined, winston.format.printf((i) => `custom ${String(i.message)}`))],
+        transports: [
+          transport('error'),
+          transport(
+            undefined,
+            winston.format.printf((i) => `custom ${String(i.message)}`),
+          ),
+        ],
       });
       logEntry(logger, 'info', { message: 'hello' });
       expect(seen).to.deep.equal([{ level: undefined, line: 'custom hello' }]);

@@ -66,8 +66,12 @@ describe('manifests', () => {
 
   it('names a kind its group does not serve (a typo), in convert and in validate', () => {
     const file = parseManifest('t.yaml', 'apiVersion: platform.example.com/v1\nkind: Databse\nmetadata: {name: x}\n');
-    expect(convertDocuments(registry, file, 'v1beta1').problems).to.deep.equal(['t.yaml#0 Databse x: no kind Databse is served in group platform.example.com (kinds: Database)']);
-    expect(validateDocuments(registry, file).problems).to.deep.equal(['t.yaml#0 Databse x: no kind Databse is served in group platform.example.com (kinds: Database)']);
+    expect(convertDocuments(registry, file, 'v1beta1').problems).to.deep.equal([
+      't.yaml#0 Databse x: no kind Databse is served in group platform.example.com (kinds: Database)',
+    ]);
+    expect(validateDocuments(registry, file).problems).to.deep.equal([
+      't.yaml#0 Databse x: no kind Databse is served in group platform.example.com (kinds: Database)',
+    ]);
   });
 
   it('restricts --to group/version to that group', () => {
@@ -77,24 +81,39 @@ describe('manifests', () => {
   });
 
   it('reports a resource it cannot convert, naming file, document and object', () => {
-    const file = parseManifest('bad.yaml', 'apiVersion: platform.example.com/v1alpha1\nkind: Database\nmetadata: {name: x}\nspec: {image: 5}\n');
+    const file = parseManifest(
+      'bad.yaml',
+      'apiVersion: platform.example.com/v1alpha1\nkind: Database\nmetadata: {name: x}\nspec: {image: 5}\n',
+    );
     const result = convertDocuments(registry, file, 'v1');
     expect(result.problems[0]).to.match(/^bad\.yaml#0 Database x: .*\.spec\.image: expected/);
     expect(convertDocuments(registry, file, 'v7').problems[0]).to.contain('version v7 is not declared for Database');
   });
 
   it('reads JSON objects and Lists and writes JSON back with exact integers', () => {
-    const list = '{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"stable.example.com/v1","kind":"Backend","metadata":{"name":"a"},"hostPort":"a:1"}]}';
+    const list =
+      '{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"stable.example.com/v1","kind":"Backend","metadata":{"name":"a"},"hostPort":"a:1"}]}';
     const file = parseManifest('l.json', list);
     expect(file.format).to.equal('json');
     const out = renderManifest(file, convertDocuments(registry, file, 'v2').documents);
-    expect(JSON.parse(out)).to.deep.equal({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'stable.example.com/v2', kind: 'Backend', metadata: { name: 'a' }, host: 'a', port: '1' }] });
-    const big = parseManifest('b.json', '{"apiVersion":"platform.example.com/v1","kind":"Database","metadata":{"name":"b"},"spec":{"engine":"pg","capacityBytes":9007199254740993}}');
-    expect(renderManifest(big, convertDocuments(registry, big, 'v1alpha1').documents)).to.contain('"storageBytes": 9007199254740993');
+    expect(JSON.parse(out)).to.deep.equal({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [{ apiVersion: 'stable.example.com/v2', kind: 'Backend', metadata: { name: 'a' }, host: 'a', port: '1' }],
+    });
+    const big = parseManifest(
+      'b.json',
+      '{"apiVersion":"platform.example.com/v1","kind":"Database","metadata":{"name":"b"},"spec":{"engine":"pg","capacityBytes":9007199254740993}}',
+    );
+    expect(renderManifest(big, convertDocuments(registry, big, 'v1alpha1').documents)).to.contain(
+      '"storageBytes": 9007199254740993',
+    );
   });
 
   it('validates strictly: required fields, bounds and types, one line per problem', () => {
-    const file = parseManifest('v.yaml', `apiVersion: platform.example.com/v1
+    const file = parseManifest(
+      'v.yaml',
+      `apiVersion: platform.example.com/v1
 kind: Database
 metadata: {name: a, namespace: ns}
 spec:
@@ -111,20 +130,36 @@ kind: Secret
 metadata: {name: skipped}
 ---
 - not an object
-`);
+`,
+    );
     const report = validateDocuments(registry, file);
     expect(report.checked).to.equal(2);
     expect(report.skipped).to.equal(1);
     expect(report.problems).to.include('v.yaml#0 Database ns/a: .spec.engine: required string(minLength=1) missing');
-    expect(report.problems.some((p) => p.startsWith('v.yaml#0 Database ns/a: .spec.capacityBytes: expected Int64(minimum=0)'))).to.equal(true);
-    expect(report.problems.some((p) => p.startsWith('v.yaml#0 Database ns/a: .spec.replicas: expected Int32(minimum=0, maximum=100)'))).to.equal(true);
-    expect(report.problems.some((p) => p.startsWith('v.yaml#0 Database ns/a: .spec.users[0].name: required'))).to.equal(true);
-    expect(report.problems).to.include('v.yaml#1 Database b: version v9 is not declared for Database (declared: v1alpha1, v1beta1, v1)');
+    expect(
+      report.problems.some((p) =>
+        p.startsWith('v.yaml#0 Database ns/a: .spec.capacityBytes: expected Int64(minimum=0)'),
+      ),
+    ).to.equal(true);
+    expect(
+      report.problems.some((p) =>
+        p.startsWith('v.yaml#0 Database ns/a: .spec.replicas: expected Int32(minimum=0, maximum=100)'),
+      ),
+    ).to.equal(true);
+    expect(report.problems.some((p) => p.startsWith('v.yaml#0 Database ns/a: .spec.users[0].name: required'))).to.equal(
+      true,
+    );
+    expect(report.problems).to.include(
+      'v.yaml#1 Database b: version v9 is not declared for Database (declared: v1alpha1, v1beta1, v1)',
+    );
     expect(report.problems).to.include('v.yaml#3: not a Kubernetes object (a list)');
   });
 
   it('names the line of a YAML syntax error, and refuses empty files', () => {
-    expect(() => parseManifest('x.yaml', 'a: [1\nb: 2\n')).to.throw(ManifestError, /x\.yaml: invalid YAML at line 2, column 1/);
+    expect(() => parseManifest('x.yaml', 'a: [1\nb: 2\n')).to.throw(
+      ManifestError,
+      /x\.yaml: invalid YAML at line 2, column 1/,
+    );
     expect(() => parseManifest('e.yaml', '  \n')).to.throw(ManifestError, /e\.yaml: the file is empty/);
     expect(() => parseManifest('c.yaml', '# only a comment\n')).to.throw(ManifestError, /no documents/);
     expect(() => parseManifest('j.json', '{"a":')).to.throw(ManifestError, /j\.json: invalid JSON: .*line 1/);

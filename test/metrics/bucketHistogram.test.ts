@@ -11,7 +11,12 @@ const asJson = async (registry: Registry) => JSON.parse(JSON.stringify(await reg
 function both(buckets: readonly number[]) {
   const theirs = new Registry();
   const ours = new Registry();
-  const reference = new Histogram({ name: 'h_seconds', help: 'a histogram', buckets: [...buckets], registers: [theirs] });
+  const reference = new Histogram({
+    name: 'h_seconds',
+    help: 'a histogram',
+    buckets: [...buckets],
+    registers: [theirs],
+  });
   const bucketed = new BucketHistogram('h_seconds', 'a histogram', buckets);
   ours.registerMetric(bucketed.asPromMetric());
   return { theirs, ours, reference, bucketed };

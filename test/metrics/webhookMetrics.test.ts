@@ -5,7 +5,15 @@ import type { ReviewRecord } from '../../src/http/observer.js';
 import { createWebhookMetrics, DURATION_BUCKETS } from '../../src/metrics/webhookMetrics.js';
 import { parseMetrics, valueOf } from './promText.js';
 
-const object = (o: Partial<ObjectOutcome>): ObjectOutcome => ({ kind: 'Backend', from: 'v1', to: 'v2', ok: true, stash: 'none', object: 'Backend default/web', ...o });
+const object = (o: Partial<ObjectOutcome>): ObjectOutcome => ({
+  kind: 'Backend',
+  from: 'v1',
+  to: 'v2',
+  ok: true,
+  stash: 'none',
+  object: 'Backend default/web',
+  ...o,
+});
 const review = (r: Partial<ReviewRecord>): ReviewRecord => ({
   reviewVersion: 'apiextensions.k8s.io/v1',
   uid: '7d3a1c52-uid-never-a-label',
@@ -45,21 +53,65 @@ describe('webhook metrics (observer)', () => {
       }),
     );
     metrics.observer.reviewStarted();
-    metrics.observer.reviewFinished(review({ reviewVersion: undefined, uid: undefined, result: 'BadRequest', httpStatus: 400, objects: [] }));
+    metrics.observer.reviewFinished(
+      review({ reviewVersion: undefined, uid: undefined, result: 'BadRequest', httpStatus: 400, objects: [] }),
+    );
 
     const text = await metrics.registry.metrics();
     const samples = parseMetrics(text);
-    expect(valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'v1', result: 'Success' })).to.equal(1);
-    expect(valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'v1beta1', result: 'Failure' })).to.equal(1);
-    expect(valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'none', result: 'BadRequest' })).to.equal(1);
-    expect(valueOf(samples, 'crdconv_conversion_objects_total', { kind: 'Backend', from: 'v1', to: 'v2', result: 'success' })).to.equal(2);
-    expect(valueOf(samples, 'crdconv_conversion_objects_total', { kind: 'Backend', from: 'v1', to: 'v2', result: 'failure' })).to.equal(2);
-    expect(valueOf(samples, 'crdconv_conversion_objects_total', { kind: 'other', from: 'other', to: 'other', result: 'failure' })).to.equal(1);
-    expect(valueOf(samples, 'crdconv_conversion_objects_total', { kind: 'Backend', from: 'other', result: 'failure' })).to.equal(1);
-    expect(valueOf(samples, 'crdconv_decode_failures_total', { kind: 'Backend', version: 'v1', reason: 'DecodeFailed' })).to.equal(1);
-    expect(valueOf(samples, 'crdconv_decode_failures_total', { kind: 'other', version: 'other', reason: 'UnknownKind' })).to.equal(1);
-    expect(valueOf(samples, 'crdconv_decode_failures_total', { kind: 'Backend', version: 'other', reason: 'UnknownVersion' })).to.equal(1);
-    expect(valueOf(samples, 'crdconv_decode_failures_total', { reason: 'ConverterFailed' }), 'a converter bug is not a decode failure').to.equal(undefined);
+    expect(valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'v1', result: 'Success' })).to.equal(
+      1,
+    );
+    expect(
+      valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'v1beta1', result: 'Failure' }),
+    ).to.equal(1);
+    expect(
+      valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'none', result: 'BadRequest' }),
+    ).to.equal(1);
+    expect(
+      valueOf(samples, 'crdconv_conversion_objects_total', {
+        kind: 'Backend',
+        from: 'v1',
+        to: 'v2',
+        result: 'success',
+      }),
+    ).to.equal(2);
+    expect(
+      valueOf(samples, 'crdconv_conversion_objects_total', {
+        kind: 'Backend',
+        from: 'v1',
+        to: 'v2',
+        result: 'failure',
+      }),
+    ).to.equal(2);
+    expect(
+      valueOf(samples, 'crdconv_conversion_objects_total', {
+        kind: 'other',
+        from: 'other',
+        to: 'other',
+        result: 'failure',
+      }),
+    ).to.equal(1);
+    expect(
+      valueOf(samples, 'crdconv_conversion_objects_total', { kind: 'Backend', from: 'other', result: 'failure' }),
+    ).to.equal(1);
+    expect(
+      valueOf(samples, 'crdconv_decode_failures_total', { kind: 'Backend', version: 'v1', reason: 'DecodeFailed' }),
+    ).to.equal(1);
+    expect(
+      valueOf(samples, 'crdconv_decode_failures_total', { kind: 'other', version: 'other', reason: 'UnknownKind' }),
+    ).to.equal(1);
+    expect(
+      valueOf(samples, 'crdconv_decode_failures_total', {
+        kind: 'Backend',
+        version: 'other',
+        reason: 'UnknownVersion',
+      }),
+    ).to.equal(1);
+    expect(
+      valueOf(samples, 'crdconv_decode_failures_total', { reason: 'ConverterFailed' }),
+      'a converter bug is not a decode failure',
+    ).to.equal(undefined);
     expect(valueOf(samples, 'crdconv_stash_outcomes_total', { kind: 'Database', outcome: 'written' })).to.equal(1);
     expect(valueOf(samples, 'crdconv_reviews_in_flight')).to.equal(0);
     // Objects per review is observed for answered reviews only (not the 400).
@@ -93,8 +145,12 @@ describe('webhook metrics (observer)', () => {
     const b = createWebhookMetrics(registry);
     a.observer.reviewStarted();
     a.observer.reviewFinished(review({}));
-    expect(valueOf(parseMetrics(await a.registry.metrics()), 'crdconv_conversion_reviews_total', { result: 'Success' })).to.equal(1);
-    expect(valueOf(parseMetrics(await b.registry.metrics()), 'crdconv_conversion_reviews_total', { result: 'Success' })).to.equal(undefined);
+    expect(
+      valueOf(parseMetrics(await a.registry.metrics()), 'crdconv_conversion_reviews_total', { result: 'Success' }),
+    ).to.equal(1);
+    expect(
+      valueOf(parseMetrics(await b.registry.metrics()), 'crdconv_conversion_reviews_total', { result: 'Success' }),
+    ).to.equal(undefined);
     expect(valueOf(parseMetrics(await b.registry.metrics()), 'process_cpu_seconds_total')).to.be.a('number');
   });
 
@@ -108,15 +164,36 @@ describe('webhook metrics (observer)', () => {
     finish();
     finish();
     let samples = await scrape();
-    expect(valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'v1', result: 'Success' })).to.equal(2);
-    expect(valueOf(samples, 'crdconv_conversion_objects_total', { kind: 'Backend', from: 'v1', to: 'v2', result: 'success' })).to.equal(2);
+    expect(valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'v1', result: 'Success' })).to.equal(
+      2,
+    );
+    expect(
+      valueOf(samples, 'crdconv_conversion_objects_total', {
+        kind: 'Backend',
+        from: 'v1',
+        to: 'v2',
+        result: 'success',
+      }),
+    ).to.equal(2);
     expect(valueOf(samples, 'crdconv_reviews_in_flight')).to.equal(1);
     samples = await scrape();
-    expect(valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'v1', result: 'Success' }), 'a scrape counts nothing twice').to.equal(2);
+    expect(
+      valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'v1', result: 'Success' }),
+      'a scrape counts nothing twice',
+    ).to.equal(2);
     finish();
     samples = await scrape();
-    expect(valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'v1', result: 'Success' })).to.equal(3);
-    expect(valueOf(samples, 'crdconv_conversion_objects_total', { kind: 'Backend', from: 'v1', to: 'v2', result: 'success' })).to.equal(3);
+    expect(valueOf(samples, 'crdconv_conversion_reviews_total', { review_version: 'v1', result: 'Success' })).to.equal(
+      3,
+    );
+    expect(
+      valueOf(samples, 'crdconv_conversion_objects_total', {
+        kind: 'Backend',
+        from: 'v1',
+        to: 'v2',
+        result: 'success',
+      }),
+    ).to.equal(3);
     expect(valueOf(samples, 'crdconv_reviews_in_flight')).to.equal(0);
   });
 });

@@ -17,7 +17,10 @@ type Json = Record<string, any>;
 const clusterCrd = (): Json => {
   const crd = twoVersionCrd() as Json;
   crd.spec.conversion.webhook.clientConfig.caBundle = PEM_CA;
-  crd.spec.versions[1].schema.openAPIV3Schema.properties.extra = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  crd.spec.versions[1].schema.openAPIV3Schema.properties.extra = {
+    type: 'object',
+    'x-kubernetes-preserve-unknown-fields': true,
+  };
   return crd;
 };
 
@@ -29,7 +32,8 @@ const manifestOf = (crd: Json): Json => {
   return { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', ...m };
 };
 
-const messages = (findings: Finding[], level: Finding['level']) => findings.filter((f) => f.level === level).map((f) => f.message);
+const messages = (findings: Finding[], level: Finding['level']) =>
+  findings.filter((f) => f.level === level).map((f) => f.message);
 
 describe('migrate: crdconv check against a fake apiserver', () => {
   let fake: FakeKubeApi;
@@ -60,7 +64,9 @@ describe('migrate: crdconv check against a fake apiserver', () => {
     expect(oks).to.contain('schemas match').and.contain('caBundle present').and.contain('conversion settings match');
     expect(oks).to.contain('read alpha/first at v1').and.contain('read alpha/first at v2');
     // v1 is still in storedVersions and served: a warning that points at migrate.
-    expect(messages(findings, 'warning').join('\n')).to.contain('objects may still be stored in v1').and.contain(`crdconv migrate --crd ${CRD}`);
+    expect(messages(findings, 'warning').join('\n'))
+      .to.contain('objects may still be stored in v1')
+      .and.contain(`crdconv migrate --crd ${CRD}`);
     // One read per served version, limit=1, in that version.
     const lists = fake.requestsOf('objects', 'list');
     expect(lists.map((r) => [r.version, r.query.get('limit')])).to.deep.equal([
@@ -75,19 +81,36 @@ describe('migrate: crdconv check against a fake apiserver', () => {
     manifest.spec.versions[0].served = false;
     manifest.spec.versions[1].schema.openAPIV3Schema.properties.port = { type: 'integer' };
     manifest.spec.versions[1].schema.openAPIV3Schema.required = ['host'];
-    manifest.spec.versions.push({ name: 'v3', served: true, storage: false, schema: { openAPIV3Schema: { type: 'object' } } });
+    manifest.spec.versions.push({
+      name: 'v3',
+      served: true,
+      storage: false,
+      schema: { openAPIV3Schema: { type: 'object' } },
+    });
     manifest.spec.conversion.webhook.conversionReviewVersions = ['v1', 'v1beta1'];
     manifest.spec.conversion.webhook.clientConfig.service.path = '/convert/v2';
     manifest.spec.conversion.webhook.clientConfig.service.name = 'renamed';
     await setup(cluster, manifest);
     const problems = messages(await check(false), 'problem');
 
-    expect(problems).to.include(`version v3 is in ${join(dir, `${CRD}.yaml`)} but not in the cluster: apply the generated CRD`);
+    expect(problems).to.include(
+      `version v3 is in ${join(dir, `${CRD}.yaml`)} but not in the cluster: apply the generated CRD`,
+    );
     expect(problems.some((p) => p.startsWith('v1: served is true in the cluster but false in'))).to.equal(true);
-    expect(problems.some((p) => p.startsWith('v2: the schema differs at .properties.port.type: "string" in the cluster, "integer" in'))).to.equal(true);
-    expect(problems.some((p) => p.startsWith('v2: the schema differs at .required: absent in the cluster, ["host"] in'))).to.equal(true);
-    expect(problems.some((p) => p.startsWith('conversionReviewVersions are [v1] in the cluster but [v1, v1beta1] in'))).to.equal(true);
-    expect(problems.some((p) => p.startsWith('the webhook path is /convert in the cluster but /convert/v2 in'))).to.equal(true);
+    expect(
+      problems.some((p) =>
+        p.startsWith('v2: the schema differs at .properties.port.type: "string" in the cluster, "integer" in'),
+      ),
+    ).to.equal(true);
+    expect(
+      problems.some((p) => p.startsWith('v2: the schema differs at .required: absent in the cluster, ["host"] in')),
+    ).to.equal(true);
+    expect(
+      problems.some((p) => p.startsWith('conversionReviewVersions are [v1] in the cluster but [v1, v1beta1] in')),
+    ).to.equal(true);
+    expect(
+      problems.some((p) => p.startsWith('the webhook path is /convert in the cluster but /convert/v2 in')),
+    ).to.equal(true);
     expect(problems).to.have.length(6);
   });
 
@@ -98,20 +121,26 @@ describe('migrate: crdconv check against a fake apiserver', () => {
     await setup(cluster, manifest);
     const problems = messages(await check(false), 'problem');
     expect(problems).to.have.length(1);
-    expect(problems[0]).to.match(/^v2: the schema differs at \.properties\.extra\.x-kubernetes-preserve-unknown-fields: true in the cluster, false in/);
+    expect(problems[0]).to.match(
+      /^v2: the schema differs at \.properties\.extra\.x-kubernetes-preserve-unknown-fields: true in the cluster, false in/,
+    );
   });
 
   it('reports a missing caBundle, and one that is not a certificate', async () => {
     const cluster = clusterCrd();
     delete cluster.spec.conversion.webhook.clientConfig.caBundle;
     await setup(cluster);
-    expect(messages(await check(false), 'problem').join('\n')).to.contain('no caBundle in spec.conversion.webhook.clientConfig');
+    expect(messages(await check(false), 'problem').join('\n')).to.contain(
+      'no caBundle in spec.conversion.webhook.clientConfig',
+    );
     await fake.stop();
 
     const garbled = clusterCrd();
     garbled.spec.conversion.webhook.clientConfig.caBundle = Buffer.from('not a certificate').toString('base64');
     await setup(garbled);
-    expect(messages(await check(false), 'problem')).to.deep.equal(['the caBundle does not decode to a PEM certificate (it must be base64 of the PEM CA)']);
+    expect(messages(await check(false), 'problem')).to.deep.equal([
+      'the caBundle does not decode to a PEM certificate (it must be base64 of the PEM CA)',
+    ]);
   });
 
   it('reports stored versions that are no longer served', async () => {
@@ -119,14 +148,19 @@ describe('migrate: crdconv check against a fake apiserver', () => {
     cluster.spec.versions[0].served = false;
     await setup(cluster);
     const problems = messages(await check(), 'problem');
-    expect(problems).to.include(`status.storedVersions lists v1, which is no longer served: objects may still be stored in v1; run crdconv migrate --crd ${CRD}`);
+    expect(problems).to.include(
+      `status.storedVersions lists v1, which is no longer served: objects may still be stored in v1; run crdconv migrate --crd ${CRD}`,
+    );
     // Only v2 is served, so only v2 is read.
     expect(fake.requestsOf('objects', 'list').map((r) => r.version)).to.deep.equal(['v2']);
   });
 
   it('names the version and quotes the apiserver when a read fails', async () => {
     await setup(clusterCrd());
-    fake.conversionFailure = (_obj, from, to) => (to === 'v2' ? `Post "https://crdconv.crdconv-system.svc:443/convert?timeout=30s": x509: certificate signed by unknown authority (from ${from})` : undefined);
+    fake.conversionFailure = (_obj, from, to) =>
+      to === 'v2'
+        ? `Post "https://crdconv.crdconv-system.svc:443/convert?timeout=30s": x509: certificate signed by unknown authority (from ${from})`
+        : undefined;
     const findings = await check();
     const problems = messages(findings, 'problem');
 
@@ -148,17 +182,28 @@ describe('migrate: crdconv check against a fake apiserver', () => {
 
   it('reports a missing generated file, and a CRD missing from the cluster', async () => {
     await setup(clusterCrd(), null);
-    expect(messages(await check(false), 'problem')).to.deep.equal([`no generated CRD named ${CRD} in ${dir}/: run npm run crds (or pass --crds-dir)`]);
+    expect(messages(await check(false), 'problem')).to.deep.equal([
+      `no generated CRD named ${CRD} in ${dir}/: run npm run crds (or pass --crds-dir)`,
+    ]);
 
-    const missing = await runCheck(clientNodeCheckApi(fake.kubeConfig()), { crdName: 'nothere.example.com', crdsDir: dir, read: true });
+    const missing = await runCheck(clientNodeCheckApi(fake.kubeConfig()), {
+      crdName: 'nothere.example.com',
+      crdsDir: dir,
+      read: true,
+    });
     expect(missing).to.have.length(1);
-    expect(missing[0]!.message).to.contain('reading CustomResourceDefinition nothere.example.com failed: HTTP 404 NotFound').and.contain('apply');
+    expect(missing[0]!.message)
+      .to.contain('reading CustomResourceDefinition nothere.example.com failed: HTTP 404 NotFound')
+      .and.contain('apply');
   });
 
   it('finds the CRD in another file of crds/ when it is not named after the CRD', async () => {
     const cluster = clusterCrd();
     await setup(cluster, null);
-    writeFileSync(join(dir, 'all.yml'), `${stringify({ kind: 'Namespace', metadata: { name: 'x' } })}---\n${stringify(manifestOf(cluster))}`);
+    writeFileSync(
+      join(dir, 'all.yml'),
+      `${stringify({ kind: 'Namespace', metadata: { name: 'x' } })}---\n${stringify(manifestOf(cluster))}`,
+    );
     const findings = await check(false);
     expect(messages(findings, 'problem')).to.deep.equal([]);
     expect(messages(findings, 'ok').join('\n')).to.contain('all.yml');

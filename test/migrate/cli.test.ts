@@ -26,7 +26,13 @@ describe('migrate: the migrate and check commands', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'crdconv-cli-'));
     fake = await FakeKubeApi.start(twoVersionCrd());
-    for (let i = 0; i < 5; i++) fake.addObject({ namespace: 'ns', name: `o${i}`, storedVersion: 'v1', fields: { hostPort: `secret-host-${i}:1` } });
+    for (let i = 0; i < 5; i++)
+      fake.addObject({
+        namespace: 'ns',
+        name: `o${i}`,
+        storedVersion: 'v1',
+        fields: { hostPort: `secret-host-${i}:1` },
+      });
     kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, fake.kubeConfigYaml('test-context'));
   });
@@ -54,8 +60,20 @@ describe('migrate: the migrate and check commands', () => {
   };
 
   const migrateArgs = (...extra: string[]) => [
-    'node', 'crdconv', 'migrate', '--crd', CRD, '--kubeconfig', kubeconfig, '--qps', '1000', '--page-size', '2',
-    '--state-file', join(dir, 'state.json'), ...extra,
+    'node',
+    'crdconv',
+    'migrate',
+    '--crd',
+    CRD,
+    '--kubeconfig',
+    kubeconfig,
+    '--qps',
+    '1000',
+    '--page-size',
+    '2',
+    '--state-file',
+    join(dir, 'state.json'),
+    ...extra,
   ];
 
   it('migrates with flags, prints a JSON summary and JSON progress lines without object contents', async () => {
@@ -63,11 +81,19 @@ describe('migrate: the migrate and check commands', () => {
     await run.program.parseAsync(migrateArgs('--progress', 'json', '--output', 'json', '--context', 'test-context'));
 
     expect(run.exitCode()).to.equal(0);
-    const summary = JSON.parse(run.stdout.text()) as { counts: { rewritten: number }; storedVersionsAfter: string[]; exitCode: number };
+    const summary = JSON.parse(run.stdout.text()) as {
+      counts: { rewritten: number };
+      storedVersionsAfter: string[];
+      exitCode: number;
+    };
     expect(summary.counts.rewritten).to.equal(5);
     expect(summary.storedVersionsAfter).to.deep.equal(['v2']);
     expect(summary.exitCode).to.equal(0);
-    const lines = run.stderr.text().trim().split('\n').map((l) => JSON.parse(l) as { event: string; crd: string });
+    const lines = run.stderr
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; crd: string });
     expect(lines[0]).to.include({ event: 'start', crd: CRD });
     expect(lines.filter((l) => l.event === 'progress').length).to.be.greaterThan(2);
     expect(run.stderr.text()).not.to.contain('secret-host');
@@ -75,7 +101,19 @@ describe('migrate: the migrate and check commands', () => {
   });
 
   it('prints a plain summary and exits 1 when an object fails', async () => {
-    fake.hooks.push((r) => (r.verb === 'patch' && r.name === 'o3' ? { status: 403, body: { kind: 'Status', code: 403, reason: 'Forbidden', message: 'crontabs "o3" is forbidden: denied by policy' } } : undefined));
+    fake.hooks.push((r) =>
+      r.verb === 'patch' && r.name === 'o3'
+        ? {
+            status: 403,
+            body: {
+              kind: 'Status',
+              code: 403,
+              reason: 'Forbidden',
+              message: 'crontabs "o3" is forbidden: denied by policy',
+            },
+          }
+        : undefined,
+    );
     const run = migrateProgram();
     await run.program.parseAsync(migrateArgs('--progress', 'none'));
 
@@ -110,7 +148,10 @@ describe('migrate: the migrate and check commands', () => {
     const bad = migrateProgram();
     bad.program.configureOutput({ writeErr: () => {} });
     let parseError: Error | undefined;
-    await bad.program.commands[0]!.configureOutput({ writeErr: () => {} }).exitOverride().parseAsync(['--crd', CRD, '--qps', '0'], { from: 'user' }).catch((e: Error) => (parseError = e));
+    await bad.program.commands[0]!.configureOutput({ writeErr: () => {} })
+      .exitOverride()
+      .parseAsync(['--crd', CRD, '--qps', '0'], { from: 'user' })
+      .catch((e: Error) => (parseError = e));
     expect(parseError?.message).to.contain('--qps must be a positive number');
   });
 
@@ -121,15 +162,39 @@ describe('migrate: the migrate and check commands', () => {
     const migrate = program.commands.find((c) => c.name() === 'migrate')!;
     migrate.configureOutput({ writeOut: (s) => (help += s) });
     migrate.outputHelp();
-    const steps = ['1. Add the new version', '2. Switch storage', '3. Migrate', '4. Trim storedVersions', '5. Stop serving v1', '6. Remove v1'];
+    const steps = [
+      '1. Add the new version',
+      '2. Switch storage',
+      '3. Migrate',
+      '4. Trim storedVersions',
+      '5. Stop serving v1',
+      '6. Remove v1',
+    ];
     const positions = steps.map((s) => help.indexOf(s));
-    expect(positions.every((p) => p > 0), `help lacks a step: ${JSON.stringify(positions)}`).to.equal(true);
+    expect(
+      positions.every((p) => p > 0),
+      `help lacks a step: ${JSON.stringify(positions)}`,
+    ).to.equal(true);
     expect([...positions].sort((a, b) => a - b)).to.deep.equal(positions);
-    for (const flag of ['--crd', '--context', '--kubeconfig', '--qps', '--dry-run', '--state-file', '--no-trim', '--page-size', '--progress']) expect(help).to.contain(flag);
+    for (const flag of [
+      '--crd',
+      '--context',
+      '--kubeconfig',
+      '--qps',
+      '--dry-run',
+      '--state-file',
+      '--no-trim',
+      '--page-size',
+      '--progress',
+    ])
+      expect(help).to.contain(flag);
   });
 
   it('check: prints findings in plain words and exits 1 on a problem', async () => {
-    writeFileSync(join(dir, `${CRD}.yaml`), 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: { name: crontabs.stable.example.com }\nspec: { versions: [] }\n');
+    writeFileSync(
+      join(dir, `${CRD}.yaml`),
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: { name: crontabs.stable.example.com }\nspec: { versions: [] }\n',
+    );
     const stdout = capture();
     let exitCode: number | undefined;
     const program = new Command('crdconv').exitOverride();

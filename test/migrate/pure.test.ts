@@ -18,8 +18,19 @@ import { freshState, loadState, saveState, whyNotResumable, zeroCounts } from '.
 import { exitCode, type MigrationSummary } from '../../src/migrate/summary.js';
 import { FakeKubeApi } from '../support/fakeKubeApi.js';
 
-const statusException = (code: number, reason: string, message: string, extra: object = {}, headers: Record<string, string> = {}) =>
-  new ApiException(code, 'Unknown API Status Code!', JSON.stringify({ kind: 'Status', code, reason, message, ...extra }), headers);
+const statusException = (
+  code: number,
+  reason: string,
+  message: string,
+  extra: object = {},
+  headers: Record<string, string> = {},
+) =>
+  new ApiException(
+    code,
+    'Unknown API Status Code!',
+    JSON.stringify({ kind: 'Status', code, reason, message, ...extra }),
+    headers,
+  );
 
 /** A clock that only moves when slept on. */
 const manualClock = (): Clock & { t: number } => {
@@ -30,8 +41,16 @@ const manualClock = (): Clock & { t: number } => {
 describe('migrate: pure parts', () => {
   describe('apiFailure', () => {
     it('reads the apiserver Status out of a client-node ApiException', () => {
-      const f = apiFailure(statusException(410, 'Expired', 'too old', { metadata: { continue: 'next' } }, { 'Retry-After': '3' }));
-      expect(f).to.deep.equal({ code: 410, reason: 'Expired', message: 'too old', continueToken: 'next', retryAfterSeconds: 3 });
+      const f = apiFailure(
+        statusException(410, 'Expired', 'too old', { metadata: { continue: 'next' } }, { 'Retry-After': '3' }),
+      );
+      expect(f).to.deep.equal({
+        code: 410,
+        reason: 'Expired',
+        message: 'too old',
+        continueToken: 'next',
+        retryAfterSeconds: 3,
+      });
       expect(describeFailure(f)).to.equal('HTTP 410 Expired: too old');
     });
 
@@ -57,7 +76,15 @@ describe('migrate: pure parts', () => {
     });
 
     it('finds the storage version and whether storedVersions needs trimming', () => {
-      const info = crdInfo(crd([{ name: 'v1', served: true, storage: false }, { name: 'v2', served: true, storage: true }], ['v1', 'v2']));
+      const info = crdInfo(
+        crd(
+          [
+            { name: 'v1', served: true, storage: false },
+            { name: 'v2', served: true, storage: true },
+          ],
+          ['v1', 'v2'],
+        ),
+      );
       expect(info).to.include({ storageVersion: 'v2', namespaced: false, resourceVersion: '9' });
       expect(storedVersionsNeedTrim(info)).to.equal(true);
       expect(storedVersionsNeedTrim({ storageVersion: 'v2', storedVersions: ['v2'] })).to.equal(false);
@@ -127,7 +154,12 @@ describe('migrate: pure parts', () => {
     it('waits as told after 429 and tries again', async () => {
       const clock = manualClock();
       const api = stubApi([statusException(429, 'TooManyRequests', 'slow down', {}, { 'retry-after': '2' })]);
-      const r = await rewriteObject(api, target, { name: 'a', namespace: 'n', resourceVersion: '1' }, { dryRun: false, maxConflictRetries: 1, maxThrottleRetries: 3, clock });
+      const r = await rewriteObject(
+        api,
+        target,
+        { name: 'a', namespace: 'n', resourceVersion: '1' },
+        { dryRun: false, maxConflictRetries: 1, maxThrottleRetries: 3, clock },
+      );
       expect(r).to.deep.equal({ outcome: 'rewritten', conflicts: 0 });
       expect(clock.t).to.equal(2000);
     });
@@ -135,23 +167,38 @@ describe('migrate: pure parts', () => {
     it('writes with the re-read resourceVersion after a conflict', async () => {
       const rvs: string[] = [];
       const api = stubApi([statusException(409, 'Conflict', 'modified')], (rv) => rvs.push(rv));
-      const r = await rewriteObject(api, target, { name: 'a', namespace: 'n', resourceVersion: '1' }, { dryRun: false, maxConflictRetries: 1, maxThrottleRetries: 0, clock: manualClock() });
+      const r = await rewriteObject(
+        api,
+        target,
+        { name: 'a', namespace: 'n', resourceVersion: '1' },
+        { dryRun: false, maxConflictRetries: 1, maxThrottleRetries: 0, clock: manualClock() },
+      );
       expect(r).to.deep.equal({ outcome: 'rewritten', conflicts: 1 });
       expect(rvs).to.deep.equal(['1', 'fresh']);
     });
 
     it('fails with the apiserver words on anything else', async () => {
       const api = stubApi([statusException(500, 'InternalError', 'etcd down')]);
-      const r = await rewriteObject(api, target, { name: 'a', resourceVersion: '1' }, { dryRun: false, maxConflictRetries: 1, maxThrottleRetries: 0, clock: manualClock() });
+      const r = await rewriteObject(
+        api,
+        target,
+        { name: 'a', resourceVersion: '1' },
+        { dryRun: false, maxConflictRetries: 1, maxThrottleRetries: 0, clock: manualClock() },
+      );
       expect(r).to.deep.equal({ outcome: 'failed', conflicts: 0, reason: 'HTTP 500 InternalError: etcd down' });
     });
   });
 
   describe('progress', () => {
-    const snapshot = (rewritten: number, total?: number) => ({ counts: { ...zeroCounts(), rewritten, failed: 1 }, total });
+    const snapshot = (rewritten: number, total?: number) => ({
+      counts: { ...zeroCounts(), rewritten, failed: 1 },
+      total,
+    });
 
     it('renders a bar when the total is known, a count otherwise', () => {
-      expect(renderBar(snapshot(49, 100), 12.34, 10)).to.equal('[#####-----] 50% 50/100 · 49 rewritten · 0 skipped · 1 failed · 12.3/s');
+      expect(renderBar(snapshot(49, 100), 12.34, 10)).to.equal(
+        '[#####-----] 50% 50/100 · 49 rewritten · 0 skipped · 1 failed · 12.3/s',
+      );
       expect(renderBar(snapshot(4), 1)).to.equal('5 objects · 4 rewritten · 0 skipped · 1 failed · 1.0/s');
     });
 
@@ -180,7 +227,10 @@ describe('migrate: pure parts', () => {
       json.start({ crd: 'x', storageVersion: 'v2', dryRun: true, resumed: false }, snapshot(0));
       json.object('ns/b', { outcome: 'skipped', conflicts: 0, reason: 'deleted during the run' }, snapshot(1));
       json.page(snapshot(2, 2));
-      const events = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const events = text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(events.map((e) => e.event)).to.deep.equal(['start', 'skipped', 'progress']);
       expect(events[1]).to.include({ object: 'ns/b', reason: 'deleted during the run', crd: 'x' });
       expect(events[2]).to.include({ rewritten: 2, failed: 1, processed: 3, total: 2 });
@@ -188,7 +238,18 @@ describe('migrate: pure parts', () => {
   });
 
   describe('state file', () => {
-    const info = { name: 'c', uid: 'u', resourceVersion: '5', group: 'g', plural: 'p', kind: 'K', namespaced: true, storageVersion: 'v2', servedVersions: ['v1', 'v2'], storedVersions: ['v1', 'v2'] };
+    const info = {
+      name: 'c',
+      uid: 'u',
+      resourceVersion: '5',
+      group: 'g',
+      plural: 'p',
+      kind: 'K',
+      namespaced: true,
+      storageVersion: 'v2',
+      servedVersions: ['v1', 'v2'],
+      storedVersions: ['v1', 'v2'],
+    };
 
     it('round-trips through the file and knows when it no longer applies', () => {
       const dir = mkdtempSync(join(tmpdir(), 'crdconv-state-'));
@@ -211,8 +272,17 @@ describe('migrate: pure parts', () => {
 
   it('exit status: 0 done, 1 anything left undone, 130 interrupted', () => {
     const base: MigrationSummary = {
-      crd: 'c', storageVersion: 'v2', dryRun: false, resumed: false, end: 'completed', counts: zeroCounts(),
-      storedVersionsBefore: ['v1', 'v2'], storedVersionsAfter: ['v2'], trim: { status: 'trimmed', after: ['v2'] }, stateFile: undefined, error: undefined,
+      crd: 'c',
+      storageVersion: 'v2',
+      dryRun: false,
+      resumed: false,
+      end: 'completed',
+      counts: zeroCounts(),
+      storedVersionsBefore: ['v1', 'v2'],
+      storedVersionsAfter: ['v2'],
+      trim: { status: 'trimmed', after: ['v2'] },
+      stateFile: undefined,
+      error: undefined,
     };
     expect(exitCode(base)).to.equal(0);
     expect(exitCode({ ...base, end: 'interrupted' })).to.equal(130);
@@ -236,13 +306,22 @@ describe('migrate: pure parts', () => {
 
     it('fills in the apiserver defaults of the conversion settings', () => {
       expect(conversionOf({ spec: {} }).strategy).to.equal('None');
-      const c = conversionOf({ spec: { conversion: { strategy: 'Webhook', webhook: { clientConfig: { service: { name: 's', namespace: 'n' } } } } } });
+      const c = conversionOf({
+        spec: {
+          conversion: { strategy: 'Webhook', webhook: { clientConfig: { service: { name: 's', namespace: 'n' } } } },
+        },
+      });
       expect(c.service).to.deep.equal({ name: 's', namespace: 'n', path: '/', port: 443 });
     });
 
     it('says a stored version missing from spec.versions is a problem', () => {
-      const f = checkStoredVersions({ spec: { versions: [{ name: 'v2', served: true, storage: true }] }, status: { storedVersions: ['v1', 'v2'] } }, 'c');
-      expect(f).to.deep.equal([{ level: 'problem', message: 'status.storedVersions lists v1, which is not in spec.versions' }]);
+      const f = checkStoredVersions(
+        { spec: { versions: [{ name: 'v2', served: true, storage: true }] }, status: { storedVersions: ['v1', 'v2'] } },
+        'c',
+      );
+      expect(f).to.deep.equal([
+        { level: 'problem', message: 'status.storedVersions lists v1, which is not in spec.versions' },
+      ]);
     });
   });
 });

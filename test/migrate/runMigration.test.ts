@@ -55,7 +55,12 @@ describe('migrate: runMigration against a fake apiserver', () => {
     for (let i = 0; i < n; i++) {
       const name = `obj-${String(i).padStart(2, '0')}`;
       const namespace = fake.namespaced ? ['alpha', 'beta', 'gamma'][i % 3] : undefined;
-      fake.addObject({ name, ...(namespace ? { namespace } : {}), storedVersion: i % 4 === 3 ? 'v2' : 'v1', fields: { hostPort: `h${i}:80` } });
+      fake.addObject({
+        name,
+        ...(namespace ? { namespace } : {}),
+        storedVersion: i % 4 === 3 ? 'v2' : 'v1',
+        fields: { hostPort: `h${i}:80` },
+      });
       keys.push(FakeKubeApi.key(namespace, name));
     }
     return keys.sort();
@@ -128,7 +133,9 @@ describe('migrate: runMigration against a fake apiserver', () => {
     expect(summary.counts.rewritten).to.equal(7);
     expect(fake.requestsOf('objects', 'list')).to.have.length(4);
     expect(writtenKeys()).to.deep.equal(keys);
-    expect(objectWrites().every((w) => /^\/apis\/stable\.example\.com\/v2\/crontabs\/obj-\d\d$/.test(w.path))).to.equal(true);
+    expect(objectWrites().every((w) => /^\/apis\/stable\.example\.com\/v2\/crontabs\/obj-\d\d$/.test(w.path))).to.equal(
+      true,
+    );
     expect(fake.storedVersionCounts()).to.deep.equal({ v2: 7 });
     expect(fake.storedVersions).to.deep.equal(['v2']);
   });
@@ -145,8 +152,12 @@ describe('migrate: runMigration against a fake apiserver', () => {
     const rereads = fake.requestsOf('objects', 'get').map((r) => FakeKubeApi.key(r.namespace, r.name ?? ''));
     expect(rereads).to.deep.equal([contested, contested]);
     // The last attempt carried the resourceVersion the re-read returned.
-    const last = objectWrites().filter((w) => FakeKubeApi.key(w.namespace, w.name ?? '') === contested).pop()!;
-    expect((last.body as { metadata: { resourceVersion: string } }).metadata.resourceVersion).to.equal(fake.object(contested)!.resourceVersion);
+    const last = objectWrites()
+      .filter((w) => FakeKubeApi.key(w.namespace, w.name ?? '') === contested)
+      .pop()!;
+    expect((last.body as { metadata: { resourceVersion: string } }).metadata.resourceVersion).to.equal(
+      fake.object(contested)!.resourceVersion,
+    );
     expect(fake.storedVersions).to.deep.equal(['v2']);
   });
 
@@ -203,7 +214,12 @@ describe('migrate: runMigration against a fake apiserver', () => {
       beforeNthWrite(4, (f) =>
         f.updateCrd((crd) => {
           const spec = crd.spec as { versions: object[] };
-          spec.versions.push({ name: 'v3', served: true, storage: false, schema: { openAPIV3Schema: { type: 'object' } } });
+          spec.versions.push({
+            name: 'v3',
+            served: true,
+            storage: false,
+            schema: { openAPIV3Schema: { type: 'object' } },
+          });
         }),
       ),
     );
@@ -299,7 +315,10 @@ describe('migrate: runMigration against a fake apiserver', () => {
       expect(writtenKeys()).to.deep.equal(keys);
       expect(events.some((e) => e.message?.includes('restarting the list'))).to.equal(true);
       const lists = fake.requestsOf('objects', 'list');
-      expect(lists.some((r) => !r.query.has('continue') && lists.indexOf(r) > 0), 'a list from the start after the 410').to.equal(true);
+      expect(
+        lists.some((r) => !r.query.has('continue') && lists.indexOf(r) > 0),
+        'a list from the start after the 410',
+      ).to.equal(true);
       expect(fake.storedVersions).to.deep.equal(['v2']);
     });
 
@@ -358,11 +377,14 @@ describe('migrate: runMigration against a fake apiserver', () => {
     await start();
     seed(6);
     // Page 2 holds an object the webhook cannot convert: the apiserver fails the whole list.
-    fake.conversionFailure = (object) => ((object.metadata as { name: string }).name === 'obj-04' ? 'connection refused' : undefined);
+    fake.conversionFailure = (object) =>
+      (object.metadata as { name: string }).name === 'obj-04' ? 'connection refused' : undefined;
     const { summary, clock } = await migrate({ maxListRetries: 2 });
 
     expect(summary.end).to.equal('list-failed');
-    expect(summary.error).to.contain('conversion webhook for stable.example.com/v1, Kind=CronTab failed: connection refused');
+    expect(summary.error).to.contain(
+      'conversion webhook for stable.example.com/v1, Kind=CronTab failed: connection refused',
+    );
     expect(clock.sleeps).to.deep.equal([1000, 2000]);
     expect(exitCode(summary)).to.equal(1);
     expect(fake.storedVersions).to.deep.equal(['v1', 'v2']);

@@ -1,5 +1,17 @@
 import { expect } from 'chai';
-import { DateTime, FreeForm, Int32, Int64, IntOrString, Quantity, constrained, fromBigInt, nullable, t, toBigInt } from '../../src/index.js';
+import {
+  DateTime,
+  FreeForm,
+  Int32,
+  Int64,
+  IntOrString,
+  Quantity,
+  constrained,
+  fromBigInt,
+  nullable,
+  t,
+  toBigInt,
+} from '../../src/index.js';
 
 describe('model leaf codecs', () => {
   it('Int32 admits exactly the 32-bit integers', () => {
@@ -8,8 +20,17 @@ describe('model leaf codecs', () => {
   });
 
   it('Int64 admits safe numbers and bigints within int64, nothing else', () => {
-    for (const ok of [0, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 9223372036854775807n, -9223372036854775808n, 5n]) expect(Int64.is(ok), String(ok)).to.equal(true);
-    for (const bad of [9223372036854775808n, -9223372036854775809n, 2 ** 53, 1.5, '5', NaN]) expect(Int64.is(bad), String(bad)).to.equal(false);
+    for (const ok of [
+      0,
+      Number.MAX_SAFE_INTEGER,
+      -Number.MAX_SAFE_INTEGER,
+      9223372036854775807n,
+      -9223372036854775808n,
+      5n,
+    ])
+      expect(Int64.is(ok), String(ok)).to.equal(true);
+    for (const bad of [9223372036854775808n, -9223372036854775809n, 2 ** 53, 1.5, '5', NaN])
+      expect(Int64.is(bad), String(bad)).to.equal(false);
     expect(toBigInt(5)).to.equal(5n);
     expect(fromBigInt(5n)).to.equal(5);
     expect(fromBigInt(9007199254740993n)).to.equal(9007199254740993n);

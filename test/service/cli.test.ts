@@ -27,7 +27,9 @@ const FLAGS: [string, string][] = [
 
 describe('crdconv serve: flags', () => {
   it('documents every flag with its environment variable and default in --help', () => {
-    const help = serveCommand().commands.find((c) => c.name() === 'serve')!.helpInformation();
+    const help = serveCommand()
+      .commands.find((c) => c.name() === 'serve')!
+      .helpInformation();
     for (const [flag, env] of FLAGS) {
       const line = help.split('\n').find((l) => l.trimStart().startsWith(`${flag} `));
       expect(line, flag).to.be.a('string');
@@ -52,7 +54,10 @@ describe('crdconv serve: flags', () => {
     it(`refuses ${args.join(' ')} before starting anything`, async () => {
       const error = await serveCommand()
         .parseAsync(['node', 'crdconv', 'serve', ...args])
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).to.be.instanceOf(CommanderError);
       expect((error as Error).message).to.match(message);
     });
@@ -63,7 +68,10 @@ describe('crdconv serve: flags', () => {
     try {
       const error = await serveCommand()
         .parseAsync(['node', 'crdconv', 'serve'])
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect((error as Error).message).to.match(/"forever" is not a duration/);
     } finally {
       delete process.env.CRDCONV_SHUTDOWN_GRACE;

@@ -16,7 +16,8 @@ describe('serve flag values', () => {
       ['0', 0],
       [' 10s ', 10_000],
     ];
-    for (const [text, ms] of good) it(`reads ${JSON.stringify(text)} as ${ms} ms`, () => expect(parseDuration(text)).to.equal(ms));
+    for (const [text, ms] of good)
+      it(`reads ${JSON.stringify(text)} as ${ms} ms`, () => expect(parseDuration(text)).to.equal(ms));
     for (const text of ['', 's', '10x', '-5s', '1m 30s', '5 s', 'ten', '1e3']) {
       it(`refuses ${JSON.stringify(text)}`, () => expect(() => parseDuration(text)).to.throw(/not a duration/));
     }
@@ -31,7 +32,8 @@ describe('serve flag values', () => {
     it('reads :PORT as every interface', () => expect(parseBindAddress(':8081')).to.deep.equal({ port: 8081 }));
     it('reads HOST:PORT', () => expect(parseBindAddress('127.0.0.1:0')).to.deep.equal({ host: '127.0.0.1', port: 0 }));
     it('reads [IPv6]:PORT', () => expect(parseBindAddress('[::1]:8080')).to.deep.equal({ host: '::1', port: 8080 }));
-    it('reads a host name', () => expect(parseBindAddress('localhost:9000')).to.deep.equal({ host: 'localhost', port: 9000 }));
+    it('reads a host name', () =>
+      expect(parseBindAddress('localhost:9000')).to.deep.equal({ host: 'localhost', port: 9000 }));
     it('turns the server off for 0 and for empty', () => {
       expect(parseBindAddress('0')).to.equal(undefined);
       expect(parseBindAddress('')).to.equal(undefined);

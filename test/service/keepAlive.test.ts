@@ -35,7 +35,9 @@ describe('crdconv serve: back-to-back reviews on one keep-alive connection (real
     const ca = await readFile(join(devCertDir, 'ca.crt'), 'utf8');
     const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
     const padding = 'x'.repeat(2048);
-    const objects = Array.from({ length: 12 }, (_, i) => databaseV1alpha1(`db-${i}`, { image: `registry:5000/postgres:16.${i}-${padding}` }));
+    const objects = Array.from({ length: 12 }, (_, i) =>
+      databaseV1alpha1(`db-${i}`, { image: `registry:5000/postgres:16.${i}-${padding}` }),
+    );
     const sent = buildReview(objects, 'platform.example.com/v1');
     const body = Buffer.from(stringifyJson(sent.body));
     expect(body.length).to.be.greaterThan(16 * 1024);
@@ -46,7 +48,16 @@ describe('crdconv serve: back-to-back reviews on one keep-alive connection (real
     for (let i = 0; i < 300; i++) {
       const outcome = await new Promise<{ status: number; text: string } | Error>((resolve) => {
         const req = https.request(
-          { host: '127.0.0.1', servername: 'localhost', port: proc!.port, ca, agent, method: 'POST', path: '/convert?timeout=30s', headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } },
+          {
+            host: '127.0.0.1',
+            servername: 'localhost',
+            port: proc!.port,
+            ca,
+            agent,
+            method: 'POST',
+            path: '/convert?timeout=30s',
+            headers: { 'Content-Type': 'application/json', 'Content-Length': body.length },
+          },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
@@ -68,6 +79,9 @@ describe('crdconv serve: back-to-back reviews on one keep-alive connection (real
     expect(failures, failures.slice(0, 5).join('; ')).to.deep.equal([]);
     expect(answerBytes).to.be.greaterThan(16 * 1024);
     expect(sockets.size, 'one connection for every review').to.equal(1);
-    expect(proc!.logs.filter((l) => l.msg === 'review' && l.level !== 'info'), 'reviews logged as failed').to.deep.equal([]);
+    expect(
+      proc!.logs.filter((l) => l.msg === 'review' && l.level !== 'info'),
+      'reviews logged as failed',
+    ).to.deep.equal([]);
   });
 });

@@ -5,7 +5,11 @@ import { parseMetrics, valueOf } from '../metrics/promText.js';
 import { backendReview, httpGet, httpsRequest, startTestService, type TestService } from '../support/service.js';
 
 /** Open a socket, let `start` write whatever it writes, and time how long until the server hangs up. */
-function timeUntilCut(connect: () => net.Socket, start: (s: net.Socket) => void, limitMs: number): Promise<{ ms: number; received: string }> {
+function timeUntilCut(
+  connect: () => net.Socket,
+  start: (s: net.Socket) => void,
+  limitMs: number,
+): Promise<{ ms: number; received: string }> {
   return new Promise((resolve, reject) => {
     const began = Date.now();
     const socket = connect();
@@ -41,7 +45,10 @@ describe('service: limits', () => {
 
   it('answers 405 with Allow: POST for other methods on /convert', async () => {
     for (const method of ['GET', 'PUT', 'DELETE']) {
-      const answer = await httpsRequest(t.service.port, t.ca, { method, body: method === 'GET' || method === 'DELETE' ? undefined : '{}' });
+      const answer = await httpsRequest(t.service.port, t.ca, {
+        method,
+        body: method === 'GET' || method === 'DELETE' ? undefined : '{}',
+      });
       expect(answer.status, method).to.equal(405);
       expect(answer.headers.allow).to.equal('POST');
       expect(JSON.parse(answer.text).error).to.match(/not allowed/);
@@ -61,7 +68,10 @@ describe('service: limits', () => {
     const declared = await httpsRequest(t.service.port, t.ca, { body: big });
     expect(declared.status).to.equal(413);
     expect(declared.headers.connection).to.equal('close');
-    const streamed = await httpsRequest(t.service.port, t.ca, { body: Buffer.from(big), headers: { 'Transfer-Encoding': 'chunked' } });
+    const streamed = await httpsRequest(t.service.port, t.ca, {
+      body: Buffer.from(big),
+      headers: { 'Transfer-Encoding': 'chunked' },
+    });
     expect(streamed.status).to.equal(413);
     await stillAnswers();
   });
@@ -73,7 +83,9 @@ describe('service: limits', () => {
       const answer = await httpsRequest(other.service.port, other.ca, { body: '['.repeat(1_000_000) });
       expect(answer.status).to.equal(400);
       expect(JSON.parse(answer.text).error).to.match(/JSON/);
-      const balanced = await httpsRequest(other.service.port, other.ca, { body: '['.repeat(1_000_000) + ']'.repeat(1_000_000) });
+      const balanced = await httpsRequest(other.service.port, other.ca, {
+        body: '['.repeat(1_000_000) + ']'.repeat(1_000_000),
+      });
       expect(balanced.status).to.be.oneOf([400, 200]);
       const deepObject = `{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u","desiredAPIVersion":"stable.example.com/v2","objects":[{"apiVersion":"stable.example.com/v1","kind":"Backend","metadata":{"name":"n"},"hostPort":"a:1","extra":${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}}]}}`;
       // An object nested 200,000 deep inside a valid review: a Failure naming the object, and the
@@ -89,7 +101,11 @@ describe('service: limits', () => {
   });
 
   it('cuts a client that never finishes the TLS handshake', async () => {
-    const { ms } = await timeUntilCut(() => net.connect(t.service.port, '127.0.0.1'), (s) => s.write('\x16\x03\x01'), 5_000);
+    const { ms } = await timeUntilCut(
+      () => net.connect(t.service.port, '127.0.0.1'),
+      (s) => s.write('\x16\x03\x01'),
+      5_000,
+    );
     expect(ms).to.be.at.least(timeouts.handshakeMs - 50);
   });
 
@@ -106,7 +122,12 @@ describe('service: limits', () => {
   it('cuts a client that stalls in the body, and the review is counted as finished', async () => {
     const { ms } = await timeUntilCut(
       () => tls.connect({ host: '127.0.0.1', port: t.service.port, servername: 'localhost', ca: t.ca }),
-      (s) => s.once('secureConnect', () => s.write('POST /convert HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"apiVersion":')),
+      (s) =>
+        s.once('secureConnect', () =>
+          s.write(
+            'POST /convert HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"apiVersion":',
+          ),
+        ),
       5_000,
     );
     expect(ms).to.be.at.least(Math.min(timeouts.idleMs, timeouts.requestMs) - 50);

@@ -21,7 +21,9 @@ describe('service: probes and metrics', () => {
     expect(line!.probesPort).to.equal(t.service.probesPort);
     expect(line!.metricsPort).to.equal(t.service.metricsPort);
     expect(new Set([t.service.port, t.service.probesPort, t.service.metricsPort]).size).to.equal(3);
-    expect((line!.certificate as { notAfter: string }).notAfter).to.equal(t.service.certificate().notAfter.toISOString());
+    expect((line!.certificate as { notAfter: string }).notAfter).to.equal(
+      t.service.certificate().notAfter.toISOString(),
+    );
   });
 
   it('answers /healthz 200 and /readyz 200 with its checks', async () => {
@@ -50,19 +52,38 @@ describe('service: probes and metrics', () => {
     expect(scrape.headers['content-type']).to.match(/^text\/plain; version=0\.0\.4/);
     const s = parseMetrics(scrape.text);
     expect(valueOf(s, 'crdconv_conversion_reviews_total', { review_version: 'v1', result: 'Success' })).to.equal(4);
-    expect(valueOf(s, 'crdconv_conversion_reviews_total', { review_version: 'v1beta1', result: 'Failure' })).to.equal(1);
-    expect(valueOf(s, 'crdconv_conversion_reviews_total', { review_version: 'none', result: 'BadRequest' })).to.equal(1);
-    expect(valueOf(s, 'crdconv_conversion_objects_total', { kind: 'Backend', from: 'v1', to: 'v2', result: 'success' })).to.equal(3);
-    expect(valueOf(s, 'crdconv_conversion_objects_total', { kind: 'Backend', from: 'v1', to: 'v2', result: 'failure' })).to.equal(1);
-    expect(valueOf(s, 'crdconv_conversion_objects_total', { kind: 'Database', from: 'v1', to: 'v1alpha1', result: 'success' })).to.equal(1);
-    expect(valueOf(s, 'crdconv_decode_failures_total', { kind: 'Backend', version: 'v1', reason: 'DecodeFailed' })).to.equal(1);
+    expect(valueOf(s, 'crdconv_conversion_reviews_total', { review_version: 'v1beta1', result: 'Failure' })).to.equal(
+      1,
+    );
+    expect(valueOf(s, 'crdconv_conversion_reviews_total', { review_version: 'none', result: 'BadRequest' })).to.equal(
+      1,
+    );
+    expect(
+      valueOf(s, 'crdconv_conversion_objects_total', { kind: 'Backend', from: 'v1', to: 'v2', result: 'success' }),
+    ).to.equal(3);
+    expect(
+      valueOf(s, 'crdconv_conversion_objects_total', { kind: 'Backend', from: 'v1', to: 'v2', result: 'failure' }),
+    ).to.equal(1);
+    expect(
+      valueOf(s, 'crdconv_conversion_objects_total', {
+        kind: 'Database',
+        from: 'v1',
+        to: 'v1alpha1',
+        result: 'success',
+      }),
+    ).to.equal(1);
+    expect(
+      valueOf(s, 'crdconv_decode_failures_total', { kind: 'Backend', version: 'v1', reason: 'DecodeFailed' }),
+    ).to.equal(1);
     expect(valueOf(s, 'crdconv_stash_outcomes_total', { kind: 'Database', outcome: 'written' })).to.equal(1);
     expect(valueOf(s, 'crdconv_review_duration_seconds_count')).to.equal(6);
     expect(valueOf(s, 'crdconv_review_duration_seconds_bucket', { le: '0.001' })).to.be.a('number');
     expect(valueOf(s, 'crdconv_review_objects_sum')).to.equal(5);
     expect(valueOf(s, 'crdconv_request_body_bytes_count')).to.equal(6);
     expect(valueOf(s, 'crdconv_reviews_in_flight')).to.equal(0);
-    expect(valueOf(s, 'crdconv_tls_certificate_expiry_timestamp_seconds')).to.equal(t.service.certificate().notAfter.getTime() / 1000);
+    expect(valueOf(s, 'crdconv_tls_certificate_expiry_timestamp_seconds')).to.equal(
+      t.service.certificate().notAfter.getTime() / 1000,
+    );
     expect(valueOf(s, 'process_cpu_seconds_total')).to.be.a('number');
     expect(valueOf(s, 'nodejs_eventloop_lag_seconds')).to.be.a('number');
     for (const r of [...reviews, broken, stash]) expect(scrape.text).not.to.contain(r.uid);
@@ -107,7 +128,10 @@ describe('service: probes and metrics', () => {
       expect(other.service.metricsPort).to.equal(undefined);
       expect(other.service.metrics).to.equal(undefined);
       await other.logs.flushed();
-      expect(other.logs.entries.find((e) => e.msg === 'conversion webhook listening')).to.include({ probes: 'disabled', metrics: 'disabled' });
+      expect(other.logs.entries.find((e) => e.msg === 'conversion webhook listening')).to.include({
+        probes: 'disabled',
+        metrics: 'disabled',
+      });
     } finally {
       await other.stop();
     }

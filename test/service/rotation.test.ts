@@ -5,7 +5,14 @@ import type { DevCertificates } from '../../src/tls/devCert.js';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
 import { freshPairs } from '../tls/pairs.js';
 import { SecretVolume } from '../tls/secretVolume.js';
-import { backendReview, eventually, httpGet, httpsRequest, startTestService, type TestService } from '../support/service.js';
+import {
+  backendReview,
+  eventually,
+  httpGet,
+  httpsRequest,
+  startTestService,
+  type TestService,
+} from '../support/service.js';
 
 /** Reviews in a loop, each on a fresh connection (so each sees the certificate served right then). */
 function loadLoop(port: number, ca: string[], workers: number) {
@@ -17,7 +24,8 @@ function loadLoop(port: number, ca: string[], workers: number) {
       const r = backendReview();
       try {
         const answer = await httpsRequest(port, ca, { body: r.text });
-        if (answer.status !== 200 || JSON.parse(answer.text).response?.uid !== r.uid) failures.push(`HTTP ${answer.status}: ${answer.text.slice(0, 200)}`);
+        if (answer.status !== 200 || JSON.parse(answer.text).response?.uid !== r.uid)
+          failures.push(`HTTP ${answer.status}: ${answer.text.slice(0, 200)}`);
         else seen.push(answer.fingerprint ?? 'none');
       } catch (e) {
         failures.push((e as Error).message);
@@ -53,7 +61,11 @@ describe('service: certificate rotation under load', function () {
   });
 
   it('serves the new certificate after a ..data swap with no failed request, and keeps it when the next pair is broken', async () => {
-    const [a, b, c] = pairs.map((p) => inspectPair(p)) as [ReturnType<typeof inspectPair>, ReturnType<typeof inspectPair>, ReturnType<typeof inspectPair>];
+    const [a, b, c] = pairs.map((p) => inspectPair(p)) as [
+      ReturnType<typeof inspectPair>,
+      ReturnType<typeof inspectPair>,
+      ReturnType<typeof inspectPair>,
+    ];
     const bundle = pairs.map((p) => p.ca);
     // A keep-alive connection opened before the swap must survive it, still on the old certificate.
     const kept = new https.Agent({ keepAlive: true, maxSockets: 1 });
@@ -62,9 +74,17 @@ describe('service: certificate rotation under load', function () {
 
     const load = loadLoop(t.service.port, bundle, 3);
     try {
-      await eventually(() => load.count(a.fingerprint) >= 20 || load.failures.length > 0, 20_000, 'requests on the first certificate');
+      await eventually(
+        () => load.count(a.fingerprint) >= 20 || load.failures.length > 0,
+        20_000,
+        'requests on the first certificate',
+      );
       await volume.swap(pairs[1]);
-      await eventually(() => load.count(b.fingerprint) >= 20 || load.failures.length > 0, 20_000, 'requests on the rotated certificate');
+      await eventually(
+        () => load.count(b.fingerprint) >= 20 || load.failures.length > 0,
+        20_000,
+        'requests on the rotated certificate',
+      );
       expect(t.service.certificate().fingerprint).to.equal(b.fingerprint);
 
       const onOldConnection = await httpsRequest(t.service.port, bundle, { body: backendReview().text, agent: kept });
@@ -73,9 +93,17 @@ describe('service: certificate rotation under load', function () {
 
       // A broken pair: C's certificate with A's key. B keeps serving.
       await volume.swap({ cert: pairs[2].cert, key: pairs[0].key });
-      await eventually(() => t.logs.entries.some((e) => e.level === 'error' && /cannot be used/.test(e.msg ?? '')), 10_000, 'the rejection log');
+      await eventually(
+        () => t.logs.entries.some((e) => e.level === 'error' && /cannot be used/.test(e.msg ?? '')),
+        10_000,
+        'the rejection log',
+      );
       const servedB = load.count(b.fingerprint);
-      await eventually(() => load.count(b.fingerprint) >= servedB + 20 || load.failures.length > 0, 20_000, 'requests after the broken pair');
+      await eventually(
+        () => load.count(b.fingerprint) >= servedB + 20 || load.failures.length > 0,
+        20_000,
+        'requests after the broken pair',
+      );
     } finally {
       await load.stop();
       kept.destroy();

@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
-import { backendReview, eventually, httpGet, httpsRequest, startTestService, type Answer, type TestService } from '../support/service.js';
+import {
+  backendReview,
+  eventually,
+  httpGet,
+  httpsRequest,
+  startTestService,
+  type Answer,
+  type TestService,
+} from '../support/service.js';
 
 /** A review whose body arrives in two parts: in flight until `finish()` is called. */
 function slowReview(port: number, ca: string) {
@@ -12,13 +20,27 @@ function slowReview(port: number, ca: string) {
   let finish!: () => void;
   const answer = new Promise<Answer & { uid: unknown }>((resolve, reject) => {
     const req = https.request(
-      { host: '127.0.0.1', servername: 'localhost', port, ca, method: 'POST', path: '/convert', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } },
+      {
+        host: '127.0.0.1',
+        servername: 'localhost',
+        port,
+        ca,
+        method: 'POST',
+        path: '/convert',
+        agent: false,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': body.length },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, uid: res.statusCode === 200 ? JSON.parse(text).response?.uid : undefined });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            uid: res.statusCode === 200 ? JSON.parse(text).response?.uid : undefined,
+          });
         });
       },
     );
@@ -29,7 +51,8 @@ function slowReview(port: number, ca: string) {
   return { uid: review.uid, answer, finish: () => finish() };
 }
 
-const inFlight = async (t: TestService) => valueOf(parseMetrics((await httpGet(t.service.metricsPort!, '/metrics')).text), 'crdconv_reviews_in_flight');
+const inFlight = async (t: TestService) =>
+  valueOf(parseMetrics((await httpGet(t.service.metricsPort!, '/metrics')).text), 'crdconv_reviews_in_flight');
 
 const refused = (t: TestService) =>
   httpsRequest(t.service.port, t.ca, { body: backendReview().text }).then(
@@ -46,11 +69,22 @@ describe('service: graceful shutdown', function () {
     const agent = new https.Agent({ keepAlive: true });
     let idleSocket: Socket | undefined;
     const warm = await new Promise<number>((resolve, reject) => {
-      const req = https.request({ host: '127.0.0.1', servername: 'localhost', port: t.service.port, ca: t.ca, method: 'POST', path: '/convert', agent }, (res) => {
-        idleSocket = res.socket;
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = https.request(
+        {
+          host: '127.0.0.1',
+          servername: 'localhost',
+          port: t.service.port,
+          ca: t.ca,
+          method: 'POST',
+          path: '/convert',
+          agent,
+        },
+        (res) => {
+          idleSocket = res.socket;
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.end(backendReview().text);
     });
@@ -80,7 +114,10 @@ describe('service: graceful shutdown', function () {
     expect(result).to.include({ forced: false, cutRequests: 0, reason: 'test' });
     expect(result.durationMs).to.be.below(5_000);
     await t.logs.flushed();
-    expect(t.logs.entries.map((e) => e.msg)).to.include.members(['shutting down: readiness fails from now on', 'shut down']);
+    expect(t.logs.entries.map((e) => e.msg)).to.include.members([
+      'shutting down: readiness fails from now on',
+      'shut down',
+    ]);
     agent.destroy();
     await t.stop();
   });
@@ -93,7 +130,10 @@ describe('service: graceful shutdown', function () {
     const result = await t.service.shutdown('SIGTERM');
     expect(result).to.include({ forced: true, cutRequests: 1 });
     expect(Date.now() - started).to.be.within(250, 3_000);
-    const error = await stuck.answer.then(() => undefined, (e: Error) => e);
+    const error = await stuck.answer.then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(error, 'the stuck client was cut').to.be.instanceOf(Error);
     await t.logs.flushed();
     expect(t.logs.entries.some((e) => e.level === 'warn' && /grace period ran out/.test(e.msg ?? ''))).to.equal(true);

@@ -11,19 +11,38 @@ const GRACE_MS = 10_000;
 
 type Outcome = { uid: string; ok: true } | { uid: string; ok: false; error: string };
 
-function review(port: number, ca: string, agent: https.Agent | false, parts?: { hold: Promise<void> }): Promise<Outcome> {
+function review(
+  port: number,
+  ca: string,
+  agent: https.Agent | false,
+  parts?: { hold: Promise<void> },
+): Promise<Outcome> {
   const r = backendReview();
   const body = Buffer.from(r.text);
   return new Promise((resolve) => {
     const req = https.request(
-      { host: '127.0.0.1', servername: 'localhost', port, ca, method: 'POST', path: '/convert?timeout=30s', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } },
+      {
+        host: '127.0.0.1',
+        servername: 'localhost',
+        port,
+        ca,
+        method: 'POST',
+        path: '/convert?timeout=30s',
+        agent,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': body.length },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          const ok = res.statusCode === 200 && (JSON.parse(text) as { response?: { uid?: string; result?: { status?: string } } }).response?.result?.status === 'Success';
-          resolve(ok ? { uid: r.uid, ok } : { uid: r.uid, ok: false, error: `HTTP ${res.statusCode}: ${text.slice(0, 200)}` });
+          const ok =
+            res.statusCode === 200 &&
+            (JSON.parse(text) as { response?: { uid?: string; result?: { status?: string } } }).response?.result
+              ?.status === 'Success';
+          resolve(
+            ok ? { uid: r.uid, ok } : { uid: r.uid, ok: false, error: `HTTP ${res.statusCode}: ${text.slice(0, 200)}` },
+          );
         });
         res.on('error', (e: NodeJS.ErrnoException) => resolve({ uid: r.uid, ok: false, error: e.code ?? e.message }));
       },
@@ -59,7 +78,12 @@ describe('crdconv serve: SIGTERM under load (real process)', function () {
     let release!: () => void;
     const hold = new Promise<void>((r) => (release = r));
     const slow = [review(port, ca, false, { hold }), review(port, ca, false, { hold })];
-    await eventually(async () => valueOf(parseMetrics((await httpGet(metricsPort, '/metrics')).text), 'crdconv_reviews_in_flight') === 2, 10_000, 'two reviews in flight');
+    await eventually(
+      async () =>
+        valueOf(parseMetrics((await httpGet(metricsPort, '/metrics')).text), 'crdconv_reviews_in_flight') === 2,
+      10_000,
+      'two reviews in flight',
+    );
 
     // Load over keep-alive connections, as the apiserver sends it, until the listener refuses.
     const agent = new https.Agent({ keepAlive: true, maxSockets: 4 });
@@ -77,14 +101,21 @@ describe('crdconv serve: SIGTERM under load (real process)', function () {
 
     const signalledAt = Date.now();
     child.kill('SIGTERM');
-    await eventually(async () => (await httpGet(probesPort, '/readyz').catch(() => ({ status: 0 }))).status === 503, 2_000, 'readiness 503');
+    await eventually(
+      async () => (await httpGet(probesPort, '/readyz').catch(() => ({ status: 0 }))).status === 503,
+      2_000,
+      'readiness 503',
+    );
     await load; // ends when the listener refuses
     release();
     const slowOutcomes = await Promise.all(slow);
     const exit = await proc.exited;
     agent.destroy();
 
-    expect(slowOutcomes.map((o) => o.ok), JSON.stringify(slowOutcomes)).to.deep.equal([true, true]);
+    expect(
+      slowOutcomes.map((o) => o.ok),
+      JSON.stringify(slowOutcomes),
+    ).to.deep.equal([true, true]);
     expect(exit.code, 'clean exit').to.equal(0);
     expect(exit.at - signalledAt, 'within the grace').to.be.below(GRACE_MS);
 

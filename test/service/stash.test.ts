@@ -15,7 +15,9 @@ describe('service: a malformed stash', () => {
 
   it('is ignored, logged and counted, never a failure', async () => {
     const object = backendV1('hand-edited', 'h:1');
-    (object.metadata as Record<string, unknown>).annotations = { [STASH_ANNOTATION]: '{"v":1,"origin":"v2","entries":[{"p":' };
+    (object.metadata as Record<string, unknown>).annotations = {
+      [STASH_ANNOTATION]: '{"v":1,"origin":"v2","entries":[{"p":',
+    };
     const sent = buildReview([object], 'stable.example.com/v2');
     const answer = await httpsRequest(t.service.port, t.ca, { body: stringifyJson(sent.body) });
     expect(answer.status).to.equal(200);
@@ -23,7 +25,11 @@ describe('service: a malformed stash', () => {
 
     await t.logs.flushed();
     const logged = t.logs.entries.find((e) => e.msg === 'malformed stash ignored');
-    expect(logged, 'the log line').to.include({ level: 'warn', object: 'Backend default/hand-edited', kind: 'Backend' });
+    expect(logged, 'the log line').to.include({
+      level: 'warn',
+      object: 'Backend default/hand-edited',
+      kind: 'Backend',
+    });
     expect(String(logged!.reason)).to.match(/not JSON/);
 
     const metrics = parseMetrics((await httpGet(t.service.metricsPort!, '/metrics')).text);

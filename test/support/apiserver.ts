@@ -18,7 +18,11 @@ export interface SentReview {
 }
 
 /** A ConversionReview as the apiserver sends it (objects already in the desired version are never sent). */
-export function buildReview(objects: readonly Record<string, unknown>[], desiredAPIVersion: string, reviewVersion: ReviewVersion = 'v1'): SentReview {
+export function buildReview(
+  objects: readonly Record<string, unknown>[],
+  desiredAPIVersion: string,
+  reviewVersion: ReviewVersion = 'v1',
+): SentReview {
   const uid = randomUUID();
   const toSend = objects.filter((o) => o.apiVersion !== desiredAPIVersion);
   return {
@@ -42,9 +46,12 @@ export class ApiserverRejection extends Error {}
  */
 export function acceptAnswer(sent: SentReview, status: number, text: string): Record<string, unknown>[] {
   const fail = (why: string): never => {
-    throw new ApiserverRejection(`conversion webhook for ${String(sent.objects[0]?.apiVersion)}, Kind=${String(sent.objects[0]?.kind)} failed: ${why}`);
+    throw new ApiserverRejection(
+      `conversion webhook for ${String(sent.objects[0]?.apiVersion)}, Kind=${String(sent.objects[0]?.kind)} failed: ${why}`,
+    );
   };
-  if (status < 200 || status > 299) fail(`an error on the server has prevented the request from succeeding (HTTP ${status})`);
+  if (status < 200 || status > 299)
+    fail(`an error on the server has prevented the request from succeeding (HTTP ${status})`);
   if (text.length === 0) fail('0-length response');
   let review: Record<string, unknown>;
   try {
@@ -54,25 +61,37 @@ export function acceptAnswer(sent: SentReview, status: number, text: string): Re
   }
   const expected = `apiextensions.k8s.io/${sent.reviewVersion}`;
   if (review.apiVersion !== expected || review.kind !== 'ConversionReview') {
-    if (sent.reviewVersion === 'v1') fail(`expected webhook response of ${expected}, Kind=ConversionReview, got ${String(review.apiVersion)}, Kind=${String(review.kind)}`);
+    if (sent.reviewVersion === 'v1')
+      fail(
+        `expected webhook response of ${expected}, Kind=ConversionReview, got ${String(review.apiVersion)}, Kind=${String(review.kind)}`,
+      );
     else if (review.apiVersion !== expected) fail('unknown conversion');
   }
   const response = review.response as Record<string, unknown> | undefined | null;
   if (!response) fail('no response provided');
-  if (sent.reviewVersion === 'v1' && response!.uid !== sent.uid) fail(`expected response.uid="${sent.uid}", got "${String(response!.uid)}"`);
+  if (sent.reviewVersion === 'v1' && response!.uid !== sent.uid)
+    fail(`expected response.uid="${sent.uid}", got "${String(response!.uid)}"`);
   const result = (response!.result ?? {}) as Record<string, unknown>;
   if (result.status !== 'Success') {
-    fail(typeof result.message === 'string' && result.message ? result.message : `response.result.status was '${String(result.status)}', not 'Success'`);
+    fail(
+      typeof result.message === 'string' && result.message
+        ? result.message
+        : `response.result.status was '${String(result.status)}', not 'Success'`,
+    );
   }
   const converted = (response!.convertedObjects ?? []) as Record<string, unknown>[];
   if (converted.length !== sent.objects.length) {
-    throw new ApiserverRejection(`conversion webhook returned ${converted.length} objects, expected ${sent.objects.length}`);
+    throw new ApiserverRejection(
+      `conversion webhook returned ${converted.length} objects, expected ${sent.objects.length}`,
+    );
   }
   return converted.map((out, i) => {
     const original = sent.objects[i]!;
     const at = `invalid converted object at index ${i}`;
-    if (out.apiVersion !== sent.desiredAPIVersion) fail(`${at}: invalid groupVersion (expected ${sent.desiredAPIVersion}, received ${String(out.apiVersion)})`);
-    if (out.kind !== original.kind) fail(`${at}: invalid kind (expected ${String(original.kind)}, received ${String(out.kind)})`);
+    if (out.apiVersion !== sent.desiredAPIVersion)
+      fail(`${at}: invalid groupVersion (expected ${sent.desiredAPIVersion}, received ${String(out.apiVersion)})`);
+    if (out.kind !== original.kind)
+      fail(`${at}: invalid kind (expected ${String(original.kind)}, received ${String(out.kind)})`);
     for (const field of ['name', 'namespace', 'uid'] as const) {
       const a = meta(original)[field] ?? '';
       const b = meta(out)[field] ?? '';
@@ -85,11 +104,18 @@ export function acceptAnswer(sent: SentReview, status: number, text: string): Re
 const meta = (o: Record<string, unknown>): Record<string, unknown> =>
   (typeof o.metadata === 'object' && o.metadata !== null ? o.metadata : {}) as Record<string, unknown>;
 
-function restoreObjectMeta(original: Record<string, unknown>, converted: Record<string, unknown>, fail: (why: string) => never): Record<string, unknown> {
+function restoreObjectMeta(
+  original: Record<string, unknown>,
+  converted: Record<string, unknown>,
+  fail: (why: string) => never,
+): Record<string, unknown> {
   if (!Object.hasOwn(converted, 'metadata')) fail('missing metadata in converted object');
   const responseMeta = converted.metadata;
-  if (typeof responseMeta !== 'object' || responseMeta === null || Array.isArray(responseMeta)) fail(`invalid metadata of type ${typeof responseMeta} in converted object`);
-  const restored: Record<string, unknown> = Object.hasOwn(original, 'metadata') ? structuredClone(original.metadata as object) as Record<string, unknown> : {};
+  if (typeof responseMeta !== 'object' || responseMeta === null || Array.isArray(responseMeta))
+    fail(`invalid metadata of type ${typeof responseMeta} in converted object`);
+  const restored: Record<string, unknown> = Object.hasOwn(original, 'metadata')
+    ? (structuredClone(original.metadata as object) as Record<string, unknown>)
+    : {};
   if (typeof restored !== 'object' || restored === null) fail('invalid metadata of type <nil> in input object');
   for (const field of ['labels', 'annotations'] as const) {
     const fromResponse = (responseMeta as Record<string, unknown>)[field];
@@ -97,7 +123,8 @@ function restoreObjectMeta(original: Record<string, unknown>, converted: Record<
       delete restored[field];
       continue;
     }
-    if (typeof fromResponse !== 'object' || Array.isArray(fromResponse)) fail(`invalid metadata.${field} in converted object`);
+    if (typeof fromResponse !== 'object' || Array.isArray(fromResponse))
+      fail(`invalid metadata.${field} in converted object`);
     const before = (restored[field] ?? {}) as Record<string, unknown>;
     const after = fromResponse as Record<string, unknown>;
     let changed = Object.keys(before).length !== Object.keys(after).length;
@@ -106,7 +133,10 @@ function restoreObjectMeta(original: Record<string, unknown>, converted: Record<
       if (before[k] !== v) changed = true;
     }
     if (changed) {
-      const problems = field === 'labels' ? validateLabels(after as Record<string, string>) : validateAnnotations(after as Record<string, string>);
+      const problems =
+        field === 'labels'
+          ? validateLabels(after as Record<string, string>)
+          : validateAnnotations(after as Record<string, string>);
       if (problems.length) fail(problems.join(', '));
     }
     restored[field] = after;
@@ -148,6 +178,7 @@ function validateAnnotations(annotations: Record<string, string>): string[] {
     if (!isQualifiedName(k.toLowerCase())) problems.push(`metadata.annotation: Invalid value: "${k}"`);
     total += Buffer.byteLength(k) + Buffer.byteLength(v);
   }
-  if (total > TOTAL_ANNOTATION_SIZE_LIMIT) problems.push(`metadata.annotation: Too long: must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes`);
+  if (total > TOTAL_ANNOTATION_SIZE_LIMIT)
+    problems.push(`metadata.annotation: Too long: must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes`);
   return problems;
 }

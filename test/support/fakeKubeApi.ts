@@ -222,7 +222,10 @@ export class FakeKubeApi {
     this.updateCrd((crd) => {
       for (const v of (crd.spec as Json).versions as Json[]) v.storage = v.name === version;
       const stored = this.storedVersions;
-      crd.status = { ...((crd.status as Json | undefined) ?? {}), storedVersions: stored.includes(version) ? stored : [...stored, version] };
+      crd.status = {
+        ...((crd.status as Json | undefined) ?? {}),
+        storedVersions: stored.includes(version) ? stored : [...stored, version],
+      };
     });
   }
 
@@ -234,15 +237,26 @@ export class FakeKubeApi {
 
   addObject(o: NewObject): void {
     const key = FakeKubeApi.key(o.namespace, o.name);
-    const metadata: Json = { name: o.name, uid: `uid-${key}`, resourceVersion: this.nextRevision(), creationTimestamp: '2024-01-01T00:00:00Z' };
+    const metadata: Json = {
+      name: o.name,
+      uid: `uid-${key}`,
+      resourceVersion: this.nextRevision(),
+      creationTimestamp: '2024-01-01T00:00:00Z',
+    };
     if (o.namespace) metadata.namespace = o.namespace;
-    this.objects.set(key, { object: { kind: this.kind, metadata, ...(o.fields ?? {}) }, storedVersion: o.storedVersion ?? this.storageVersion });
+    this.objects.set(key, {
+      object: { kind: this.kind, metadata, ...(o.fields ?? {}) },
+      storedVersion: o.storedVersion ?? this.storageVersion,
+    });
   }
 
   object(key: string): { resourceVersion: string; storedVersion: string } | undefined {
     const stored = this.objects.get(key);
     if (!stored) return undefined;
-    return { resourceVersion: (stored.object.metadata as Json).resourceVersion as string, storedVersion: stored.storedVersion };
+    return {
+      resourceVersion: (stored.object.metadata as Json).resourceVersion as string,
+      storedVersion: stored.storedVersion,
+    };
   }
 
   deleteObject(key: string): void {
@@ -319,7 +333,13 @@ export class FakeKubeApi {
     } catch {
       body = raw;
     }
-    const base = { method, path: url.pathname, query: url.searchParams, contentType: req.headers['content-type'], body };
+    const base = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      contentType: req.headers['content-type'],
+      body,
+    };
     const verbOf = (list: boolean): FakeRequest['verb'] =>
       method === 'GET' ? (list ? 'list' : 'get') : method === 'PATCH' ? 'patch' : method === 'PUT' ? 'put' : 'other';
 
@@ -361,7 +381,8 @@ export class FakeKubeApi {
 
   private routeCrd(r: FakeRequest): FakeReply {
     const name = (this.crd.metadata as Json).name as string;
-    if (r.name !== name) return status(404, 'NotFound', `customresourcedefinitions.apiextensions.k8s.io "${r.name}" not found`);
+    if (r.name !== name)
+      return status(404, 'NotFound', `customresourcedefinitions.apiextensions.k8s.io "${r.name}" not found`);
     if (r.verb === 'get') return { status: 200, body: this.crdView() };
     if (r.resource !== 'crd-status' || (r.verb !== 'patch' && r.verb !== 'put')) {
       return status(405, 'MethodNotAllowed', `fake apiserver: ${r.method} ${r.path} not implemented`);
@@ -371,14 +392,20 @@ export class FakeKubeApi {
     }
     const body = isObject(r.body) ? r.body : {};
     const precondition = (body.metadata as Json | undefined)?.resourceVersion;
-    if (r.verb === 'put' && precondition === undefined) return status(422, 'Invalid', 'metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
+    if (r.verb === 'put' && precondition === undefined)
+      return status(422, 'Invalid', 'metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
     if (precondition !== undefined && precondition !== this.crdResourceVersion) {
-      return status(409, 'Conflict', `Operation cannot be fulfilled on customresourcedefinitions.apiextensions.k8s.io "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+      return status(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on customresourcedefinitions.apiextensions.k8s.io "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
     }
     // The status subresource takes status only, whatever else the request carries.
     const newStatus = (r.verb === 'patch' ? mergePatch(this.crd.status, body.status) : body.status) as Json | undefined;
     const problem = this.storedVersionsProblem(newStatus?.storedVersions);
-    if (problem) return status(422, 'Invalid', `CustomResourceDefinition.apiextensions.k8s.io "${name}" is invalid: ${problem}`);
+    if (problem)
+      return status(422, 'Invalid', `CustomResourceDefinition.apiextensions.k8s.io "${name}" is invalid: ${problem}`);
     if (r.query.get('dryRun') === 'All') return { status: 200, body: { ...this.crdView(), status: newStatus } };
     this.crd.status = newStatus;
     (this.crd.metadata as Json).resourceVersion = this.nextRevision();
@@ -387,11 +414,14 @@ export class FakeKubeApi {
 
   /** The apiserver's own checks on status.storedVersions. */
   private storedVersionsProblem(stored: unknown): string | undefined {
-    if (!Array.isArray(stored) || stored.length === 0) return 'status.storedVersions: Invalid value: must have at least one stored version';
+    if (!Array.isArray(stored) || stored.length === 0)
+      return 'status.storedVersions: Invalid value: must have at least one stored version';
     const names = this.versions.map((v) => v.name);
     const missing = stored.find((v) => !names.includes(v as string));
-    if (missing !== undefined) return `status.storedVersions[${stored.indexOf(missing)}]: Invalid value: "${String(missing)}": must appear in spec.versions`;
-    if (!stored.includes(this.storageVersion)) return `status.storedVersions: Invalid value: must have the storage version ${this.storageVersion}`;
+    if (missing !== undefined)
+      return `status.storedVersions[${stored.indexOf(missing)}]: Invalid value: "${String(missing)}": must appear in spec.versions`;
+    if (!stored.includes(this.storageVersion))
+      return `status.storedVersions: Invalid value: must have the storage version ${this.storageVersion}`;
     return undefined;
   }
 
@@ -409,7 +439,9 @@ export class FakeKubeApi {
     if (r.verb === 'list') return this.list(r, version);
     const key = FakeKubeApi.key(r.namespace, r.name ?? '');
     const stored = this.objects.get(key);
-    const notFound = status(404, 'NotFound', `${this.plural}.${this.group} "${r.name}" not found`, { details: { name: r.name, group: this.group, kind: this.plural } });
+    const notFound = status(404, 'NotFound', `${this.plural}.${this.group} "${r.name}" not found`, {
+      details: { name: r.name, group: this.group, kind: this.plural },
+    });
     if (!stored) return notFound;
     if (r.verb === 'get') {
       const failed = this.convert(stored, version);
@@ -423,7 +455,8 @@ export class FakeKubeApi {
   private convert(stored: StoredObject, version: string): Json | string {
     if (stored.storedVersion !== version && this.conversionFailure) {
       const why = this.conversionFailure(stored.object, stored.storedVersion, version);
-      if (why !== undefined) return `conversion webhook for ${this.group}/${stored.storedVersion}, Kind=${this.kind} failed: ${why}`;
+      if (why !== undefined)
+        return `conversion webhook for ${this.group}/${stored.storedVersion}, Kind=${this.kind} failed: ${why}`;
     }
     return { apiVersion: `${this.group}/${version}`, ...clone(stored.object) };
   }
@@ -438,7 +471,9 @@ export class FakeKubeApi {
       if (decoded.epoch !== this.epoch) {
         const message =
           'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results.';
-        const extra = this.offerInconsistentContinue ? { metadata: { continue: encodeToken({ epoch: this.epoch, after: decoded.after }) } } : {};
+        const extra = this.offerInconsistentContinue
+          ? { metadata: { continue: encodeToken({ epoch: this.epoch, after: decoded.after }) } }
+          : {};
         return status(410, 'Expired', message, extra);
       }
       after = decoded.after;
@@ -472,15 +507,21 @@ export class FakeKubeApi {
     const current = stored.object.metadata as Json;
     const precondition = (body.metadata as Json | undefined)?.resourceVersion;
     if (precondition !== undefined && precondition !== current.resourceVersion) {
-      return status(409, 'Conflict', `Operation cannot be fulfilled on ${this.plural}.${this.group} "${r.name}": the object has been modified; please apply your changes to the latest version and try again`);
+      return status(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${this.plural}.${this.group} "${r.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
     }
     const incoming = r.verb === 'patch' ? (mergePatch(stored.object, body) as Json) : clone(body);
     // Metadata other than labels and annotations belongs to the server.
     const meta = (incoming.metadata ?? {}) as Json;
     incoming.metadata = { ...current, labels: meta.labels, annotations: meta.annotations };
-    for (const k of ['labels', 'annotations']) if ((incoming.metadata as Json)[k] === undefined) delete (incoming.metadata as Json)[k];
+    for (const k of ['labels', 'annotations'])
+      if ((incoming.metadata as Json)[k] === undefined) delete (incoming.metadata as Json)[k];
     delete incoming.apiVersion;
-    const changed = JSON.stringify(incoming) !== JSON.stringify(stored.object) || stored.storedVersion !== this.storageVersion;
+    const changed =
+      JSON.stringify(incoming) !== JSON.stringify(stored.object) || stored.storedVersion !== this.storageVersion;
     const dryRun = r.query.get('dryRun') === 'All';
     if (changed && !dryRun) {
       (incoming.metadata as Json).resourceVersion = this.nextRevision();
@@ -502,13 +543,17 @@ const keyOf = (r: FakeRequest) => FakeKubeApi.key(r.namespace, r.name ?? '');
 export const failNthWrite =
   (n: number, code = 500, message = 'etcdserver: request timed out'): FakeHook =>
   (r) =>
-    isObjectWrite(r) && r.writeNumber === n ? status(code, code === 500 ? 'InternalError' : 'Unknown', message) : undefined;
+    isObjectWrite(r) && r.writeNumber === n
+      ? status(code, code === 500 ? 'InternalError' : 'Unknown', message)
+      : undefined;
 
 /** Every write to `key` fails with `code`. */
 export const failWritesTo =
   (key: string, code = 422, message = 'spec.replicas: Invalid value: -1: must be >= 0'): FakeHook =>
   (r) =>
-    isObjectWrite(r) && keyOf(r) === key ? status(code, code === 422 ? 'Invalid' : 'InternalError', message) : undefined;
+    isObjectWrite(r) && keyOf(r) === key
+      ? status(code, code === 422 ? 'Invalid' : 'InternalError', message)
+      : undefined;
 
 /** Someone else writes `key` just before our first `times` writes to it: each one conflicts. */
 export const conflictOnWritesTo = (key: string, times = 1): FakeHook => {
@@ -535,10 +580,12 @@ export const deleteWhenWriting = (trigger: string, victim: string): FakeHook => 
 };
 
 /** Runs `action` once, just before the Nth object write request. */
-export const beforeNthWrite = (n: number, action: (fake: FakeKubeApi) => void): FakeHook => (r, fake) => {
-  if (isObjectWrite(r) && r.writeNumber === n) action(fake);
-  return undefined;
-};
+export const beforeNthWrite =
+  (n: number, action: (fake: FakeKubeApi) => void): FakeHook =>
+  (r, fake) => {
+    if (isObjectWrite(r) && r.writeNumber === n) action(fake);
+    return undefined;
+  };
 
 /** Runs `action` once, just before the Nth list request. */
 export const beforeNthList = (n: number, action: (fake: FakeKubeApi) => void): FakeHook => {
@@ -563,13 +610,21 @@ export function twoVersionCrd(options: { scope?: 'Namespaced' | 'Cluster'; name?
       scope,
       versions: [
         { name: 'v1', served: true, storage: false, schema: schema({ hostPort: { type: 'string' } }) },
-        { name: 'v2', served: true, storage: true, schema: schema({ host: { type: 'string' }, port: { type: 'string' } }) },
+        {
+          name: 'v2',
+          served: true,
+          storage: true,
+          schema: schema({ host: { type: 'string' }, port: { type: 'string' } }),
+        },
       ],
       conversion: {
         strategy: 'Webhook',
         webhook: {
           conversionReviewVersions: ['v1'],
-          clientConfig: { service: { name: 'crdconv', namespace: 'crdconv-system', path: '/convert', port: 443 }, caBundle: 'Q0EgQlVORExF' },
+          clientConfig: {
+            service: { name: 'crdconv', namespace: 'crdconv-system', path: '/convert', port: 443 },
+            caBundle: 'Q0EgQlVORExF',
+          },
         },
       },
     },

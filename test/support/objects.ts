@@ -2,7 +2,10 @@
 export const meta = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
   namespace: 'default',
-  uid: `0c9a6a1e-5d1f-4b8e-9a7e-${name.padEnd(12, '0').slice(0, 12).replace(/[^0-9a-f]/g, 'a')}`,
+  uid: `0c9a6a1e-5d1f-4b8e-9a7e-${name
+    .padEnd(12, '0')
+    .slice(0, 12)
+    .replace(/[^0-9a-f]/g, 'a')}`,
   resourceVersion: '4711',
   generation: 3,
   creationTimestamp: '2026-11-01T10:00:00Z',
@@ -33,7 +36,9 @@ export const cronJobV1 = (name: string, schedule: string) => ({
     schedule,
     concurrencyPolicy: 'Forbid',
     startingDeadlineSeconds: 60,
-    jobTemplate: { spec: { template: { spec: { containers: [{ name: 'hello', image: 'busybox' }], restartPolicy: 'OnFailure' } } } },
+    jobTemplate: {
+      spec: { template: { spec: { containers: [{ name: 'hello', image: 'busybox' }], restartPolicy: 'OnFailure' } } },
+    },
   },
   status: { lastScheduleTime: '2026-11-02T03:04:05Z' },
 });

@@ -10,7 +10,23 @@ import { flattenLogLine, type LogEntry } from './service.js';
 export async function spawnServe(devCertDir: string, extraArgs: readonly string[] = []) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--health-probe-bind-address', '127.0.0.1:0', '--metrics-bind-address', '127.0.0.1:0', '--dev-cert-dir', devCertDir, ...extraArgs],
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--health-probe-bind-address',
+      '127.0.0.1:0',
+      '--metrics-bind-address',
+      '127.0.0.1:0',
+      '--dev-cert-dir',
+      devCertDir,
+      ...extraArgs,
+    ],
     { cwd: process.cwd(), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const logs: LogEntry[] = [];
@@ -37,5 +53,12 @@ export async function spawnServe(devCertDir: string, extraArgs: readonly string[
       reject(new Error(`crdconv serve exited (${code}) before listening: ${logs.map((l) => l.msg).join(' | ')}`));
     });
   });
-  return { child, logs, exited, port: listening.port as number, probesPort: listening.probesPort as number, metricsPort: listening.metricsPort as number };
+  return {
+    child,
+    logs,
+    exited,
+    port: listening.port as number,
+    probesPort: listening.probesPort as number,
+    metricsPort: listening.metricsPort as number,
+  };
 }

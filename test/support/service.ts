@@ -87,7 +87,9 @@ export function httpGet(port: number, path: string): Promise<Answer> {
       .get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       })
       .on('error', reject);
@@ -114,7 +116,13 @@ export function verifiedBy(bundle: readonly string[]) {
 export function httpsRequest(
   port: number,
   ca: string | string[],
-  options: { method?: string; path?: string; body?: string | Buffer; agent?: https.Agent | false; headers?: Record<string, string> } = {},
+  options: {
+    method?: string;
+    path?: string;
+    body?: string | Buffer;
+    agent?: https.Agent | false;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Answer> {
   // One CA: OpenSSL verifies. Several: verify by hand (see verifiedBy).
   const manual = Array.isArray(ca) && ca.length > 1 ? verifiedBy(ca) : undefined;
@@ -142,7 +150,14 @@ export function httpsRequest(
         }
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ...(fingerprint && { fingerprint }) }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+            ...(fingerprint && { fingerprint }),
+          }),
+        );
         res.on('error', reject);
       },
     );
@@ -158,7 +173,11 @@ export function backendReview(name = 'web'): SentReview & { text: string } {
 }
 
 /** Resolve once `condition` holds, polling; fail after `ms`. */
-export async function eventually(condition: () => boolean | Promise<boolean>, ms = 5_000, what = 'the condition'): Promise<void> {
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  ms = 5_000,
+  what = 'the condition',
+): Promise<void> {
   const end = Date.now() + ms;
   while (!(await condition())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

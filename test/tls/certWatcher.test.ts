@@ -122,7 +122,11 @@ describe('certificate watcher', () => {
     // Two writes, the way a careless writer updates files: the pair is mismatched in between.
     await writeFile(keyFile, pairs[1]!.key);
     await writeFile(certFile, pairs[1]!.cert);
-    await eventually(() => watcher!.current().fingerprint === inspectPair(pairs[1]!).fingerprint, 5_000, 'the new pair');
+    await eventually(
+      () => watcher!.current().fingerprint === inspectPair(pairs[1]!).fingerprint,
+      5_000,
+      'the new pair',
+    );
     expect(reloaded.at(-1)!.fingerprint).to.equal(inspectPair(pairs[1]!).fingerprint);
   });
 });

@@ -21,7 +21,9 @@ describe('serving certificate checks', () => {
   });
 
   it('accepts a chain (leaf first, CA after)', () => {
-    expect(inspectPair({ cert: a.cert + a.ca, key: a.key }).fingerprint).to.equal(new X509Certificate(a.cert).fingerprint256);
+    expect(inspectPair({ cert: a.cert + a.ca, key: a.key }).fingerprint).to.equal(
+      new X509Certificate(a.cert).fingerprint256,
+    );
   });
 
   const refused: [string, () => { cert: string; key: string }, RegExp][] = [

@@ -2,7 +2,10 @@ import { DateTime, FreeForm, Int32, Int64, constrained, t } from '../../../src/i
 
 /** The parts of the CronJob that v1 and v2 share: everything but the schedule. */
 export const commonSpec = {
-  startingDeadlineSeconds: constrained(Int64, { minimum: 0, description: 'Deadline in seconds for starting a job that missed its time.' }),
+  startingDeadlineSeconds: constrained(Int64, {
+    minimum: 0,
+    description: 'Deadline in seconds for starting a job that missed its time.',
+  }),
   concurrencyPolicy: t.keyof({ Allow: null, Forbid: null, Replace: null }),
   suspend: t.boolean,
   successfulJobsHistoryLimit: constrained(Int32, { minimum: 0 }),

@@ -42,11 +42,15 @@ export const v1v2 = between(v1, v2, {
   up: ({ spec, ...rest }) => {
     if (spec === undefined) return rest;
     const { schedule, ...specRest } = spec;
-    return Object.assign(rest, { spec: schedule === undefined ? specRest : Object.assign(specRest, { schedule: parseSchedule(schedule) }) });
+    return Object.assign(rest, {
+      spec: schedule === undefined ? specRest : Object.assign(specRest, { schedule: parseSchedule(schedule) }),
+    });
   },
   down: ({ spec, ...rest }) => {
     if (spec === undefined) return rest;
     const { schedule, ...specRest } = spec;
-    return Object.assign(rest, { spec: schedule === undefined ? specRest : Object.assign(specRest, { schedule: formatSchedule(schedule) }) });
+    return Object.assign(rest, {
+      spec: schedule === undefined ? specRest : Object.assign(specRest, { schedule: formatSchedule(schedule) }),
+    });
   },
 });

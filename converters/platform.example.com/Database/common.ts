@@ -8,7 +8,10 @@ export const sharedSpec = {
   /** Engine parameters (e.g. `max_connections`): free keys, string values. */
   parameters: t.record(t.string, t.string),
   users: t.array(
-    t.intersection([t.type({ name: constrained(t.string, { minLength: 1 }) }), t.partial({ roles: t.array(t.string) })]),
+    t.intersection([
+      t.type({ name: constrained(t.string, { minLength: 1 }) }),
+      t.partial({ roles: t.array(t.string) }),
+    ]),
   ),
   /** A cron schedule for backups; null switches backups off explicitly, absent means the default. */
   backupSchedule: nullable(t.string),

@@ -3,7 +3,15 @@ import { sharedSpec, status } from './common.js';
 
 const maintenanceWindow = t.intersection([
   t.type({
-    day: t.keyof({ Monday: null, Tuesday: null, Wednesday: null, Thursday: null, Friday: null, Saturday: null, Sunday: null }),
+    day: t.keyof({
+      Monday: null,
+      Tuesday: null,
+      Wednesday: null,
+      Thursday: null,
+      Friday: null,
+      Saturday: null,
+      Sunday: null,
+    }),
     startHour: constrained(Int32, { minimum: 0, maximum: 23 }),
   }),
   t.partial({ durationMinutes: constrained(Int32, { minimum: 1, maximum: 1440 }) }),

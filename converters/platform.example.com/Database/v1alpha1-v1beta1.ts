@@ -9,7 +9,9 @@ import { v1beta1 } from './v1beta1.js';
  */
 export const splitImage = (image: string): { engine: string; version?: string } => {
   const colon = image.lastIndexOf(':');
-  return colon > image.lastIndexOf('/') ? { engine: image.slice(0, colon), version: image.slice(colon + 1) } : { engine: image };
+  return colon > image.lastIndexOf('/')
+    ? { engine: image.slice(0, colon), version: image.slice(colon + 1) }
+    : { engine: image };
 };
 
 export const joinImage = (engine: string | undefined, version: string | undefined): string | undefined =>

@@ -11,11 +11,15 @@ export const v1beta1v1 = between(v1beta1, v1, {
   up: ({ spec, ...rest }) => {
     if (spec === undefined) return rest;
     const { storageBytes, ...specRest } = spec;
-    return Object.assign(rest, { spec: storageBytes === undefined ? specRest : Object.assign(specRest, { capacityBytes: storageBytes }) });
+    return Object.assign(rest, {
+      spec: storageBytes === undefined ? specRest : Object.assign(specRest, { capacityBytes: storageBytes }),
+    });
   },
   down: ({ spec, ...rest }) => {
     if (spec === undefined) return rest;
     const { capacityBytes, maintenanceWindow: _dropped, ...specRest } = spec;
-    return Object.assign(rest, { spec: capacityBytes === undefined ? specRest : Object.assign(specRest, { storageBytes: capacityBytes }) });
+    return Object.assign(rest, {
+      spec: capacityBytes === undefined ? specRest : Object.assign(specRest, { storageBytes: capacityBytes }),
+    });
   },
 });

@@ -19,11 +19,18 @@ export function clientNodeCheckApi(kc: KubeConfig): CheckApi {
   const api = kc.makeApiClient(CustomObjectsApi);
   return {
     async readCrdJson(name) {
-      const crd: unknown = await api.getClusterCustomObject({ group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', name });
+      const crd: unknown = await api.getClusterCustomObject({
+        group: 'apiextensions.k8s.io',
+        version: 'v1',
+        plural: 'customresourcedefinitions',
+        name,
+      });
       return (crd ?? {}) as Json;
     },
     async listFirst(group, version, plural) {
-      const list = (await api.listClusterCustomObject({ group, version, plural, limit: 1 })) as { items?: { metadata?: { name?: string; namespace?: string } }[] };
+      const list = (await api.listClusterCustomObject({ group, version, plural, limit: 1 })) as {
+        items?: { metadata?: { name?: string; namespace?: string } }[];
+      };
       const meta = list.items?.[0]?.metadata;
       if (!meta?.name) return undefined;
       return meta.namespace ? { name: meta.name, namespace: meta.namespace } : { name: meta.name };

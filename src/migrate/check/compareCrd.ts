@@ -11,8 +11,10 @@ interface CrdVersion {
   schema?: { openAPIV3Schema?: unknown };
 }
 
-const versionsOf = (crd: Json): CrdVersion[] => ((crd.spec as { versions?: CrdVersion[] } | undefined)?.versions ?? []).filter((v) => typeof v?.name === 'string');
-const storedVersionsOf = (crd: Json): string[] => (crd.status as { storedVersions?: string[] } | undefined)?.storedVersions ?? [];
+const versionsOf = (crd: Json): CrdVersion[] =>
+  ((crd.spec as { versions?: CrdVersion[] } | undefined)?.versions ?? []).filter((v) => typeof v?.name === 'string');
+const storedVersionsOf = (crd: Json): string[] =>
+  (crd.status as { storedVersions?: string[] } | undefined)?.storedVersions ?? [];
 
 /** The conversion settings, with the apiserver's defaults filled in so absent and default compare equal. */
 export interface ConversionView {
@@ -31,7 +33,9 @@ export function conversionOf(crd: Json): ConversionView {
   return {
     strategy: typeof conversion.strategy === 'string' ? conversion.strategy : 'None',
     reviewVersions: webhook.conversionReviewVersions ?? [],
-    service: svc ? { name: svc.name, namespace: svc.namespace, path: svc.path ?? '/', port: svc.port ?? 443 } : undefined,
+    service: svc
+      ? { name: svc.name, namespace: svc.namespace, path: svc.path ?? '/', port: svc.port ?? 443 }
+      : undefined,
     url: typeof cc.url === 'string' ? cc.url : undefined,
     caBundle: typeof cc.caBundle === 'string' ? cc.caBundle : undefined,
   };
@@ -43,11 +47,16 @@ export function compareVersions(cluster: Json, manifest: Json, file: string): Fi
   const inFile = new Map(versionsOf(manifest).map((v) => [v.name, v]));
   const findings: Finding[] = [];
   for (const name of inFile.keys()) {
-    if (!inCluster.has(name)) findings.push(problem(`version ${name} is in ${file} but not in the cluster: apply the generated CRD`));
+    if (!inCluster.has(name))
+      findings.push(problem(`version ${name} is in ${file} but not in the cluster: apply the generated CRD`));
   }
   for (const name of inCluster.keys()) {
     if (!inFile.has(name)) {
-      findings.push(problem(`version ${name} is in the cluster but not in ${file}: the cluster runs another CRD than the one generated (a version may leave only once it is out of status.storedVersions)`));
+      findings.push(
+        problem(
+          `version ${name} is in the cluster but not in ${file}: the cluster runs another CRD than the one generated (a version may leave only once it is out of status.storedVersions)`,
+        ),
+      );
     }
   }
   for (const [name, c] of inCluster) {
@@ -59,7 +68,10 @@ export function compareVersions(cluster: Json, manifest: Json, file: string): Fi
       if (cv !== fv) findings.push(problem(`${name}: ${flag} is ${cv} in the cluster but ${fv} in ${file}`));
     }
   }
-  if (findings.length === 0) findings.push(ok(`versions and their served/storage flags match ${file}: ${formatVersions([...inCluster.keys()])}`));
+  if (findings.length === 0)
+    findings.push(
+      ok(`versions and their served/storage flags match ${file}: ${formatVersions([...inCluster.keys()])}`),
+    );
   return findings;
 }
 
@@ -74,9 +86,14 @@ export function compareSchemas(cluster: Json, manifest: Json, file: string, maxP
     compared.push(c.name);
     const diffs = jsonDiff(c.schema?.openAPIV3Schema, f.schema?.openAPIV3Schema);
     for (const d of diffs.slice(0, maxPaths)) {
-      findings.push(problem(`${c.name}: the schema differs at ${d.path}: ${brief(d.left)} in the cluster, ${brief(d.right)} in ${file}`));
+      findings.push(
+        problem(
+          `${c.name}: the schema differs at ${d.path}: ${brief(d.left)} in the cluster, ${brief(d.right)} in ${file}`,
+        ),
+      );
     }
-    if (diffs.length > maxPaths) findings.push(problem(`${c.name}: the schema differs at ${diffs.length - maxPaths} more paths`));
+    if (diffs.length > maxPaths)
+      findings.push(problem(`${c.name}: the schema differs at ${diffs.length - maxPaths} more paths`));
   }
   if (findings.length === 0 && compared.length > 0) findings.push(ok(`schemas match ${file} (${compared.join(', ')})`));
   return findings;
@@ -93,20 +110,44 @@ export function compareConversion(cluster: Json, manifest: Json, file: string): 
   }
   if (c.strategy !== 'Webhook') return [ok(`conversion strategy ${c.strategy}, as in ${file}`)];
   if (brief(c.reviewVersions, 200) !== brief(f.reviewVersions, 200)) {
-    findings.push(problem(`conversionReviewVersions are ${formatVersions(c.reviewVersions)} in the cluster but ${formatVersions(f.reviewVersions)} in ${file}`));
+    findings.push(
+      problem(
+        `conversionReviewVersions are ${formatVersions(c.reviewVersions)} in the cluster but ${formatVersions(f.reviewVersions)} in ${file}`,
+      ),
+    );
   }
-  if (c.url !== f.url) findings.push(problem(`the webhook URL is ${brief(c.url)} in the cluster but ${brief(f.url)} in ${file}`));
+  if (c.url !== f.url)
+    findings.push(problem(`the webhook URL is ${brief(c.url)} in the cluster but ${brief(f.url)} in ${file}`));
   if (c.service && f.service) {
-    if (c.service.path !== f.service.path) findings.push(problem(`the webhook path is ${c.service.path} in the cluster but ${f.service.path} in ${file}: the webhook would answer 404`));
-    if (c.service.port !== f.service.port) findings.push(problem(`the webhook port is ${c.service.port} in the cluster but ${f.service.port} in ${file}`));
+    if (c.service.path !== f.service.path)
+      findings.push(
+        problem(
+          `the webhook path is ${c.service.path} in the cluster but ${f.service.path} in ${file}: the webhook would answer 404`,
+        ),
+      );
+    if (c.service.port !== f.service.port)
+      findings.push(problem(`the webhook port is ${c.service.port} in the cluster but ${f.service.port} in ${file}`));
     if (c.service.name !== f.service.name || c.service.namespace !== f.service.namespace) {
       // Deployments often rename the Service (Helm release names): worth a look, not an error.
-      findings.push(warning(`the webhook Service is ${c.service.namespace}/${c.service.name} in the cluster but ${f.service.namespace}/${f.service.name} in ${file}`));
+      findings.push(
+        warning(
+          `the webhook Service is ${c.service.namespace}/${c.service.name} in the cluster but ${f.service.namespace}/${f.service.name} in ${file}`,
+        ),
+      );
     }
   } else if (Boolean(c.service) !== Boolean(f.service)) {
-    findings.push(problem(`the webhook is reached by ${c.service ? 'a Service' : 'a URL'} in the cluster but by ${f.service ? 'a Service' : 'a URL'} in ${file}`));
+    findings.push(
+      problem(
+        `the webhook is reached by ${c.service ? 'a Service' : 'a URL'} in the cluster but by ${f.service ? 'a Service' : 'a URL'} in ${file}`,
+      ),
+    );
   }
-  if (findings.length === 0) findings.push(ok(`conversion settings match ${file}: Webhook, reviews ${formatVersions(c.reviewVersions)}, path ${c.service?.path ?? c.url}`));
+  if (findings.length === 0)
+    findings.push(
+      ok(
+        `conversion settings match ${file}: Webhook, reviews ${formatVersions(c.reviewVersions)}, path ${c.service?.path ?? c.url}`,
+      ),
+    );
   return findings;
 }
 
@@ -130,7 +171,8 @@ export function checkCaBundle(cluster: Json): Finding[] {
       ),
     ];
   }
-  if (!looksLikePemCertificate(c.caBundle)) return [problem('the caBundle does not decode to a PEM certificate (it must be base64 of the PEM CA)')];
+  if (!looksLikePemCertificate(c.caBundle))
+    return [problem('the caBundle does not decode to a PEM certificate (it must be base64 of the PEM CA)')];
   return [ok('caBundle present (a PEM certificate)')];
 }
 
@@ -144,21 +186,32 @@ export function checkStoredVersions(cluster: Json, crdName: string): Finding[] {
     const v = versions.find((x) => x.name === s);
     if (!v) findings.push(problem(`status.storedVersions lists ${s}, which is not in spec.versions`));
     else if (!v.served) {
-      findings.push(problem(`status.storedVersions lists ${s}, which is no longer served: objects may still be stored in ${s}; run crdconv migrate --crd ${crdName}`));
+      findings.push(
+        problem(
+          `status.storedVersions lists ${s}, which is no longer served: objects may still be stored in ${s}; run crdconv migrate --crd ${crdName}`,
+        ),
+      );
     }
   }
   const old = stored.filter((s) => s !== storage);
   if (findings.length === 0 && old.length > 0) {
-    findings.push(warning(`objects may still be stored in ${old.join(', ')} (storedVersions ${formatVersions(stored)}): run crdconv migrate --crd ${crdName} before you stop serving ${old.length === 1 ? 'it' : 'them'}`));
+    findings.push(
+      warning(
+        `objects may still be stored in ${old.join(', ')} (storedVersions ${formatVersions(stored)}): run crdconv migrate --crd ${crdName} before you stop serving ${old.length === 1 ? 'it' : 'them'}`,
+      ),
+    );
   }
-  if (findings.length === 0) findings.push(ok(`status.storedVersions ${formatVersions(stored)}: only the storage version`));
+  if (findings.length === 0)
+    findings.push(ok(`status.storedVersions ${formatVersions(stored)}: only the storage version`));
   return findings;
 }
 
 /** `strategy: Webhook` requires preserveUnknownFields false. */
 export function checkPreserveUnknownFields(cluster: Json): Finding[] {
   const preserve = (cluster.spec as { preserveUnknownFields?: boolean } | undefined)?.preserveUnknownFields === true;
-  return preserve && conversionOf(cluster).strategy === 'Webhook' ? [problem('spec.preserveUnknownFields is true: webhook conversion requires it to be false')] : [];
+  return preserve && conversionOf(cluster).strategy === 'Webhook'
+    ? [problem('spec.preserveUnknownFields is true: webhook conversion requires it to be false')]
+    : [];
 }
 
 /** Everything that compares the cluster's CRD with the generated file. */

@@ -11,7 +11,8 @@ export const ok = (message: string): Finding => ({ level: 'ok', message });
 
 export const hasProblems = (findings: readonly Finding[]): boolean => findings.some((f) => f.level === 'problem');
 
-const count = (findings: readonly Finding[], level: Finding['level']) => findings.filter((f) => f.level === level).length;
+const count = (findings: readonly Finding[], level: Finding['level']) =>
+  findings.filter((f) => f.level === level).length;
 
 /** One line per finding, then a tally. */
 export function formatFindings(crd: string, findings: readonly Finding[]): string {

@@ -5,7 +5,8 @@ export interface JsonDifference {
   readonly right: unknown;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const SIMPLE_KEY = /^[A-Za-z_$][\w$-]*$/;
 const keySegment = (key: string) => (SIMPLE_KEY.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);

@@ -32,7 +32,13 @@ function documents(file: string): unknown[] {
 export function findCrdManifest(dir: string, name: string): CrdManifest | undefined {
   if (!existsSync(dir)) return undefined;
   const preferred = join(dir, `${name}.yaml`);
-  const files = [preferred, ...readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)).filter((f) => f !== preferred)];
+  const files = [
+    preferred,
+    ...readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => join(dir, f))
+      .filter((f) => f !== preferred),
+  ];
   for (const file of files) {
     if (!existsSync(file)) continue;
     const crd = documents(file).find((d) => isCrdNamed(d, name));

@@ -10,7 +10,11 @@ interface CrdCoordinates {
 }
 
 export function coordinates(crd: Json): CrdCoordinates {
-  const spec = (crd.spec ?? {}) as { group?: string; names?: { plural?: string }; versions?: { name: string; served?: boolean }[] };
+  const spec = (crd.spec ?? {}) as {
+    group?: string;
+    names?: { plural?: string };
+    versions?: { name: string; served?: boolean }[];
+  };
   return {
     group: spec.group ?? '',
     plural: spec.names?.plural ?? '',
@@ -31,7 +35,11 @@ export async function probeServedVersions(api: CheckApi, crd: Json): Promise<Fin
       const first = await api.listFirst(group, version, plural);
       if (!first) {
         // No objects: nothing is ever converted, in any version.
-        findings.push(warning(`no ${plural}.${group} objects exist: the webhook could not be exercised (create one and run check again)`));
+        findings.push(
+          warning(
+            `no ${plural}.${group} objects exist: the webhook could not be exercised (create one and run check again)`,
+          ),
+        );
         return findings;
       }
       const id = first.namespace ? `${first.namespace}/${first.name}` : first.name;

@@ -38,7 +38,12 @@ export async function runCheck(api: CheckApi, options: CheckOptions): Promise<Fi
   try {
     const manifest = findCrdManifest(options.crdsDir, options.crdName);
     if (manifest) findings.push(...compareWithManifest(cluster, manifest.crd, displayPath(manifest.file)));
-    else findings.push(problem(`no generated CRD named ${options.crdName} in ${options.crdsDir}/: run npm run crds (or pass --crds-dir)`));
+    else
+      findings.push(
+        problem(
+          `no generated CRD named ${options.crdName} in ${options.crdsDir}/: run npm run crds (or pass --crds-dir)`,
+        ),
+      );
   } catch (err) {
     findings.push(problem(`reading the generated CRD failed: ${(err as Error).message}`));
   }
