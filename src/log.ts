@@ -53,13 +53,67 @@ const jsonLine = winston.format((info) => {
     info.message = typeof msg === 'string' ? msg : '';
   }
   info.timestamp = isoNow();
+  capFields(info as Record<string, unknown>);
   try {
-    (info as Record<symbol, unknown>)[MESSAGE] = JSON.stringify(info);
+    (info as Record<symbol, unknown>)[MESSAGE] = escapeLineSeparators(JSON.stringify(info));
     return info;
   } catch {
-    return safeJson.transform(info, {});
+    const out = safeJson.transform(info, {});
+    if (typeof out === 'object') {
+      const line = (out as Record<symbol, unknown>)[MESSAGE];
+      if (typeof line === 'string') (out as Record<symbol, unknown>)[MESSAGE] = escapeLineSeparators(line);
+    }
+    return out;
   }
 });
+
+/** The longest string a log field keeps; the rest is replaced by a note of how much was cut. */
+export const MAX_LOG_STRING = 2048;
+/** The most entries a list in a log field keeps. */
+export const MAX_LOG_ARRAY = 20;
+
+/**
+ * Whatever a client sends can reach a log line (a uid, a desiredAPIVersion, object names in a
+ * failure message): a 60 MB desiredAPIVersion must not become a 60 MB line. Cut every top-level
+ * string field, and every string in a top-level list, to MAX_LOG_STRING characters, and lists to
+ * MAX_LOG_ARRAY entries. Only the top level: nested values are the service's own (a certificate's
+ * description). A loop over a dozen fields: nothing measurable per line.
+ */
+function capFields(info: Record<string, unknown>): void {
+  for (const key in info) {
+    const v = info[key];
+    if (typeof v === 'string') {
+      if (v.length > MAX_LOG_STRING) info[key] = capText(v);
+    } else if (Array.isArray(v)) {
+      let capped: unknown[] | undefined;
+      const n = Math.min(v.length, MAX_LOG_ARRAY);
+      for (let i = 0; i < n; i++) {
+        const item: unknown = v[i];
+        if (typeof item === 'string' && item.length > MAX_LOG_STRING) (capped ??= v.slice(0, n))[i] = capText(item);
+      }
+      if (v.length > MAX_LOG_ARRAY) {
+        capped ??= v.slice(0, n);
+        capped.push(`... ${v.length - MAX_LOG_ARRAY} more`);
+      }
+      if (capped) info[key] = capped;
+    }
+  }
+}
+
+/** A string cut to `max` characters, saying how many were left out. */
+export const capText = (text: string, max = MAX_LOG_STRING): string =>
+  text.length <= max ? text : `${text.slice(0, max)}... (${text.length - max} more characters)`;
+
+/**
+ * Characters that JSON.stringify leaves raw but that some readers take for a line break: NEL
+ * (U+0085) and the other C1 controls, and the Unicode line and paragraph separators. They can only
+ * occur inside JSON strings, where an escape means the same.
+ */
+const LINE_BREAKING = /[\u0080-\u009f\u2028\u2029]/;
+const ALL_LINE_BREAKING = /[\u0080-\u009f\u2028\u2029]/g;
+export const escapeLineSeparators = (line: string): string =>
+  LINE_BREAKING.test(line) ? line.replace(ALL_LINE_BREAKING, escapeChar) : line;
+const escapeChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** Streams holding lines not yet written, for the flush at exit. */
 const unflushed = new Set<LineTransport>();

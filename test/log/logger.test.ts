@@ -93,6 +93,41 @@ describe('log: the JSON line logger', () => {
     expect(entry).to.include({ message: 'big', value: '18446744073709551616' });
   });
 
+  it('cuts long strings and lists of a line, saying how much was left out', async () => {
+    const { stream, writes } = recordingStream();
+    const logger = createLogger('info', stream);
+    const uid = 'u'.repeat(10 * 1024 * 1024);
+    const kinds = Array.from({ length: 1000 }, (_, i) => `Kind${i}`);
+    logger.info({ msg: 'review', uid, kinds, to: `g/${'v'.repeat(100_000)}`, nested: { kept: 'x'.repeat(3000) } });
+    logEntry(logger, 'warn', { message: 'review', failure: 'f'.repeat(5000), kinds: ['A', 'b'.repeat(4000)] });
+    await nextTurn();
+    const [first, second] = parseLines(writes);
+    expect(writes.join('').length, 'no line of megabytes').to.be.below(30_000);
+    expect(first!.uid).to.equal(`${'u'.repeat(2048)}... (${uid.length - 2048} more characters)`);
+    expect(first!.kinds).to.deep.equal([...kinds.slice(0, 20), '... 980 more']);
+    expect(first!.to).to.match(/^g\/v+\.\.\. \(97954 more characters\)$/);
+    expect((first!.nested as { kept: string }).kept, 'nested values are the service own').to.have.length(3000);
+    expect(second!.failure).to.equal(`${'f'.repeat(2048)}... (2952 more characters)`);
+    expect(second!.kinds).to.deep.equal(['A', `${'b'.repeat(2048)}... (1952 more characters)`]);
+  });
+
+  it('escapes NEL, the other C1 controls, U+2028 and U+2029: no line break but the one ending the line', async () => {
+    const { stream, writes } = recordingStream();
+    const logger = createLogger('info', stream);
+    const tricky = 'a\u2028b\u2029c\u0085d\u0080\u009fe\u00a0f\ng\rh';
+    logger.info({ msg: 'review', uid: tricky, kinds: [tricky] });
+    logEntry(logger, 'info', { message: 'review', uid: tricky, big: 2n });
+    logger.info({ msg: 'bigint path', uid: tricky, big: 2n ** 70n });
+    await nextTurn();
+    const text = writes.join('');
+    expect(text).not.to.match(/[\u0080-\u009f\u2028\u2029\r]/);
+    expect(text.split('\n').filter(Boolean)).to.have.length(3);
+    const entries = parseLines(writes);
+    expect(entries.map((e) => e.uid)).to.deep.equal([tricky, tricky, tricky]);
+    expect(entries[0]!.kinds).to.deep.equal([tricky]);
+    expect(text, 'a non-breaking space is not a line break').to.contain('\u00a0');
+  });
+
   it('writes what is pending when the process exits, also when it crashes', () => {
     const script = `
       import { createLogger } from './src/log.ts';
