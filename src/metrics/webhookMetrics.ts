@@ -4,6 +4,7 @@ import type { FailureReason } from '../convert/errors.js';
 import type { Registry } from '../kinds/registry.js';
 import type { ReviewObserver, ReviewRecord } from '../http/observer.js';
 import { labelVocabulary, reviewVersionLabel, type LabelVocabulary } from './labels.js';
+import { FAILURE_WINDOW_MS, LOOP_FAILURES, MAX_TRACKED_OBJECTS, RepeatedFailures } from './repeatedFailures.js';
 
 /**
  * Seconds. Conversions of one object take well under a millisecond, so the low end resolves
@@ -39,7 +40,14 @@ export interface WebhookMetrics {
   certificateReload(result: 'success' | 'failure'): void;
 }
 
-export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?: boolean } = {}): WebhookMetrics {
+export interface WebhookMetricsOptions {
+  /** prom-client's process and Node.js metrics (default true). */
+  readonly defaultMetrics?: boolean;
+  /** The clock of the rejection-loop window (tests). */
+  readonly now?: () => number;
+}
+
+export function createWebhookMetrics(kinds: Registry, options: WebhookMetricsOptions = {}): WebhookMetrics {
   const registry = new PromRegistry();
   const registers = [registry];
   // The per-review counters are plain numbers, handed to prom-client when it is scraped (collect):
@@ -48,6 +56,8 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
   const objectCounts = new SeriesCounts(['kind', 'from', 'to', 'result'] as const);
   const decodeCounts = new SeriesCounts(['kind', 'version', 'reason'] as const);
   const stashCounts = new SeriesCounts(['kind', 'outcome'] as const);
+  const repeatedCounts = new SeriesCounts(['kind'] as const);
+  const failedObjects = new RepeatedFailures(options.now);
   let inFlightNow = 0;
   new Counter({
     name: 'crdconv_conversion_reviews_total',
@@ -83,6 +93,29 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
     registers,
     collect() {
       stashCounts.flushInto(this);
+    },
+  });
+  const windowMinutes = FAILURE_WINDOW_MS / 60_000;
+  // Every registered kind shows, at 0 when it has no loop.
+  const kindLabels = [...new Set(kinds.kinds.map((k) => k.def.kind))];
+  new Counter({
+    name: 'crdconv_repeated_object_failures_total',
+    help: `Object conversion failures (decode or converter) of an object (same metadata.uid and resourceVersion) that already failed within the last ${windowMinutes} minutes, by kind: a rejection loop, not many distinct failures. At most ${MAX_TRACKED_OBJECTS} failed objects are remembered (least recently failed forgotten first); objects without uid or resourceVersion are not tracked`,
+    labelNames: ['kind'] as const,
+    registers,
+    collect() {
+      repeatedCounts.flushInto(this);
+    },
+  });
+  new Gauge({
+    name: 'crdconv_rejection_loop_objects',
+    help: `Distinct objects (metadata.uid and resourceVersion) that failed to convert at least ${LOOP_FAILURES} times within the last ${windowMinutes} minutes, by kind. Bounded: at most ${MAX_TRACKED_OBJECTS} failed objects are remembered (least recently failed forgotten first)`,
+    labelNames: ['kind'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const kind of kindLabels) this.set({ kind }, 0);
+      for (const [kind, count] of failedObjects.loopingByKind()) this.set({ kind }, count);
     },
   });
   // Observed for every review: prom-client's registry scrapes these like its own histograms.
@@ -139,6 +172,7 @@ export function createWebhookMetrics(kinds: Registry, options: { defaultMetrics?
         bodyBytes.observe(record.requestBytes);
         if (result === 'Success' || result === 'Failure') objectsPerReview.observe(record.objects.length);
         countObjects(record, vocabulary, objectCounts, decodeCounts, stashCounts);
+        if (result === 'Failure') countRepeatedFailures(record, vocabulary, failedObjects, repeatedCounts);
       },
     },
     certificateServed: (certificate) => expiry.set(certificate.notAfter.getTime() / 1000),
@@ -210,5 +244,19 @@ function countObjects(
     if (!o.ok && reason !== undefined && DECODE_REASONS.has(reason)) decode.add(kind, from, reason);
     const outcome = o.stash;
     if (outcome !== 'none') stash.add(kind, outcome);
+  }
+}
+
+/** Remember each failed object; count those that failed before (see RepeatedFailures). */
+function countRepeatedFailures(
+  record: ReviewRecord,
+  vocabulary: LabelVocabulary,
+  failed: RepeatedFailures,
+  repeated: SeriesCounts<readonly ['kind']>,
+): void {
+  for (const o of record.objects) {
+    if (o.ok || o.uid === undefined || o.resourceVersion === undefined) continue;
+    const kind = vocabulary.kind(o.kind);
+    if (failed.failed(kind, o.uid, o.resourceVersion)) repeated.add(kind);
   }
 }

@@ -20,6 +20,9 @@ export interface ObjectOutcome {
   readonly stash: StashOutcome;
   readonly stashProblem?: string;
   readonly object: string;
+  /** metadata.uid and metadata.resourceVersion of an object that failed, when it has them. */
+  readonly uid?: string;
+  readonly resourceVersion?: string;
 }
 
 export interface ReviewOutcome {
@@ -40,6 +43,8 @@ class Outcome implements ObjectOutcome {
     private readonly identity: ObjectIdentity,
     readonly reason?: FailureReason,
     readonly stashProblem?: string,
+    readonly uid?: string,
+    readonly resourceVersion?: string,
   ) {}
 
   get object(): string {
@@ -106,7 +111,21 @@ export function handleReview(registry: Registry, request: ConversionRequest): Re
         }
       : result.failure;
     failures.push(objects.length > 1 ? `object ${i}: ${failure.message}` : failure.message);
-    outcomes.push(new Outcome(kind, result.from ?? '', to, false, 'none', identity, failure.reason));
+    const meta = ownValue(input, 'metadata');
+    outcomes.push(
+      new Outcome(
+        kind,
+        result.from ?? '',
+        to,
+        false,
+        'none',
+        identity,
+        failure.reason,
+        undefined,
+        ownString(meta, 'uid'),
+        ownString(meta, 'resourceVersion'),
+      ),
+    );
   }
   if (failures.length) {
     const more =
@@ -119,4 +138,17 @@ export function handleReview(registry: Registry, request: ConversionRequest): Re
     response: { reviewVersion, uid, result: { status: 'Success' }, convertedObjects: converted },
     objects: outcomes,
   };
+}
+
+/** An own property of a JSON object (undefined for anything else). */
+function ownValue(object: unknown, key: string): unknown {
+  if (typeof object !== 'object' || object === null || Array.isArray(object) || !Object.hasOwn(object, key))
+    return undefined;
+  return (object as Record<string, unknown>)[key];
+}
+
+/** An own property that is a non-empty string. */
+function ownString(object: unknown, key: string): string | undefined {
+  const value = ownValue(object, key);
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
