@@ -75,34 +75,99 @@ const NAMED_FAILURES = 3;
  * The request's objects list is consumed: each entry is cleared once its object is converted.
  */
 export function handleReview(registry: Registry, request: ConversionRequest): ReviewOutcome {
-  const { reviewVersion, uid, desiredAPIVersion, objects } = request;
-  const failWith = (message: string, outcomes: ObjectOutcome[] = []): ReviewOutcome => ({
-    response: { reviewVersion, uid, result: { status: 'Failure', message }, convertedObjects: [] },
-    objects: outcomes,
-    failure: message,
-  });
-  if (typeof desiredAPIVersion !== 'string' || desiredAPIVersion === '') {
-    return failWith('the ConversionReview request has no desiredAPIVersion');
-  }
-  if (!Array.isArray(objects)) return failWith('the ConversionReview request has no objects list');
-  const to = desiredAPIVersion.slice(desiredAPIVersion.lastIndexOf('/') + 1);
+  const conversion = new ReviewConversion(registry, request);
+  conversion.step(Infinity);
+  return conversion.outcome();
+}
 
-  const converted: string[] = [];
-  const outcomes: ObjectOutcome[] = [];
-  const failures: string[] = [];
-  for (let i = 0; i < objects.length; i++) {
+/**
+ * The objects of a review, taken one at a time: parsed only when their turn comes (a big review's
+ * objects, see splitReview). `take` may throw (an object that does not parse): the conversion
+ * stops and the error goes to the caller.
+ */
+export interface ObjectSource {
+  readonly length: number;
+  take(index: number): unknown;
+}
+
+/** The request's own list as a source; each entry is cleared as it is taken. */
+const listSource = (objects: unknown[]): ObjectSource => ({
+  length: objects.length,
+  take: (i) => {
     const input: unknown = objects[i];
-    // The request lets go of each object once it is converted: a review of a whole LIST would
+    // The request lets go of each object once it is taken: a review of a whole LIST would
     // otherwise keep every parsed object alive until the last one is done.
     objects[i] = undefined;
-    const result = convertObject(registry, input, desiredAPIVersion);
+    return input;
+  },
+});
+
+/**
+ * One review's conversion, resumable: `step(deadline)` converts objects until the clock
+ * (performance.now()) reaches the deadline and says whether all are done, so that a review of
+ * thousands of objects can be converted in slices with the event loop free in between.
+ * handleReview is this run in one step.
+ */
+export class ReviewConversion {
+  private readonly source: ObjectSource | undefined;
+  private readonly desired: string;
+  private readonly to: string;
+  private next = 0;
+  private readonly converted: string[] = [];
+  private readonly outcomes: ObjectOutcome[] = [];
+  private readonly failures: string[] = [];
+  private readonly refused: string | undefined;
+  /** UTF-8 bytes of the converted objects so far. */
+  convertedBytes = 0;
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly request: ConversionRequest,
+    source?: ObjectSource,
+  ) {
+    const { desiredAPIVersion, objects } = request;
+    this.desired = typeof desiredAPIVersion === 'string' ? desiredAPIVersion : '';
+    this.to = this.desired.slice(this.desired.lastIndexOf('/') + 1);
+    if (this.desired === '') this.refused = 'the ConversionReview request has no desiredAPIVersion';
+    else if (source === undefined && !Array.isArray(objects))
+      this.refused = 'the ConversionReview request has no objects list';
+    this.source = this.refused !== undefined ? undefined : (source ?? listSource(objects as unknown[]));
+  }
+
+  /** How many objects the review holds. */
+  get length(): number {
+    return this.source?.length ?? 0;
+  }
+
+  /** Convert objects until `deadline` (performance.now()); true once every object is done. */
+  step(deadline: number): boolean {
+    const source = this.source;
+    if (source === undefined) return true;
+    const n = source.length;
+    while (this.next < n) {
+      this.convertOne(source, this.next++);
+      if (deadline !== Infinity && performance.now() >= deadline) break;
+    }
+    return this.next >= n;
+  }
+
+  private convertOne(source: ObjectSource, i: number): void {
+    const input = source.take(i);
+    const { registry, to } = this;
+    const result = convertObject(registry, input, this.desired);
     const identity = objectIdentity(input);
     const kind = typeof identity.kind === 'string' ? identity.kind : '';
     const json = result.ok ? serialize(result.object) : undefined;
     if (result.ok && json !== undefined) {
-      converted.push(json);
-      outcomes.push(new Outcome(kind, result.from, to, true, result.stash, identity, undefined, result.stashProblem));
-      continue;
+      // After a failure the answer holds no objects: nothing more to keep.
+      if (this.failures.length === 0) {
+        this.converted.push(json);
+        this.convertedBytes += Buffer.byteLength(json);
+      }
+      this.outcomes.push(
+        new Outcome(kind, result.from, to, true, result.stash, identity, undefined, result.stashProblem),
+      );
+      return;
     }
     const failure: ConversionFailure = result.ok
       ? {
@@ -110,9 +175,10 @@ export function handleReview(registry: Registry, request: ConversionRequest): Re
           message: `${formatIdentity(identity)}: the converted object is nested too deeply to serialize`,
         }
       : result.failure;
-    failures.push(objects.length > 1 ? `object ${i}: ${failure.message}` : failure.message);
+    this.failures.push(source.length > 1 ? `object ${i}: ${failure.message}` : failure.message);
+    this.converted.length = 0;
     const meta = ownValue(input, 'metadata');
-    outcomes.push(
+    this.outcomes.push(
       new Outcome(
         kind,
         result.from ?? '',
@@ -127,17 +193,29 @@ export function handleReview(registry: Registry, request: ConversionRequest): Re
       ),
     );
   }
-  if (failures.length) {
-    const more =
-      failures.length > NAMED_FAILURES
-        ? `; and ${failures.length - NAMED_FAILURES} more of ${objects.length} objects failed`
-        : '';
-    return failWith(`conversion failed: ${failures.slice(0, NAMED_FAILURES).join('; ')}${more}`, outcomes);
+
+  /** The answer, once step() has said every object is done. */
+  outcome(): ReviewOutcome {
+    const { reviewVersion, uid } = this.request;
+    const failWith = (message: string, outcomes: ObjectOutcome[] = []): ReviewOutcome => ({
+      response: { reviewVersion, uid, result: { status: 'Failure', message }, convertedObjects: [] },
+      objects: outcomes,
+      failure: message,
+    });
+    if (this.refused !== undefined) return failWith(this.refused);
+    const failures = this.failures;
+    if (failures.length) {
+      const more =
+        failures.length > NAMED_FAILURES
+          ? `; and ${failures.length - NAMED_FAILURES} more of ${this.length} objects failed`
+          : '';
+      return failWith(`conversion failed: ${failures.slice(0, NAMED_FAILURES).join('; ')}${more}`, this.outcomes);
+    }
+    return {
+      response: { reviewVersion, uid, result: { status: 'Success' }, convertedObjects: this.converted },
+      objects: this.outcomes,
+    };
   }
-  return {
-    response: { reviewVersion, uid, result: { status: 'Success' }, convertedObjects: converted },
-    objects: outcomes,
-  };
 }
 
 /** An own property of a JSON object (undefined for anything else). */

@@ -79,7 +79,7 @@ describe('repeated failures of one object (rejection loops)', () => {
   });
 
   it('handleReview reports the uid and resourceVersion of each failed object', () => {
-    const broken = backendV1('web', 'no-colon-here');
+    const broken = { ...backendV1('web', 'db:5432'), hostPort: 42 }; // not a string: cannot decode
     const outcome = handleReview(registry, {
       reviewVersion: 'apiextensions.k8s.io/v1',
       uid: 'r',
