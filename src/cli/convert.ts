@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { convertDocuments } from '../manifests/convertDocuments.js';
 import { renderManifest } from '../manifests/write.js';
+import { kindsOption, registryFor } from './kinds.js';
 import { filenameOption, loadManifests } from './manifestsInput.js';
 
 /** `crdconv convert`: move manifests between versions offline, with the service's converters. */
@@ -16,6 +17,7 @@ export function registerConvert(program: Command): void {
     )
     .option('-o, --output <file>', 'write the result to this file instead of stdout')
     .option('-i, --in-place', 'rewrite each input file in place (files with errors are left alone)')
+    .addOption(kindsOption())
     .addHelpText(
       'after',
       `
@@ -25,12 +27,13 @@ converting back restores them. Exit status 1 if any resource could not be conver
 
 Examples:
   crdconv convert -f deploy/databases.yaml --to v1 > databases-v1.yaml
+  crdconv convert --kinds dist/kinds/index.js -f widgets.yaml --to v1
   crdconv convert -f manifests/ --to platform.example.com/v1 --in-place
   kubectl get databases -o yaml | crdconv convert -f - --to v1beta1`,
     )
-    .action(async (opts: { filename?: string[]; to: string; output?: string; inPlace?: boolean }) => {
+    .action(async (opts: { filename?: string[]; to: string; output?: string; inPlace?: boolean; kinds?: string }) => {
       if (opts.output && opts.inPlace) throw new Error('--output and --in-place exclude each other');
-      const { registry } = await import('../../converters/index.js');
+      const { registry } = await registryFor(opts.kinds);
       const files = await loadManifests(opts.filename ?? []);
       if (opts.inPlace && files.some((f) => f.path === '(stdin)')) throw new Error('--in-place cannot rewrite stdin');
       let problems = 0;

@@ -5,22 +5,25 @@ import type { Kind } from '../kinds/defineKind.js';
 import { generateCrdFiles } from '../crd/files.js';
 import { defaultWebhookService, type WebhookService } from '../crd/service.js';
 import { diffCrdDir, isClean, syncCrdDir, type CrdDirDiff } from '../crd/sync.js';
+import { kindsOption, registryFor } from './kinds.js';
 
 /** What the command needs from outside, replaceable in tests. */
 export interface CrdsDeps {
-  /** The kinds to generate CRDs for (default: `kinds` of converters/index.ts). */
-  readonly loadKinds: () => Promise<readonly Kind[]>;
+  /** The kinds to generate CRDs for, given `--kinds` (default: see src/kinds/load.ts). */
+  readonly loadKinds: (spec: string | undefined) => Promise<readonly Kind[]>;
   readonly print: (line: string) => void;
 }
 
 // Loaded when the command runs, not when the CLI starts: `crdconv --help` must work even when
-// the converters do not (an incomplete registry throws on import).
+// the converters do not (an incomplete registry throws on import). The registry is built too,
+// so that kinds the webhook would refuse to serve get no CRDs either.
 const defaultDeps: CrdsDeps = {
-  loadKinds: async () => (await import('../../converters/index.js')).kinds,
+  loadKinds: async (spec) => (await registryFor(spec)).kinds,
   print: (line) => process.stdout.write(`${line}\n`),
 };
 
 interface CrdsOptions {
+  kinds?: string;
   out?: string[];
   serviceName: string;
   serviceNamespace: string;
@@ -45,6 +48,7 @@ export function registerCrds(program: Command, deps: Partial<CrdsDeps> = {}): vo
   program
     .command('crds')
     .description('generate one CustomResourceDefinition per kind, <plural>.<group>.yaml, from the codecs')
+    .addOption(kindsOption())
     .option('--out <dir>', 'directory to write into; repeat for several (default: crds)', collect)
     .option('--service-name <name>', 'name of the webhook Service', d.name)
     .option('--service-namespace <namespace>', 'namespace of the webhook Service', d.namespace)
@@ -59,7 +63,7 @@ export function registerCrds(program: Command, deps: Partial<CrdsDeps> = {}): vo
         path: options.servicePath,
         port: options.servicePort,
       };
-      const files = generateCrdFiles(await loadKinds(), service);
+      const files = generateCrdFiles(await loadKinds(options.kinds), service);
       if (options.check) await check(dirs, files, print);
       else await write(dirs, files, print);
     });

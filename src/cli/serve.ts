@@ -1,4 +1,5 @@
 import { integerIn } from './options.js';
+import { kindsOption, registryFor } from './kinds.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import { certificateSource, DEFAULT_SHUTDOWN_GRACE_MS, startService, type RunningService } from '../service.js';
@@ -20,6 +21,7 @@ const duration = flagParser(parseDuration);
 const bindAddress = flagParser(parseBindAddress);
 
 interface ServeFlags {
+  kinds?: string;
   port: number;
   host?: string;
   certDir?: string;
@@ -35,13 +37,14 @@ interface ServeFlags {
   logLevel: LogLevel;
 }
 
-/** `crdconv serve`: the conversion webhook for the kinds in converters/. */
+/** `crdconv serve`: the conversion webhook for the kinds of `--kinds` (default: the shipped examples). */
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'Serve the conversion webhook (POST /convert, HTTPS) for the kinds in converters/, with health probes and Prometheus metrics',
+      'Serve the conversion webhook (POST /convert, HTTPS) for your kinds (--kinds), with health probes and Prometheus metrics',
     )
+    .addOption(kindsOption())
     .addOption(
       new Option('--port <port>', 'HTTPS port of the webhook (0: any free port, logged at startup)')
         .env('CRDCONV_PORT')
@@ -140,7 +143,8 @@ Exit status: 0 after a clean drain, 1 when the grace period ran out and connecti
     )
     .action(async (opts: ServeFlags) => {
       const logger = createLogger(opts.logLevel);
-      const { registry } = await import('../../converters/index.js');
+      const { registry, source } = await registryFor(opts.kinds);
+      logger.info({ msg: 'kinds loaded', from: source });
       const service = await startService({
         registry,
         logger,

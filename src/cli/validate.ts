@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { validateDocuments } from '../manifests/validateDocuments.js';
+import { kindsOption, registryFor } from './kinds.js';
 import { filenameOption, loadManifests } from './manifestsInput.js';
 
 /** `crdconv validate`: check manifests against their version's model, strictly. */
@@ -10,6 +11,7 @@ export function registerValidate(program: Command): void {
       "check custom resources in manifests against their version's model (required fields and bounds included)",
     )
     .option(...filenameOption)
+    .addOption(kindsOption())
     .addHelpText(
       'after',
       `
@@ -17,10 +19,11 @@ Prints one line per problem: FILE#DOCUMENT Kind namespace/name: JSON path: what 
 Documents of kinds that no converter serves are skipped. Exit status 1 if anything is wrong.
 
 Example:
-  crdconv validate -f deploy/`,
+  crdconv validate -f deploy/
+  crdconv validate --kinds dist/kinds/index.js -f manifests/`,
     )
-    .action(async (opts: { filename?: string[] }) => {
-      const { registry } = await import('../../converters/index.js');
+    .action(async (opts: { filename?: string[]; kinds?: string }) => {
+      const { registry } = await registryFor(opts.kinds);
       const files = await loadManifests(opts.filename ?? []);
       let problems = 0;
       let checked = 0;
