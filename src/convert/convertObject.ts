@@ -1,9 +1,10 @@
 import type { RegisteredKind, Registry } from '../kinds/registry.js';
 import { decodeProblems, formatProblems } from './decode.js';
-import { jsonEqual } from '../json/index.js';
+import { canonicalJson, jsonEqual } from '../json/index.js';
+import { formatValidationProblems, type ValidationProblem, type Validator } from '../validate/validator.js';
 import { differences } from './diff.js';
 import type { ConversionFailure } from './errors.js';
-import { ABSENT, isRecord, ownValue } from './paths.js';
+import { ABSENT, isRecord, type JsonPath, ownValue } from './paths.js';
 import { applyRoute, applyRouteSteps, ConverterBug } from './route.js';
 import {
   ANNOTATIONS_LIMIT_BYTES,
@@ -135,12 +136,34 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
         },
       };
     }
-    const { stash: carried, metadata: baseMetadata } = takeStash(metadata);
-    const rich = richestForm(kind, source.version, body, carried);
+    const sourceVersion = kind.versions.get(source.version)!;
+    // How valid the input is decides what the output must be: a whole, valid object converts to
+    // a whole, valid one; a partial (server-side apply) or stale one at least loses nothing to
+    // pruning. Conversion never makes an object less valid than it came.
+    const level = sourceVersion.validator.valid(body)
+      ? 'strict'
+      : sourceVersion.validator.pruneFree(body)
+        ? 'prune'
+        : undefined;
+    const taken = takeStash(metadata);
+    const carried = checkOrigin(taken.stash, kind, source.version);
+    const baseMetadata = carried === taken.stash ? taken.metadata : metadata;
+    const rich = richestForm(kind, source.version, body, carried, level === 'strict');
     const steps = applyRouteSteps(kind, rich.version, target.version, rich.body);
     const converted = steps.length ? steps[steps.length - 1]!.body : rich.body;
+    if (level !== undefined) {
+      const targetValidator = kind.versions.get(target.version)!.validator;
+      if (!(level === 'strict' ? targetValidator.valid(converted) : targetValidator.pruneFree(converted))) {
+        const problems = formatValidationProblems(targetValidator.problems(converted, level));
+        return fail(
+          'ConverterFailed',
+          `${about()}: converting gave an object ${target.version} does not admit (${problems}); the converters of ${kindName} must be fixed`,
+          source.version,
+        );
+      }
+    }
     const stash = stashFor(kind, rich, steps, target.version);
-    const outMetadata = stash ? putStash(baseMetadata, stash) : carried.kind === 'malformed' ? metadata : baseMetadata;
+    const outMetadata = stash ? putStash(baseMetadata, stash) : baseMetadata;
     if (stash && annotationsSize(outMetadata) > ANNOTATIONS_LIMIT_BYTES) {
       return fail(
         'StashTooLarge',
@@ -149,9 +172,10 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
       );
     }
     const assembled = assemble(desiredAPIVersion, kindName, outMetadata, converted);
-    const outcome = stash ? 'written' : rich.outcome;
-    return carried.kind === 'malformed'
-      ? { ok: true, from: source.version, object: assembled, stash: outcome, stashProblem: carried.reason }
+    // A refused stash is reported (logged and counted) even when a new one is written.
+    const outcome = rich.problem !== undefined ? 'rejected' : stash ? 'written' : rich.outcome;
+    return rich.problem !== undefined
+      ? { ok: true, from: source.version, object: assembled, stash: outcome, stashProblem: rich.problem }
       : { ok: true, from: source.version, object: assembled, stash: outcome };
   } catch (e) {
     if (e instanceof ConverterBug) return fail('ConverterFailed', `${about()}: ${e.message}`, source.version);
@@ -166,37 +190,94 @@ function fail(reason: ConversionFailure['reason'], message: string, from?: strin
 }
 
 /**
+ * A stash must name a version of the kind other than the object's own: the framework never
+ * writes anything else. Such a stash is treated as malformed: left in place and reported.
+ */
+function checkOrigin(carried: ReadStash, kind: RegisteredKind, version: string): ReadStash {
+  if (carried.kind !== 'found') return carried;
+  const { origin } = carried.stash;
+  if (!kind.versions.has(origin))
+    return { kind: 'malformed', reason: `the stash names version ${origin}, which ${kind.def.kind} does not declare` };
+  if (origin === version) return { kind: 'malformed', reason: `the stash names the object's own version ${origin}` };
+  return carried;
+}
+
+interface RichForm {
+  readonly version: string;
+  readonly body: unknown;
+  readonly outcome: StashOutcome;
+  /** Why the stash, or some of its entries, were refused (malformed, or invalid once restored). */
+  readonly problem?: string;
+}
+
+/**
  * The starting point of a conversion. Without a stash it is the object as sent. With a stash that
  * came from converting out of `origin`, it is the object converted back to `origin` with the
  * stashed values restored, provided that changes nothing the source version shows (restoring
- * must never undo an edit). If even the plain trip back cannot reproduce what the source version
- * shows, the source holds edits that `origin` cannot express: it becomes the starting point and
- * the old stash is superseded.
+ * must never undo an edit) and makes the object no less valid in `origin` than the plain trip
+ * back: anyone can write a stash annotation with matching fingerprints, so a stashed value is
+ * trusted no more than a value sent in `origin` directly, which the apiserver would have checked
+ * against its schema. Entries that would break the schema (a bound, a required field, a pattern,
+ * a field the schema prunes) are refused and reported; the others are restored. If even the plain
+ * trip back cannot reproduce what the source version shows, the source holds edits that `origin`
+ * cannot express: it becomes the starting point and the old stash is superseded.
  */
 function richestForm(
   kind: RegisteredKind,
   version: string,
   body: unknown,
   carried: ReadStash,
-): { version: string; body: unknown; outcome: StashOutcome } {
-  if (carried.kind !== 'found') return { version, body, outcome: carried.kind === 'malformed' ? 'rejected' : 'none' };
-  const { origin, entries } = carried.stash;
-  const originVersion = kind.versions.get(origin);
-  if (!originVersion || origin === version) return { version, body, outcome: 'rejected' };
+  whole: boolean,
+): RichForm {
+  if (carried.kind === 'malformed') return { version, body, outcome: 'rejected', problem: carried.reason };
+  if (carried.kind !== 'found') return { version, body, outcome: 'none' };
+  const { origin } = carried.stash;
+  const originVersion = kind.versions.get(origin)!;
 
   const plain = applyRoute(kind, version, origin, body);
-  const restored = restoreEntries(plain, entries);
+  let entries = carried.stash.entries;
+  let restored = restoreEntries(plain, entries);
+  let problem: string | undefined;
+  if (restored !== plain && !originVersion.validator.valid(restored)) {
+    // Compare with the plain trip: a partial object may lack required fields either way.
+    const refused = newProblems(originVersion.validator, plain, restored, whole);
+    if (refused.length) {
+      problem = `stash entries refused: restoring them would give a ${origin} object its schema does not admit (${formatValidationProblems(refused)})`;
+      entries = entries.filter((e) => !refused.some((p) => overlaps(e.p, p.path)));
+      restored = restoreEntries(plain, entries);
+      if (newProblems(originVersion.validator, plain, restored, whole).length) restored = plain;
+    }
+  }
+  const outcome = (o: StashOutcome): StashOutcome => (problem === undefined ? o : 'rejected');
   if (
     restored !== plain &&
     decodeProblems(originVersion.decoder, restored).length === 0 &&
     jsonEqual(applyRoute(kind, origin, version, restored), body)
   ) {
-    return { version: origin, body: restored, outcome: 'restored' };
+    return { version: origin, body: restored, outcome: outcome('restored'), ...(problem !== undefined && { problem }) };
   }
   if (jsonEqual(applyRoute(kind, origin, version, plain), body))
-    return { version: origin, body: plain, outcome: 'superseded' };
-  return { version, body, outcome: 'superseded' };
+    return { version: origin, body: plain, outcome: outcome('superseded'), ...(problem !== undefined && { problem }) };
+  return { version, body, outcome: outcome('superseded'), ...(problem !== undefined && { problem }) };
 }
+
+/**
+ * Problems `after` has that `before` has not (by place and kind). A missing required field counts
+ * only for a whole object: a partial one (server-side apply sends one manager's fields) may have
+ * stashed values that are partial too.
+ */
+function newProblems(v: Validator, before: unknown, after: unknown, whole: boolean): ValidationProblem[] {
+  const key = (p: ValidationProblem) => `${p.kind} ${canonicalJson(p.path)}`;
+  const had = new Set(v.problems(before).map(key));
+  return v.problems(after).filter((p) => (whole || p.kind !== 'missing') && !had.has(key(p)));
+}
+
+/** One path is a prefix of the other (or they are equal). */
+const overlaps = (a: JsonPath, b: JsonPath): boolean => {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
 
 /**
  * What the conversion from `rich` to `target` loses, relative to the version nearest the target

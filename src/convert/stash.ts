@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, parseJson, stringifyJson } from '../json/index.js';
 import type { Difference } from './diff.js';
-import { ABSENT, type Absent, type JsonPath, getAt, isRecord, ownValue, setAt } from './paths.js';
+import { ABSENT, type Absent, type JsonPath, defineOwn, getAt, isRecord, ownValue } from './paths.js';
 
 /**
  * The stash: what a conversion could not carry, kept in one annotation on the converted object.
@@ -45,8 +45,19 @@ interface StashDocument extends Stash {
   readonly meta?: { readonly annotations?: Created; readonly metadata?: Created };
 }
 
-export const fingerprint = (value: unknown | Absent): string =>
-  value === ABSENT ? '-' : createHash('sha256').update(canonicalJson(value)).digest('base64url').slice(0, 16);
+/**
+ * Work done by the stash code since the process started, for tests that bound it (stash work
+ * must grow with the stash plus the object, never with their product): characters fingerprinted,
+ * and keys or elements copied while restoring.
+ */
+export const stashWork = { hashed: 0, copied: 0 };
+
+export const fingerprint = (value: unknown | Absent): string => {
+  if (value === ABSENT) return '-';
+  const text = canonicalJson(value);
+  stashWork.hashed += text.length;
+  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
+};
 
 /** Entries for every difference between the original body and what the round trip gave back. */
 export function stashEntries(original: unknown, differences: readonly Difference[]): StashEntry[] {
@@ -63,25 +74,65 @@ export function stashEntries(original: unknown, differences: readonly Difference
 
 /**
  * Put stashed values back where the round trip still shows what it showed when they were
- * stashed. Entries whose place was edited, moved or removed are left out.
+ * stashed. Entries whose place was edited, moved or removed are left out; so is an entry that
+ * would remove an array element (the framework never writes one: arrays keep their length).
+ *
+ * Entries sit at disjoint paths (`parseStash` refuses overlapping ones), so whether one applies
+ * does not depend on another: each is decided against `body` as given, fingerprinting only the
+ * value at its own place, and all are applied in one copy-on-write pass that copies each
+ * container on their paths once. The work is linear in the stash plus the touched part of the
+ * object, whatever the number of entries.
  */
 export function restoreEntries(body: unknown, entries: readonly StashEntry[]): unknown {
-  let out = body;
+  const root: RestoreNode = { children: new Map() };
+  let any = false;
   for (const entry of entries) {
-    const parentPath = entry.p.slice(0, -1);
     const key = entry.p[entry.p.length - 1];
     if (key === undefined) continue;
-    const parent = getAt(out, parentPath);
+    const parent = getAt(body, entry.p.slice(0, -1));
+    const restoresValue = Object.hasOwn(entry, 'v');
     if (
       Array.isArray(parent)
-        ? parent.length !== entry.n || typeof key !== 'number'
+        ? parent.length !== entry.n || typeof key !== 'number' || !restoresValue
         : !isRecord(parent) || typeof key !== 'string'
     )
       continue;
     if (fingerprint(ownValue(parent, key)) !== entry.h) continue;
-    out = setAt(out, entry.p, Object.hasOwn(entry, 'v') ? entry.v : ABSENT);
+    let node = root;
+    for (const k of entry.p) {
+      let next = node.children.get(k);
+      if (!next) node.children.set(k, (next = { children: new Map() }));
+      node = next;
+    }
+    node.value = restoresValue ? entry.v : ABSENT;
+    node.set = true;
+    any = true;
   }
-  return out;
+  return any ? rebuild(body, root) : body;
+}
+
+interface RestoreNode {
+  readonly children: Map<string | number, RestoreNode>;
+  set?: boolean;
+  value?: unknown;
+}
+
+function rebuild(at: unknown, node: RestoreNode): unknown {
+  if (node.set) return node.value;
+  if (Array.isArray(at)) {
+    const copy = at.slice();
+    stashWork.copied += copy.length;
+    for (const [k, child] of node.children) copy[k as number] = rebuild(at[k as number], child);
+    return copy;
+  }
+  const copy = { ...(at as Record<string, unknown>) };
+  stashWork.copied += Object.keys(copy).length;
+  for (const [k, child] of node.children) {
+    const value = rebuild(ownValue(at, k), child);
+    if (value === ABSENT) delete copy[k as string];
+    else defineOwn(copy, k as string, value);
+  }
+  return copy;
 }
 
 export type ReadStash =
@@ -161,10 +212,36 @@ function parseStash(raw: unknown): StashDocument | string {
     }
     if (e.n !== undefined && typeof e.n !== 'number') return 'a stash entry has a malformed array length';
   }
+  if (overlapping(doc.entries as Array<{ p: JsonPath }>)) return 'two stash entries overlap (one path holds another)';
   const meta = doc.meta;
   if (meta !== undefined) {
     const ok = (c: unknown) => c === undefined || c === 'absent' || c === 'null';
     if (!isRecord(meta) || !ok(meta.annotations) || !ok(meta.metadata)) return 'the stash has malformed bookkeeping';
   }
   return doc as unknown as StashDocument;
+}
+
+/**
+ * Whether one entry's path is the same as, or holds, another's. The framework writes disjoint
+ * paths only; overlapping ones could make restoring fingerprint the same big value once per
+ * entry. Checked with a trie of the paths: linear in their total length.
+ */
+function overlapping(entries: ReadonlyArray<{ p: JsonPath }>): boolean {
+  interface Trie {
+    end?: boolean;
+    readonly next: Map<string | number, Trie>;
+  }
+  const root: Trie = { next: new Map() };
+  for (const { p } of entries) {
+    let node = root;
+    for (const key of p) {
+      if (node.end) return true;
+      let next = node.next.get(key);
+      if (!next) node.next.set(key, (next = { next: new Map() }));
+      node = next;
+    }
+    if (node.end || node.next.size > 0) return true;
+    node.end = true;
+  }
+  return false;
 }

@@ -26,6 +26,14 @@ export interface Version<Name extends string = string, C extends t.Mixed = t.Mix
   readonly deprecated?: boolean;
   readonly deprecationWarning?: string;
   readonly printerColumns?: readonly PrinterColumn[];
+  /** JSON paths (`.spec.color`) of fields that field selectors may use (`selectableFields`). */
+  readonly selectableFields?: readonly string[];
+  /** The scale subresource: JSON paths of the replica counts and, optionally, the label selector. */
+  readonly scale?: {
+    readonly specReplicasPath: string;
+    readonly statusReplicasPath: string;
+    readonly labelSelectorPath?: string;
+  };
 }
 
 export const version = <Name extends string, C extends t.Mixed>(
@@ -39,7 +47,21 @@ export interface Converter {
   readonly from: string;
   readonly to: string;
   readonly convert: (body: never) => unknown;
+  /** What a round trip through `to` may not bring back, by path in `from` (see `Lossy`). */
+  readonly lossy?: Lossy;
 }
+
+/**
+ * A converter's declaration of what a round trip through the other version may change, by
+ * path in its source version: dot-separated keys, `*` for any one key or array index
+ * (`spec.schedule`, `spec.users.*.name`). `true`: anything may be lost there (the stash keeps
+ * it); a function: only values it calls equivalent (`sameSchedule(' @hourly', '0 * * * *')`).
+ *
+ * Not needed for fields the other version has no place for at all (they are stashed, nothing
+ * to declare), nor for values the other version holds exactly. `roundTripSuite` refuses any
+ * other stash entry: a converter that drops or bends a field both versions hold is a bug.
+ */
+export type Lossy = Readonly<Record<string, true | ((original: unknown, back: unknown) => boolean)>>;
 
 /**
  * The two directions between neighbouring versions `a` and `b`. Converters are pure: they get a
@@ -50,10 +72,25 @@ export interface Converter {
 export const between = <A extends Version, B extends Version>(
   a: A,
   b: B,
-  fns: { up: (body: Body<A['codec']>) => Body<B['codec']>; down: (body: Body<B['codec']>) => Body<A['codec']> },
+  fns: {
+    up: (body: Body<A['codec']>) => Body<B['codec']>;
+    down: (body: Body<B['codec']>) => Body<A['codec']>;
+    /** What `up` (paths in A) and `down` (paths in B) may lose on a round trip: see `Lossy`. */
+    lossy?: { readonly up?: Lossy; readonly down?: Lossy };
+  },
 ): Converter[] => [
-  { from: a.name, to: b.name, convert: fns.up as (body: never) => unknown },
-  { from: b.name, to: a.name, convert: fns.down as (body: never) => unknown },
+  {
+    from: a.name,
+    to: b.name,
+    convert: fns.up as (body: never) => unknown,
+    ...(fns.lossy?.up && { lossy: fns.lossy.up }),
+  },
+  {
+    from: b.name,
+    to: a.name,
+    convert: fns.down as (body: never) => unknown,
+    ...(fns.lossy?.down && { lossy: fns.lossy.down }),
+  },
 ];
 
 export interface KindNames {

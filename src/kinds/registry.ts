@@ -1,5 +1,6 @@
 import type * as t from 'io-ts';
 import { lenient } from '../interpreters/lenient.js';
+import { validator, type Validator } from '../validate/validator.js';
 import type { Converter, Kind, Version } from './defineKind.js';
 import { findRoutes, type Route } from './route.js';
 
@@ -16,6 +17,8 @@ export interface RegisteredVersion {
   readonly def: Version;
   /** Checks types and shape, not presence (see interpreters/lenient). */
   readonly decoder: t.Mixed;
+  /** Checks what the apiserver would hold: constraints, required fields, nothing pruned (see validate/validator). */
+  readonly validator: Validator;
 }
 
 export interface Registry {
@@ -64,7 +67,7 @@ function registerKind(def: Kind, problems: string[]): RegisteredKind | undefined
   const versions = new Map<string, RegisteredVersion>();
   for (const v of def.versions) {
     if (versions.has(v.name)) problems.push(`${id}: version ${v.name} declared twice`);
-    versions.set(v.name, { def: v, decoder: lenient(v.codec) });
+    versions.set(v.name, { def: v, decoder: lenient(v.codec), validator: validator(v.codec) });
   }
   if (versions.size === 0) problems.push(`${id}: no versions declared`);
   const storage = def.versions.filter((v) => v.storage);

@@ -1,6 +1,7 @@
 import { describeObject } from '../convert/convertObject.js';
 import { decodeProblems } from '../convert/decode.js';
 import { strict } from '../interpreters/lenient.js';
+import { formatPath } from '../validate/validator.js';
 import { isRecord } from '../convert/paths.js';
 import type { Registry } from '../kinds/registry.js';
 import type { ManifestFile } from './documents.js';
@@ -66,6 +67,8 @@ export function validateDocuments(registry: Registry, file: ManifestFile): Valid
           : `${who}: ${p.path}: expected ${p.expected}, got ${p.found}`,
       );
     }
+    for (const p of registered.validator.problems(body).filter((p) => p.kind === 'pruned'))
+      problems.push(`${who}: ${formatPath(p.path)}: not in the ${version} schema (the apiserver would prune it)`);
   }
   return { checked, skipped, problems };
 }

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { lazyPattern } from './pattern.js';
 
 /**
  * What a codec can say about a value beyond its type, in the words OpenAPI has for it. The CRD
@@ -11,6 +12,7 @@ export interface Constraints {
   maximum?: number;
   minLength?: number;
   maxLength?: number;
+  /** RE2 syntax, as the apiserver reads it; JavaScript checks use its exact translation (pattern.ts). */
   pattern?: string;
   minItems?: number;
   maxItems?: number;
@@ -23,7 +25,7 @@ export interface ConstrainedType<C extends t.Mixed> extends t.RefinementType<C, 
 const lengthOf = (u: unknown): number | undefined =>
   typeof u === 'string' ? [...u].length : Array.isArray(u) ? u.length : undefined;
 
-const holds = (c: Constraints, u: unknown): boolean => {
+const holds = (c: Constraints, pattern: { test(s: string): boolean } | undefined, u: unknown): boolean => {
   if (typeof u === 'number' || typeof u === 'bigint') {
     if (c.minimum !== undefined && u < c.minimum) return false;
     if (c.maximum !== undefined && u > c.maximum) return false;
@@ -32,7 +34,7 @@ const holds = (c: Constraints, u: unknown): boolean => {
     const n = lengthOf(u)!;
     if (c.minLength !== undefined && n < c.minLength) return false;
     if (c.maxLength !== undefined && n > c.maxLength) return false;
-    if (c.pattern !== undefined && !new RegExp(c.pattern, 'u').test(u)) return false;
+    if (pattern !== undefined && !pattern.test(u)) return false;
   }
   if (Array.isArray(u)) {
     if (c.minItems !== undefined && u.length < c.minItems) return false;
@@ -51,7 +53,9 @@ const describe = (c: Constraints): string =>
 export function constrained<C extends t.Mixed>(codec: C, constraints: Constraints): ConstrainedType<C> {
   const rules = describe(constraints);
   const name = rules ? `${codec.name}(${rules})` : codec.name;
-  const refined = t.refinement(codec, (u) => holds(constraints, u), name) as unknown as ConstrainedType<C>;
+  // Compiled once: the predicate runs on the service's hot path (output validation).
+  const pattern = constraints.pattern === undefined ? undefined : lazyPattern(constraints.pattern);
+  const refined = t.refinement(codec, (u) => holds(constraints, pattern, u), name) as unknown as ConstrainedType<C>;
   return Object.assign(refined, { constraints });
 }
 

@@ -56,10 +56,13 @@ describe('crdconv convert / validate (the CLI)', function () {
 
   it('validate prints one line per problem and exits 1; clean input exits 0', async () => {
     const bad = await runCli(['validate', '-f', '-'], {
-      stdin: 'apiVersion: stable.example.com/v2\nkind: Backend\nmetadata: {name: x}\nhost: h\n',
+      stdin: 'apiVersion: stable.example.com/v2\nkind: Backend\nmetadata: {name: x}\nport: "80"\nhostPort: h\n',
     });
     expect(bad.code).to.equal(1);
-    expect(bad.stdout.trim()).to.equal('(stdin)#0 Backend x: .port: required string missing');
+    expect(bad.stdout.trim()).to.equal(
+      '(stdin)#0 Backend x: .host: required string missing\n' +
+        '(stdin)#0 Backend x: .hostPort: not in the v2 schema (the apiserver would prune it)',
+    );
     const good = await runCli(['validate', '-f', dir]);
     expect(good.code, good.stdout + good.stderr).to.equal(0);
     expect(good.stderr).to.contain('1 resource(s) checked, 1 of other kinds skipped, 0 problem(s)');

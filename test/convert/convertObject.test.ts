@@ -40,17 +40,18 @@ describe('convertObject', () => {
       });
     }
 
-    it('stashes what v1 cannot tell apart (a host holding a colon) and restores it', () => {
-      const original = backendV2('web', 'a:b', 'c');
+    it('stashes what v1 cannot tell apart (a host holding a colon, no port) and restores it', () => {
+      const { port: _none, ...original } = backendV2('web', 'a:b', '');
       const v1 = ok(convert(original, 'stable.example.com/v1'));
-      expect(v1.hostPort).to.equal('a:b:c');
+      expect(v1.hostPort).to.equal('a:b');
       expect(v1.metadata.annotations).to.have.property(STASH_ANNOTATION);
       const back = ok(convert(wire(v1), 'stable.example.com/v2'));
       expect(back).to.deep.equal(original);
     });
 
     it('lets an edit made through v1 win over the stash', () => {
-      const v1 = ok(convert(backendV2('web', 'a:b', 'c'), 'stable.example.com/v1'));
+      const { port: _none, ...hostOnly } = backendV2('web', 'a:b', '');
+      const v1 = ok(convert(hostOnly, 'stable.example.com/v1'));
       const edited = { ...wire(v1), hostPort: 'x:9' };
       const back = ok(convert(edited, 'stable.example.com/v2'));
       expect(back).to.deep.include({ host: 'x', port: '9' });
@@ -58,11 +59,13 @@ describe('convertObject', () => {
     });
 
     it('never mixes a stashed value into a partial edit', () => {
-      // host "a:b" is stashed; an edit of the port through v1 must come back exactly as edited.
-      const v1 = ok(convert(backendV2('web', 'a:b', 'c'), 'stable.example.com/v1'));
-      const edited = { ...wire(v1), hostPort: 'a:b:d' };
+      // host "a:b" without a port is stashed; an edit through v1 must come back exactly as edited.
+      const { port: _none, ...hostOnly } = backendV2('web', 'a:b', '');
+      const v1 = ok(convert(hostOnly, 'stable.example.com/v1'));
+      const edited = { ...wire(v1), hostPort: 'a:d' };
       const v2 = ok(convert(edited, 'stable.example.com/v2'));
-      expect(ok(convert(wire(v2), 'stable.example.com/v1')).hostPort).to.equal('a:b:d');
+      expect(v2).to.deep.include({ host: 'a', port: 'd' });
+      expect(ok(convert(wire(v2), 'stable.example.com/v1')).hostPort).to.equal('a:d');
     });
   });
 
@@ -73,7 +76,7 @@ describe('convertObject', () => {
       expect(v2.spec.jobTemplate).to.deep.equal(cronJobV1('c', '').spec.jobTemplate);
     });
 
-    for (const schedule of ['@hourly', '0  1 * * *', ' 0 1 * * * ', '@every 5m', '0 0 1 1 * 2030']) {
+    for (const schedule of ['@hourly', '0  1 * * *', ' 0 1 * * * ', '@every 5m', '\t@every  90m ', ' @daily']) {
       it(`round-trips ${JSON.stringify(schedule)} exactly through v2`, () => {
         const v2 = ok(convert(cronJobV1('c', schedule), 'batch.tutorial.kubebuilder.io/v2'));
         expect(ok(convert(wire(v2), 'batch.tutorial.kubebuilder.io/v1'))).to.deep.equal(cronJobV1('c', schedule));
@@ -246,12 +249,15 @@ describe('convertObject', () => {
     });
 
     it('does not let a tampered stash inject values of the wrong type', () => {
-      const v1 = wire(ok(convert(backendV2('web', 'a:b', 'c'), 'stable.example.com/v1')));
+      const { port: _none, ...hostOnly } = backendV2('web', 'a:b', '');
+      const v1 = wire(ok(convert(hostOnly, 'stable.example.com/v1')));
       const doc = JSON.parse(v1.metadata.annotations[STASH_ANNOTATION]);
       doc.entries = doc.entries.map((e: Record<string, unknown>) => ({ ...e, v: 42 }));
       v1.metadata.annotations[STASH_ANNOTATION] = JSON.stringify(doc);
-      const v2 = ok(convert(v1, 'stable.example.com/v2'));
-      expect(v2).to.deep.include({ host: 'a', port: 'b:c' });
+      const r = convert(v1, 'stable.example.com/v2');
+      expect(ok(r)).to.deep.include({ host: 'a', port: 'b' });
+      expect(r.ok && r.stash).to.equal('rejected');
+      expect(r.ok && r.stashProblem).to.match(/\.host: expected string/);
     });
   });
 });

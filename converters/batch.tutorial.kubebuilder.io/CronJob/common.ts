@@ -1,5 +1,24 @@
 import { DateTime, FreeForm, Int32, Int64, constrained, t } from '../../../src/index.js';
 
+/**
+ * One field of a five-field cron expression as robfig/cron (the tutorial's controller) reads it:
+ * digits, names (`MON`, `JAN`), `*`, `?`, ranges, steps and lists. No whitespace and no `@`, so
+ * that the fields of a v2 schedule always join into a v1 schedule.
+ */
+export const CRON_FIELD = '[0-9A-Za-z*?/,-]+';
+
+/** A Go duration, as `@every` takes it: `5m`, `1h30m`, `1.5s`. */
+export const DURATION = '(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+';
+
+/** The macros with a five-field equivalent (robfig/cron's descriptors). */
+export const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'] as const;
+
+/**
+ * A v1 schedule: five fields, a macro, or `@every <duration>`, with spaces or tabs around and
+ * between them. Exactly what v2 can express, so that every v1 schedule has a v2 form.
+ */
+export const CRON_SCHEDULE = `^[ \\t]*(${CRON_MACROS.join('|')}|@every[ \\t]+${DURATION}|${CRON_FIELD}([ \\t]+${CRON_FIELD}){4})[ \\t]*$`;
+
 /** The parts of the CronJob that v1 and v2 share: everything but the schedule. */
 export const commonSpec = {
   startingDeadlineSeconds: constrained(Int64, {

@@ -1,14 +1,17 @@
 import { constrained, t, version } from '../../../src/index.js';
-import { commonSpec, jobTemplate, status } from './common.js';
+import { CRON_SCHEDULE, commonSpec, jobTemplate, status } from './common.js';
+
+/** `0 1 * * 1-5`, `@hourly`, `@every 90m`: what robfig/cron's standard parser reads and v2 can express. */
+export const schedule = constrained(t.string, {
+  pattern: CRON_SCHEDULE,
+  description: 'Five cron fields, a macro such as @hourly, or @every <duration>',
+});
 
 /** v1 of the kubebuilder CronJob tutorial: the schedule is one cron string. */
 export const v1 = version(
   'v1',
   t.partial({
-    spec: t.intersection([
-      t.type({ schedule: constrained(t.string, { minLength: 1 }), jobTemplate }),
-      t.partial(commonSpec),
-    ]),
+    spec: t.intersection([t.type({ schedule, jobTemplate }), t.partial(commonSpec)]),
     status,
   }),
   {

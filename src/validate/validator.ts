@@ -1,0 +1,326 @@
+import type * as t from 'io-ts';
+
+/**
+ * Interpreter: codec -> a check of a value against its version as the apiserver would hold it:
+ * the codec with every constraint (bounds, lengths, patterns, enums, leaf predicates), its
+ * required fields, and its CRD schema's pruning: a key the schema does not know (outside
+ * `x-kubernetes-preserve-unknown-fields` and free-keyed maps) is a problem, because the apiserver
+ * would silently drop it (from storage too, on the write path).
+ *
+ * Two levels, both compiled to closures once per codec (the service runs them on every object):
+ * - `valid(u)`: strict, everything above;
+ * - `pruneFree(u)`: types and pruning only, for objects that may be partial (server-side apply) or
+ *   were stored before a bound was tightened: nothing they hold may be dropped, but a missing
+ *   required field or an old value out of bounds is not the converter's doing.
+ * `problems(u, level)` lists what is wrong, with JSON paths; it only runs to explain a refusal.
+ *
+ * It agrees with `codec.is` on everything the codec admits (a property test holds it to that) and
+ * with the generated CRD schema on what is pruned (test/crd/codecAgreement checks that the
+ * schema keeps whole every value the codec admits).
+ */
+export interface Validator {
+  readonly valid: (u: unknown) => boolean;
+  readonly pruneFree: (u: unknown) => boolean;
+  readonly problems: (u: unknown, level?: Level) => ValidationProblem[];
+}
+
+export type Level = 'strict' | 'prune';
+
+export interface ValidationProblem {
+  /** JSON path segments from the body's root. */
+  readonly path: ReadonlyArray<string | number>;
+  /** `missing`: a required field is absent; `pruned`: the schema has no place for the key; `invalid`: wrong type or out of bounds. */
+  readonly kind: 'missing' | 'pruned' | 'invalid';
+  /** The codec that was expected there (its name states its constraints). */
+  readonly expected: string;
+}
+
+export function validator(codec: t.Mixed): Validator {
+  const cached = cache.get(codec);
+  if (cached) return cached;
+  const check = compile(codec);
+  const built: Validator = {
+    valid: (u) => check(u, STRICT),
+    pruneFree: (u) => check(u, PRUNE),
+    problems: (u, level = 'strict') => {
+      const state: State = { strict: level === 'strict', path: [], out: [] };
+      check(u, state);
+      return state.out!;
+    },
+  };
+  cache.set(codec, built);
+  return built;
+}
+
+const cache = new WeakMap<t.Mixed, Validator>();
+
+/** Formats problems the way decode failures are formatted: `.spec.x: expected T` (never the value). */
+export function formatValidationProblems(problems: readonly ValidationProblem[], limit = 5): string {
+  const shown = problems.slice(0, limit).map((p) => {
+    const at = formatPath(p.path);
+    if (p.kind === 'missing') return `${at}: required ${p.expected} missing`;
+    if (p.kind === 'pruned') return `${at}: not in the schema (the apiserver would prune it)`;
+    return `${at}: expected ${p.expected}`;
+  });
+  return shown.join('; ') + (problems.length > limit ? `; and ${problems.length - limit} more` : '');
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+export const formatPath = (path: ReadonlyArray<string | number>): string =>
+  path.length === 0
+    ? '(root)'
+    : path
+        .map((k) => (typeof k === 'number' ? `[${k}]` : IDENTIFIER.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`))
+        .join('');
+
+/** The walk's state: strictness, and, when explaining, the current path and the problems found. */
+interface State {
+  readonly strict: boolean;
+  readonly path: Array<string | number>;
+  readonly out?: ValidationProblem[];
+}
+const STRICT: State = { strict: true, path: [] };
+const PRUNE: State = { strict: false, path: [] };
+
+/** Returns false on the first problem when not explaining; records every problem when it is. */
+type Check = (u: unknown, s: State) => boolean;
+
+const report = (s: State, kind: ValidationProblem['kind'], expected: string, key?: string | number): false => {
+  if (s.out) s.out.push({ path: key === undefined ? s.path.slice() : [...s.path, key], kind, expected });
+  return false;
+};
+
+const isRecord = (u: unknown): u is Record<string, unknown> => u !== null && typeof u === 'object' && !Array.isArray(u);
+const hasOwn = Object.prototype.hasOwnProperty;
+
+type Node = t.Mixed & {
+  readonly _tag?: string;
+  readonly props?: t.Props;
+  readonly type?: t.Mixed;
+  readonly types?: t.Mixed[];
+  readonly domain?: t.Mixed;
+  readonly codomain?: t.Mixed;
+  readonly keys?: Record<string, unknown>;
+  readonly value?: unknown;
+  readonly predicate?: (u: unknown) => boolean;
+};
+
+/** An object node: its fields (a field declared in several parts of an intersection checks all). */
+interface ObjectShape {
+  readonly fields: Map<string, { checks: Check[]; required: boolean; name: string }>;
+}
+
+function compile(codec: t.Mixed): Check {
+  const shape = objectShape(codec);
+  if (shape) return objectCheck(shape, codec.name);
+  const c = codec as Node;
+  switch (c._tag) {
+    case 'StringType':
+      return typeCheck((u) => typeof u === 'string', c.name);
+    case 'BooleanType':
+      return typeCheck((u) => typeof u === 'boolean', c.name);
+    case 'NumberType':
+      // As the lenient decoder: JSON integers beyond 2^53 arrive as bigint.
+      return typeCheck((u) => (typeof u === 'number' && Number.isFinite(u)) || typeof u === 'bigint', c.name);
+    case 'NullType':
+      return typeCheck((u) => u === null, c.name);
+    case 'LiteralType':
+    case 'KeyofType':
+      return typeCheck((u) => c.is(u), c.name);
+    case 'UnknownType':
+    case 'AnyType':
+      return () => true;
+    case 'AnyDictionaryType':
+    case 'ObjectType':
+      return typeCheck(isRecord, c.name);
+    case 'AnyArrayType':
+      return typeCheck(Array.isArray, c.name);
+    case 'ExactType':
+    case 'ReadonlyType':
+      return compile(c.type!);
+    case 'ArrayType':
+    case 'ReadonlyArrayType':
+      return arrayCheck(compile(c.type!), c.name);
+    case 'DictionaryType':
+      return (c.domain as Node)._tag === 'StringType'
+        ? mapCheck(compile(c.codomain!), c.name)
+        : typeCheck((u) => c.is(u), c.name);
+    case 'UnionType':
+      return unionCheck(c.types!, c.name);
+    case 'IntersectionType':
+      return allCheck(c.types!.map(compile));
+    case 'RefinementType':
+      return refinementCheck(c);
+    default:
+      // Leaves (Int32, Quantity, FreeForm ...) and custom types: their own guard, all or nothing.
+      // Nothing below a leaf is pruned: FreeForm preserves unknown fields.
+      return typeCheck((u) => c.is(u), c.name);
+  }
+}
+
+/** The fields of a t.type / t.partial, through exact/readonly and intersections of them. */
+function objectShape(codec: t.Mixed): ObjectShape | undefined {
+  const c = codec as Node;
+  switch (c._tag) {
+    case 'InterfaceType':
+    case 'StrictType':
+    case 'PartialType': {
+      const fields: ObjectShape['fields'] = new Map();
+      const required = c._tag !== 'PartialType';
+      for (const [key, prop] of Object.entries(c.props!)) {
+        const p = prop as t.Mixed;
+        fields.set(key, { checks: [compile(p)], required: required && !p.is(undefined), name: p.name });
+      }
+      return { fields };
+    }
+    case 'ExactType':
+    case 'ReadonlyType':
+      return objectShape(c.type!);
+    case 'IntersectionType': {
+      const parts = c.types!.map(objectShape);
+      if (parts.some((p) => p === undefined)) return undefined;
+      const fields: ObjectShape['fields'] = new Map();
+      for (const part of parts as ObjectShape[]) {
+        for (const [key, f] of part.fields) {
+          const seen = fields.get(key);
+          fields.set(
+            key,
+            seen
+              ? { checks: [...seen.checks, ...f.checks], required: seen.required || f.required, name: seen.name }
+              : f,
+          );
+        }
+      }
+      return { fields };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function typeCheck(is: (u: unknown) => boolean, name: string): Check {
+  return (u, s) => is(u) || report(s, 'invalid', name);
+}
+
+function objectCheck(shape: ObjectShape, name: string): Check {
+  const keys = [...shape.fields.keys()];
+  const entries = keys.map((k) => shape.fields.get(k)!);
+  const n = keys.length;
+  const known = new Set(keys);
+  return (u, s) => {
+    if (!isRecord(u)) return report(s, 'invalid', name);
+    let ok = true;
+    for (let i = 0; i < n; i++) {
+      const key = keys[i]!;
+      const field = entries[i]!;
+      const v = hasOwn.call(u, key) ? u[key] : undefined;
+      if (v === undefined) {
+        if (field.required && s.strict) {
+          ok = report(s, 'missing', field.name, key);
+          if (!s.out) return false;
+        }
+        continue;
+      }
+      if (s.out) s.path.push(key);
+      for (const check of field.checks) {
+        if (!check(v, s)) {
+          ok = false;
+          if (!s.out) return false;
+        }
+      }
+      if (s.out) s.path.pop();
+    }
+    for (const key in u) {
+      if (!hasOwn.call(u, key) || known.has(key) || u[key] === undefined) continue;
+      ok = report(s, 'pruned', name, key);
+      if (!s.out) return false;
+    }
+    return ok;
+  };
+}
+
+function arrayCheck(item: Check, name: string): Check {
+  return (u, s) => {
+    if (!Array.isArray(u)) return report(s, 'invalid', name);
+    let ok = true;
+    for (let i = 0; i < u.length; i++) {
+      if (s.out) s.path.push(i);
+      const good = item(u[i], s);
+      if (s.out) s.path.pop();
+      if (!good) {
+        ok = false;
+        if (!s.out) return false;
+      }
+    }
+    return ok;
+  };
+}
+
+function mapCheck(value: Check, name: string): Check {
+  return (u, s) => {
+    if (!isRecord(u)) return report(s, 'invalid', name);
+    let ok = true;
+    for (const key in u) {
+      if (!hasOwn.call(u, key)) continue;
+      if (s.out) s.path.push(key);
+      const good = value(u[key], s);
+      if (s.out) s.path.pop();
+      if (!good) {
+        ok = false;
+        if (!s.out) return false;
+      }
+    }
+    return ok;
+  };
+}
+
+function allCheck(checks: readonly Check[]): Check {
+  return (u, s) => {
+    let ok = true;
+    for (const check of checks) {
+      if (!check(u, s)) {
+        ok = false;
+        if (!s.out) return false;
+      }
+    }
+    return ok;
+  };
+}
+
+/**
+ * A union holds when one member holds. Explaining a refusal: when exactly one member has the
+ * object or array shape (the usual `X | null`), its own problems are reported, with their paths;
+ * otherwise the union as a whole.
+ */
+function unionCheck(members: readonly t.Mixed[], name: string): Check {
+  const checks = members.map(compile);
+  const quiet = (s: State): State => (s.strict ? STRICT : PRUNE);
+  return (u, s) => {
+    const q = quiet(s);
+    for (const check of checks) if (check(u, q)) return true;
+    if (!s.out) return false;
+    const shaped = typeof u === 'object' && u !== null ? members.filter((m) => sameShape(m, u)) : [];
+    if (shaped.length === 1) return checks[members.indexOf(shaped[0]!)]!(u, s);
+    return report(s, 'invalid', name);
+  };
+}
+
+const sameShape = (codec: t.Mixed, u: unknown): boolean => {
+  const tag = (codec as Node)._tag;
+  if (u === null) return tag === 'NullType';
+  if (tag === 'NullType') return false;
+  if (Array.isArray(u)) return tag === 'ArrayType' || tag === 'ReadonlyArrayType';
+  if (isRecord(u)) return objectShape(codec) !== undefined;
+  return objectShape(codec) === undefined && tag !== 'ArrayType' && tag !== 'ReadonlyArrayType';
+};
+
+/** constrained(...), brands, t.Int: the base, and in strict mode the predicate on top. */
+function refinementCheck(c: Node): Check {
+  const base = compile(c.type!);
+  const predicate = c.predicate!;
+  const name = c.name;
+  return (u, s) => {
+    if (!base(u, s)) return false;
+    return !s.strict || predicate(u) || report(s, 'invalid', name);
+  };
+}
