@@ -1,9 +1,11 @@
 import type https from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
+import { getHeapStatistics } from 'node:v8';
 import type { Registry as PromRegistry } from 'prom-client';
 import type { Registry } from './kinds/registry.js';
 import type { Logger } from './log.js';
 import { createConvertHandler, DEFAULT_MAX_REQUEST_BYTES } from './http/convertHandler.js';
+import { defaultMaxInflightBytes, MemoryBudget } from './http/memoryBudget.js';
 import { listen } from './http/listen.js';
 import { logObserver } from './http/logObserver.js';
 import { combineObservers, type ReviewObserver } from './http/observer.js';
@@ -28,6 +30,10 @@ import { loopbackFor, probeTls } from './tls/tlsProbe.js';
 export { certificateSource, defaultDevCertDir, type CertificateSource } from './service/certificates.js';
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
+/** Reviews that may wait for room in the memory budget. */
+export const DEFAULT_MAX_WAITING_REVIEWS = 64;
+/** How long a review may wait for room: well within the apiserver's 30 s, so that its retry can still succeed. */
+export const DEFAULT_MAX_WAIT_MS = 10_000;
 
 export interface ServiceOptions {
   readonly registry: Registry;
@@ -38,6 +44,14 @@ export interface ServiceOptions {
   readonly host?: string;
   readonly certificates: CertificateSource;
   readonly maxRequestBytes?: number;
+  /** Request-body bytes of the reviews in flight, at most; default: the heap limit / 4. */
+  readonly maxInflightBytes?: number;
+  /** Reviews waiting for room in that budget, at most (more get 429). */
+  readonly maxWaitingReviews?: number;
+  /** How long a review may wait for room (then 429). */
+  readonly maxWaitMs?: number;
+  /** Bodies of this size or more are converted in slices, the event loop free between them. */
+  readonly sliceFromBytes?: number;
   readonly observers?: readonly ReviewObserver[];
   /** Plain-HTTP /healthz and /readyz; no probe server when absent. */
   readonly probes?: BindAddress;
@@ -94,7 +108,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const { certificate: initial, devCaFile } = await loadServingCertificate(options.certificates, logger);
   warnIfExpiring(logger, initial);
 
-  const metrics = options.metrics ? createWebhookMetrics(registry) : undefined;
+  const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  const budget = new MemoryBudget({
+    maxBytes: options.maxInflightBytes ?? defaultMaxInflightBytes(),
+    maxWaiting: options.maxWaitingReviews ?? DEFAULT_MAX_WAITING_REVIEWS,
+    maxWaitMs: options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+  });
+  const metrics = options.metrics ? createWebhookMetrics(registry, { budget }) : undefined;
   metrics?.certificateServed(initial);
   const observer = combineObservers(
     logObserver(logger),
@@ -104,7 +124,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const convert = createConvertHandler({
     registry,
     observer,
-    maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+    maxRequestBytes,
+    budget,
+    ...(options.sliceFromBytes !== undefined && { sliceFromBytes: options.sliceFromBytes }),
   });
   const server = createWebhookServer({
     tls: secureContextOptions(initial),
@@ -148,7 +170,21 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       ...(probes && { probesPort: probes.port }),
       ...(scrape && { metricsPort: scrape.port }),
       shutdownGraceMs: graceMs,
+      maxRequestBytes,
+      memory: {
+        heapLimitBytes: getHeapStatistics().heap_size_limit,
+        maxInflightBytes: budget.maxBytes,
+        smallReviewReserveBytes: budget.reserveBytes,
+        maxWaitingReviews: options.maxWaitingReviews ?? DEFAULT_MAX_WAITING_REVIEWS,
+        maxWaitMs: options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+      },
     });
+    if (maxRequestBytes > budget.maxBytes)
+      logger.warn({
+        msg: 'reviews bigger than the memory budget will be refused (413): raise the heap limit (--max-old-space-size) or --max-inflight-bytes, or lower --max-request-bytes',
+        maxRequestBytes,
+        maxInflightBytes: budget.maxBytes,
+      });
 
     const abort = new AbortController();
     let stopping: Promise<ShutdownResult> | undefined;

@@ -2,7 +2,14 @@ import { integerIn } from './options.js';
 import { kindsOption, registryFor } from './kinds.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
-import { certificateSource, DEFAULT_SHUTDOWN_GRACE_MS, startService, type RunningService } from '../service.js';
+import {
+  certificateSource,
+  DEFAULT_MAX_WAIT_MS,
+  DEFAULT_MAX_WAITING_REVIEWS,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  startService,
+  type RunningService,
+} from '../service.js';
 import { parseBindAddress, type BindAddress } from '../service/bindAddress.js';
 import { formatDuration, parseDuration } from '../service/duration.js';
 import { DEFAULT_POLL_INTERVAL_MS } from '../tls/certWatcher.js';
@@ -30,6 +37,9 @@ interface ServeFlags {
   devCertDir?: string;
   certPollInterval: number;
   maxRequestBytes: number;
+  maxInflightBytes?: number;
+  maxWaitingReviews: number;
+  maxWait: number;
   healthProbeBindAddress?: BindAddress;
   metricsBindAddress?: BindAddress;
   shutdownGrace: number;
@@ -95,6 +105,27 @@ export function registerServe(program: Command): void {
     )
     .addOption(
       new Option(
+        '--max-inflight-bytes <bytes>',
+        'memory budget: request-body bytes of the reviews in flight at most (more wait; a review bigger than this gets 413)',
+      )
+        .env('CRDCONV_MAX_INFLIGHT_BYTES')
+        .default(undefined, 'the heap limit / 4 (node --max-old-space-size)')
+        .argParser(integerIn('--max-inflight-bytes', 1024, 2 ** 40)),
+    )
+    .addOption(
+      new Option('--max-waiting-reviews <count>', 'reviews that may wait for room in the memory budget (more get 429)')
+        .env('CRDCONV_MAX_WAITING_REVIEWS')
+        .default(DEFAULT_MAX_WAITING_REVIEWS)
+        .argParser(integerIn('--max-waiting-reviews', 0, 100_000)),
+    )
+    .addOption(
+      new Option('--max-wait <duration>', 'how long a review may wait for room in the memory budget (then 429)')
+        .env('CRDCONV_MAX_WAIT')
+        .default(DEFAULT_MAX_WAIT_MS, formatDuration(DEFAULT_MAX_WAIT_MS))
+        .argParser(duration),
+    )
+    .addOption(
+      new Option(
         '--health-probe-bind-address <address>',
         'plain-HTTP address of GET /healthz and /readyz (HOST:PORT, :PORT; 0 or empty disables)',
       )
@@ -151,6 +182,9 @@ Exit status: 0 after a clean drain, 1 when the grace period ran out and connecti
         port: opts.port,
         ...(opts.host && { host: opts.host }),
         maxRequestBytes: opts.maxRequestBytes,
+        ...(opts.maxInflightBytes !== undefined && { maxInflightBytes: opts.maxInflightBytes }),
+        maxWaitingReviews: opts.maxWaitingReviews,
+        maxWaitMs: opts.maxWait,
         certificates: certificateSource({
           certDir: opts.certDir,
           certFile: opts.tlsCertFile,

@@ -1,10 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { JsonSyntaxError, parseJson } from '../json/index.js';
+import { lineAndColumn } from '../json/position.js';
+import { locateSyntaxError } from '../json/syntaxError.js';
 import type { Registry } from '../kinds/registry.js';
-import { handleReview, type ObjectOutcome } from '../review/handleReview.js';
+import { handleReview, ReviewConversion, type ObjectOutcome, type ReviewOutcome } from '../review/handleReview.js';
 import { encodeResponseParts, readReview } from '../review/review.js';
+import { ReviewSplitter } from '../review/splitReview.js';
+import { MemoryBudget, type Grant, type Refusal } from './memoryBudget.js';
 import type { ReviewObserver, ReviewRecord } from './observer.js';
-import { BodyTooLarge, readBody } from './readBody.js';
+import { BodyTooLarge, declaredLength, readBody } from './readBody.js';
 import { perTurn } from './turnBatch.js';
 
 export interface ConvertHandlerOptions {
@@ -17,23 +21,47 @@ export interface ConvertHandlerOptions {
    * that a turn that reads several big reviews does not hold all their answers at once.
    */
   readonly sendAfterBytes?: number;
+  /** Bytes in flight, bounded; unbounded when absent. */
+  readonly budget?: MemoryBudget;
+  /** Bodies of this size or more are converted in slices (see SlicedReviews). */
+  readonly sliceFromBytes?: number;
+  /** The longest a slice of conversion runs before the event loop gets a turn. */
+  readonly sliceMs?: number;
 }
 
 export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_SEND_AFTER_BYTES = 1024 * 1024;
+export const DEFAULT_SLICE_FROM_BYTES = 1024 * 1024;
+export const DEFAULT_SLICE_MS = 20;
+
+/** Seconds a client refused for want of room is told to wait (the apiserver retries a 429 with it). */
+export const RETRY_AFTER_SECONDS = 1;
 
 /**
  * POST /convert: bytes in, ConversionReview out. Dispatched straight from node:http (express's
  * router costs more than the whole conversion of a small review); everything else on the port
  * goes to express.
  *
- * The reviews whose bodies arrive in one turn of the event loop are answered together at its end
- * (see turnBatch): first every answer is computed, then every answer is sent, then every review
- * is reported to the observers.
+ * Each review first takes its declared size from the memory budget (waiting, unread, when there
+ * is no room), then is read. Reviews under sliceFromBytes are answered at the end of the
+ * event-loop turn that read them, together (see turnBatch): first every answer is computed, then
+ * every answer is sent, then every review is reported to the observers. Bigger ones are converted
+ * in slices, one review after the other, the event loop free between slices (SlicedReviews).
  */
 export function createConvertHandler(options: ConvertHandlerOptions) {
-  const { registry, observer, maxRequestBytes, sendAfterBytes = DEFAULT_SEND_AFTER_BYTES } = options;
+  const {
+    registry,
+    observer,
+    maxRequestBytes,
+    sendAfterBytes = DEFAULT_SEND_AFTER_BYTES,
+    sliceFromBytes = DEFAULT_SLICE_FROM_BYTES,
+    sliceMs = DEFAULT_SLICE_MS,
+  } = options;
+  const budget =
+    options.budget ?? new MemoryBudget({ maxBytes: Infinity, maxWaiting: Infinity, maxWaitMs: 2 ** 31 - 1 });
   const answerInTurn = perTurn<PendingReview>((reviews) => answerAll(registry, observer, sendAfterBytes, reviews));
+  const sliced = new SlicedReviews(registry, observer, sliceMs);
+
   return function convert(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
@@ -42,32 +70,84 @@ export function createConvertHandler(options: ConvertHandlerOptions) {
     }
     const started = process.hrtime.bigint();
     observer.reviewStarted();
-    readBody(req, maxRequestBytes, (error, text, bytes) => {
-      // One mutable record, filled in as the request goes and handed to the observers once: object
-      // spreads that add properties take a slow path in V8, and this runs for every review.
-      const record: Mutable<ReviewRecord> = {
-        result: 'Error',
-        httpStatus: 500,
-        durationSeconds: 0,
-        requestBytes: bytes,
-        objects: NO_OBJECTS,
-      };
-      const review: PendingReview = { res, text, started, record, reply: undefined };
-      if (error === undefined) {
-        answerInTurn(review);
-        return;
-      }
-      review.reply = unreadReply(record, error);
+    // One mutable record, filled in as the request goes and handed to the observers once: object
+    // spreads that add properties take a slow path in V8, and this runs for every review.
+    const record: Mutable<ReviewRecord> = {
+      result: 'Error',
+      httpStatus: 500,
+      durationSeconds: 0,
+      requestBytes: 0,
+      objects: NO_OBJECTS,
+    };
+    const review: PendingReview = { res, body: EMPTY, started, record, reply: undefined };
+    const declared = declaredLength(req);
+    if (declared !== undefined && declared > maxRequestBytes) {
+      review.reply = tooLarge(record, new BodyTooLarge(maxRequestBytes).message);
       deliver(observer, [review], 0, 1);
+      return;
+    }
+    // Without a Content-Length (chunked), the most it can be.
+    const cost = declared ?? Math.min(maxRequestBytes, budget.maxBytes);
+    if (!budget.fits(cost)) {
+      review.reply = tooLarge(
+        record,
+        `the request body of ${cost} bytes exceeds the memory budget for reviews in flight (${budget.maxBytes} bytes, --max-inflight-bytes; it follows the heap limit)`,
+      );
+      deliver(observer, [review], 0, 1);
+      return;
+    }
+    let grant: Grant | undefined;
+    let finished = false;
+    const ticket = budget.request(
+      cost,
+      (granted) => {
+        grant = granted;
+        if (finished) {
+          granted.release();
+          return;
+        }
+        read(granted);
+      },
+      (why) => {
+        review.reply = throttled(record, why);
+        deliver(observer, [review], 0, 1);
+      },
+    );
+    res.once('close', () => {
+      finished = true;
+      ticket.cancel();
+      grant?.release();
+      if (review.reply === undefined && grant === undefined) {
+        // Gone while waiting for room.
+        clientAborted(record, 'the client closed the connection while its review waited for room');
+        finish(observer, review);
+      }
     });
+
+    function read(granted: Grant): void {
+      // Expect: 100-continue: the body is asked for only once there is room for it.
+      if (EXPECTS_CONTINUE.test(req.headers.expect ?? '') && !res.headersSent) res.writeContinue();
+      readBody(req, maxRequestBytes, (error, body, bytes) => {
+        record.requestBytes = bytes;
+        if (error !== undefined) {
+          review.reply = error instanceof BodyTooLarge ? tooLarge(record, error.message) : unread(record, error);
+          deliver(observer, [review], 0, 1);
+          return;
+        }
+        granted.shrink(bytes);
+        review.body = body;
+        if (bytes < sliceFromBytes) answerInTurn(review);
+        else sliced.add(review);
+      });
+    }
   };
 }
 
 /** A review whose body is in, and later its answer. */
 interface PendingReview {
   readonly res: ServerResponse;
-  /** The body; emptied once answered, so that a batch does not hold every body to its end. */
-  text: string;
+  /** The body; emptied once taken, so that a batch does not hold every body to its end. */
+  body: Buffer;
   readonly started: bigint;
   readonly record: Mutable<ReviewRecord>;
   reply: Reply | undefined;
@@ -78,7 +158,11 @@ interface Reply {
   readonly body: string | readonly string[];
   /** Close the connection after the answer (the rest of a refused body is not read). */
   readonly close?: boolean;
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+const EMPTY = Buffer.alloc(0);
+const EXPECTS_CONTINUE = /^100-continue$/i;
 
 /** Answer the reviews read in one turn. */
 function answerAll(
@@ -91,8 +175,9 @@ function answerAll(
   let bytes = 0;
   for (let i = 0; i < reviews.length; i++) {
     const review = reviews[i]!;
-    review.reply = replyTo(registry, review.text, review.record);
-    review.text = '';
+    const text = review.body.toString('utf8');
+    review.body = EMPTY;
+    review.reply = replyTo(registry, text, review.record);
     bytes += review.record.requestBytes;
     if (bytes >= sendAfterBytes || i === reviews.length - 1) {
       deliver(observer, reviews, first, i + 1);
@@ -107,19 +192,55 @@ function deliver(observer: ReviewObserver, reviews: readonly PendingReview[], fr
   for (let i = from; i < to; i++) {
     const { res, reply, record, started } = reviews[i]!;
     if (reply!.close) res.setHeader('Connection', 'close');
-    if (!send(res, reply!.status, reply!.body)) record.connectionClosed = true;
+    if (reply!.headers) for (const [name, value] of Object.entries(reply!.headers)) res.setHeader(name, value);
+    if (!send(res, reply!.status, reply!.body)) {
+      clientAborted(record, 'the connection closed before the answer could be written');
+    }
     record.durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   }
   for (let i = from; i < to; i++) observer.reviewFinished(reviews[i]!.record);
 }
 
-/** The answer to a review whose body could not be read. */
-function unreadReply(record: Mutable<ReviewRecord>, error: Error): Reply {
-  if (error instanceof BodyTooLarge) {
-    refuse(record, 'TooLarge', 413, error.message);
-    return { status: 413, body: errorBody(error.message), close: true };
-  }
-  return internalError(record, error);
+/** Report a review that gets no answer written (its connection is gone). */
+function finish(observer: ReviewObserver, review: PendingReview): void {
+  review.record.durationSeconds = Number(process.hrtime.bigint() - review.started) / 1e9;
+  observer.reviewFinished(review.record);
+}
+
+/** The answer to a review whose body could not be read: the client went away or was too slow. */
+function unread(record: Mutable<ReviewRecord>, error: Error): Reply {
+  clientAborted(record, error.message);
+  return { status: 400, body: errorBody(error.message), close: true };
+}
+
+function tooLarge(record: Mutable<ReviewRecord>, message: string): Reply {
+  refuse(record, 'TooLarge', 413, message);
+  return { status: 413, body: errorBody(message), close: true };
+}
+
+function throttled(record: Mutable<ReviewRecord>, why: Refusal): Reply {
+  const message =
+    why === 'QueueFull'
+      ? 'too many reviews are waiting for memory; retry'
+      : 'the review waited too long for memory; retry';
+  refuse(record, 'Throttled', 429, message);
+  return {
+    status: 429,
+    body: errorBody(message),
+    close: true,
+    headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+  };
+}
+
+/**
+ * The client is gone: nothing reached it. Not a server error (it would page someone for a client's
+ * fault); 499 is nginx's "client closed request", only ever logged.
+ */
+function clientAborted(record: Mutable<ReviewRecord>, why: string): void {
+  record.result = 'ClientAborted';
+  record.httpStatus = 499;
+  record.connectionClosed = true;
+  record.failure = why;
 }
 
 /** Parse and convert one review, noting on the record how it went; never throws. */
@@ -136,12 +257,24 @@ function answer(registry: Registry, text: string, record: Mutable<ReviewRecord>)
   try {
     body = parseJson(text);
   } catch (e) {
-    if (!(e instanceof JsonSyntaxError) && !(e instanceof RangeError)) throw e;
-    return badRequest(record, `malformed JSON: ${(e as Error).message}`);
+    return malformed(record, e);
   }
   const request = readReview(body);
   if ('error' in request) return badRequest(record, request.error);
-  const outcome = handleReview(registry, request);
+  return answered(record, request, handleReview(registry, request));
+}
+
+/** A body that is not JSON; anything else thrown is the webhook's own fault. */
+function malformed(record: Mutable<ReviewRecord>, e: unknown): Reply {
+  if (!(e instanceof JsonSyntaxError) && !(e instanceof RangeError)) throw e;
+  return badRequest(record, `malformed JSON: ${e.message}`);
+}
+
+function answered(
+  record: Mutable<ReviewRecord>,
+  request: { reviewVersion: string; uid: string; desiredAPIVersion: unknown },
+  outcome: ReviewOutcome,
+): Reply {
   record.reviewVersion = request.reviewVersion;
   record.uid = request.uid;
   record.result = outcome.response.result.status;
@@ -171,6 +304,156 @@ function refuse(
   record.result = result;
   record.httpStatus = httpStatus;
   record.failure = failure;
+}
+
+/**
+ * Big reviews, converted in slices of at most sliceMs, one review after the other (the oldest
+ * first: it frees its memory soonest), with the event loop free between slices: probes, small
+ * reviews and the reading of other requests go on while a 50 MB review converts. The body is
+ * never parsed whole: its objects are found in the bytes (ReviewSplitter), then parsed and
+ * converted one by one, so the parsed list is never held either.
+ */
+class SlicedReviews {
+  private readonly queue: SlicedReview[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly observer: ReviewObserver,
+    private readonly sliceMs: number,
+  ) {}
+
+  add(review: PendingReview): void {
+    this.queue.push(new SlicedReview(this.registry, review));
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(this.runSlice);
+  }
+
+  private readonly runSlice = (): void => {
+    this.scheduled = false;
+    const job = this.queue[0]!;
+    const deadline = performance.now() + this.sliceMs;
+    let done: boolean;
+    try {
+      done = job.step(deadline);
+    } catch (e) {
+      job.review.reply = internalError(job.review.record, e);
+      done = true;
+    }
+    if (done) {
+      this.queue.shift();
+      job.answer(this.observer);
+    }
+    this.schedule();
+  };
+}
+
+/** One big review on its way: split, converted, answered. */
+class SlicedReview {
+  private splitter: ReviewSplitter | undefined;
+  private conversion: ReviewConversion | undefined;
+  private request: { reviewVersion: string; uid: string; desiredAPIVersion: unknown } | undefined;
+  private spans: readonly number[] = [];
+  /** The object being parsed (for the position of its error). */
+  private taken = 0;
+  private readonly body: Buffer;
+
+  constructor(
+    private readonly registry: Registry,
+    readonly review: PendingReview,
+  ) {
+    this.body = review.body;
+    review.body = EMPTY;
+    this.splitter = new ReviewSplitter(this.body);
+  }
+
+  /** Work until the deadline; true when the reply is ready (or the client is gone). */
+  step(deadline: number): boolean {
+    const { review } = this;
+    if (review.res.destroyed) {
+      clientAborted(review.record, 'the connection closed before the review was converted');
+      return true;
+    }
+    if (this.splitter !== undefined) {
+      const layout = this.splitter.step(deadline);
+      if (layout === 'more') return false;
+      this.splitter = undefined;
+      if (layout === undefined) return this.whole();
+      let envelope: unknown;
+      try {
+        envelope = parseJson(layout.envelope);
+      } catch {
+        return this.whole();
+      }
+      const request = readReview(envelope);
+      if ('error' in request) {
+        review.reply = badRequest(review.record, request.error);
+        return true;
+      }
+      this.request = request;
+      this.spans = layout.spans;
+      const body = this.body;
+      const spans = layout.spans;
+      this.conversion = new ReviewConversion(this.registry, request, {
+        length: spans.length / 2,
+        take: (i) => {
+          this.taken = i;
+          return parseJson(body.toString('utf8', spans[2 * i], spans[2 * i + 1]));
+        },
+      });
+      if (performance.now() >= deadline) return false;
+    }
+    const conversion = this.conversion!;
+    let done: boolean;
+    try {
+      done = conversion.step(deadline);
+    } catch (e) {
+      if (!(e instanceof JsonSyntaxError) && !(e instanceof RangeError)) throw e;
+      review.reply = malformed(review.record, this.syntaxError(e));
+      return true;
+    }
+    if (!done) return false;
+    review.reply = answered(review.record, this.request!, conversion.outcome());
+    return true;
+  }
+
+  /** Not a body the splitter can take apart: parse and convert it whole (as a small one). */
+  private whole(): boolean {
+    this.review.reply = replyTo(this.registry, this.body.toString('utf8'), this.review.record);
+    return true;
+  }
+
+  /**
+   * An object did not parse: the error as parsing the whole body reports it (position, line and
+   * column in the whole body), found by the validator, which builds no values.
+   */
+  private syntaxError(e: JsonSyntaxError | RangeError): JsonSyntaxError | RangeError {
+    const text = this.body.toString('utf8');
+    const found = locateSyntaxError(text);
+    if (found !== undefined) {
+      const { line, column } = lineAndColumn(text, found.position);
+      return new JsonSyntaxError(found.reason, found.position, line, column);
+    }
+    if (!(e instanceof JsonSyntaxError)) return e;
+    // Valid JSON, refused for another reason (an overlong integer): the object's own error, placed.
+    const position = this.body.toString('utf8', 0, this.spans[2 * this.taken]).length + e.position;
+    const { line, column } = lineAndColumn(text, position);
+    return new JsonSyntaxError(e.reason, position, line, column);
+  }
+
+  answer(observer: ReviewObserver): void {
+    const { review } = this;
+    if (review.reply === undefined) {
+      finish(observer, review);
+      return;
+    }
+    deliver(observer, [review], 0, 1);
+  }
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -5,8 +5,13 @@ export interface ReviewRecord {
   /** ConversionReview apiVersion, when the body was one. */
   readonly reviewVersion?: string;
   readonly uid?: string;
-  /** Success or Failure for answered reviews; BadRequest (400), TooLarge (413), Error (500). */
-  readonly result: 'Success' | 'Failure' | 'BadRequest' | 'TooLarge' | 'Error';
+  /**
+   * Success or Failure for answered reviews; BadRequest (400), TooLarge (413), Throttled (429:
+   * no room in the memory budget, retried by the apiserver), Error (500: the webhook's fault);
+   * ClientAborted: the client went away or was cut for being too slow before its answer was
+   * written (logged with status 499), not a server error.
+   */
+  readonly result: 'Success' | 'Failure' | 'BadRequest' | 'TooLarge' | 'Throttled' | 'ClientAborted' | 'Error';
   readonly httpStatus: number;
   readonly durationSeconds: number;
   readonly requestBytes: number;

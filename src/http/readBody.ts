@@ -7,47 +7,74 @@ export class BodyTooLarge extends Error {
   }
 }
 
-/** The body as text and its size in bytes, or why it could not be read. */
-export type BodyCallback = (error: Error | undefined, text: string, bytes: number) => void;
+/** The body and its size in bytes, or why it could not be read. */
+export type BodyCallback = (error: Error | undefined, body: Buffer, bytes: number) => void;
+
+const EMPTY = Buffer.alloc(0);
+
+/** The declared Content-Length, when there is one (absent for a chunked body). */
+export function declaredLength(req: IncomingMessage): number | undefined {
+  const header = req.headers['content-length'];
+  if (header === undefined) return undefined;
+  const declared = Number(header);
+  return Number.isFinite(declared) ? declared : undefined;
+}
 
 /**
  * Read a request body up to `limit` bytes and call `done` once. A declared Content-Length over
  * the limit is refused before reading; a body that grows past it while streaming is refused as
- * soon as it does. A callback rather than a promise: this runs for every review, and the answer
- * is computed synchronously once the body is in, so there is nothing for a promise to sequence.
+ * soon as it does. With a Content-Length the body is read straight into one buffer of that size
+ * (no chunks held besides a copy of them all). A callback rather than a promise: this runs for
+ * every review, and there is nothing for a promise to sequence.
  */
 export function readBody(req: IncomingMessage, limit: number, done: BodyCallback): void {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    done(new BodyTooLarge(limit), '', 0);
+  const declared = declaredLength(req);
+  if (declared !== undefined && declared > limit) {
+    done(new BodyTooLarge(limit), EMPTY, 0);
     return;
   }
-  const chunks: Buffer[] = [];
+  // node:http holds a body to its Content-Length: it never sends more than declared.
+  const into = declared !== undefined && declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
+  let chunks: Buffer[] = [];
   let size = 0;
   let settled = false;
   const settle = (error: Error | undefined) => {
     if (settled) return;
     settled = true;
     if (error) {
-      done(error, '', size);
+      chunks = [];
+      done(error, EMPTY, size);
       return;
     }
-    const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
-    done(undefined, text, size);
+    let body: Buffer;
+    if (into !== undefined) body = size === into.length ? into : into.subarray(0, size);
+    else body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    chunks = [];
+    done(undefined, body, size);
   };
   const onData = (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > limit) {
+    if (size + chunk.length > limit || (into !== undefined && size + chunk.length > into.length)) {
+      size += chunk.length;
       req.off('data', onData);
       req.resume(); // drain what is in flight; the response closes the connection
-      chunks.length = 0;
+      chunks = [];
       settle(new BodyTooLarge(limit));
       return;
     }
-    chunks.push(chunk);
+    if (into !== undefined) chunk.copy(into, size);
+    else chunks.push(chunk);
+    size += chunk.length;
   };
   req.on('data', onData);
   req.on('end', () => settle(undefined));
   req.on('error', settle);
-  req.on('aborted', () => settle(new Error('the client aborted the request')));
+  req.on('aborted', () => settle(new ClientAborted('the client closed the connection before sending the whole body')));
+}
+
+/** The client went away (or was cut for being too slow) before its request was read. */
+export class ClientAborted extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClientAborted';
+  }
 }

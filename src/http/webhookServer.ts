@@ -92,6 +92,12 @@ export function createWebhookServer({ tls, handler, timeouts }: WebhookServerOpt
   );
   server.timeout = t.idleMs;
   server.on('secureConnection', readThroughStream);
+  // Expect: 100-continue reaches the handler unanswered (node would send 100 Continue first): a
+  // body that is too big is refused without being asked for, and one that must wait for room in
+  // the memory budget is asked for only once there is room.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    server.emit('request', req, res);
+  });
   return server;
 }
 

@@ -2,6 +2,7 @@ import { Counter, Gauge, Registry as PromRegistry, collectDefaultMetrics } from 
 import { BucketHistogram } from './bucketHistogram.js';
 import type { FailureReason } from '../convert/errors.js';
 import type { Registry } from '../kinds/registry.js';
+import type { MemoryBudget } from '../http/memoryBudget.js';
 import type { ReviewObserver, ReviewRecord } from '../http/observer.js';
 import { labelVocabulary, reviewVersionLabel, type LabelVocabulary } from './labels.js';
 import { FAILURE_WINDOW_MS, LOOP_FAILURES, MAX_TRACKED_OBJECTS, RepeatedFailures } from './repeatedFailures.js';
@@ -45,6 +46,8 @@ export interface WebhookMetricsOptions {
   readonly defaultMetrics?: boolean;
   /** The clock of the rejection-loop window (tests). */
   readonly now?: () => number;
+  /** The memory budget of the reviews in flight, to report. */
+  readonly budget?: MemoryBudget;
 }
 
 export function createWebhookMetrics(kinds: Registry, options: WebhookMetricsOptions = {}): WebhookMetrics {
@@ -61,7 +64,7 @@ export function createWebhookMetrics(kinds: Registry, options: WebhookMetricsOpt
   let inFlightNow = 0;
   new Counter({
     name: 'crdconv_conversion_reviews_total',
-    help: 'ConversionReview requests answered, by review version (v1, v1beta1, none when unreadable) and result (Success, Failure, BadRequest, TooLarge, Error)',
+    help: 'ConversionReview requests answered, by review version (v1, v1beta1, none when unreadable) and result (Success, Failure, BadRequest, TooLarge, Throttled: 429 for want of memory, ClientAborted: the client went away or was too slow, Error: the webhook failed)',
     labelNames: ['review_version', 'result'] as const,
     registers,
     collect() {
@@ -143,6 +146,33 @@ export function createWebhookMetrics(kinds: Registry, options: WebhookMetricsOpt
       this.set(inFlightNow);
     },
   });
+  const budget = options.budget;
+  if (budget) {
+    new Gauge({
+      name: 'crdconv_inflight_request_bytes',
+      help: 'Request-body bytes of the reviews being read, converted or answered now (the memory budget in use)',
+      registers,
+      collect() {
+        this.set(budget.inFlightBytes);
+      },
+    });
+    new Gauge({
+      name: 'crdconv_inflight_request_bytes_limit',
+      help: 'The memory budget: request-body bytes in flight at most (--max-inflight-bytes), besides the reserve for small reviews',
+      registers,
+      collect() {
+        this.set(budget.maxBytes);
+      },
+    });
+    new Gauge({
+      name: 'crdconv_reviews_waiting',
+      help: 'Reviews waiting, unread, for room in the memory budget',
+      registers,
+      collect() {
+        this.set(budget.waiting);
+      },
+    });
+  }
   const expiry = new Gauge({
     name: 'crdconv_tls_certificate_expiry_timestamp_seconds',
     help: 'notAfter of the serving certificate, in seconds since the epoch (alert on this minus time())',

@@ -21,7 +21,7 @@ type Event = `sent ${string}` | `reported ${string}`;
 function fakeExchange(events: Event[], name: string, body: string, headers: Record<string, string> = {}) {
   const req = Object.assign(new EventEmitter(), { method: 'POST', url: '/convert', headers, resume() {} });
   const answer = { status: 0, headers: {} as Record<string, unknown>, text: '' };
-  const res = {
+  const res = Object.assign(new EventEmitter(), {
     headersSent: false,
     destroyed: false,
     setHeader: (k: string, v: unknown) => void (answer.headers[k.toLowerCase()] = v),
@@ -37,7 +37,7 @@ function fakeExchange(events: Event[], name: string, body: string, headers: Reco
     },
     cork() {},
     uncork() {},
-  };
+  });
   /** Deliver the body: its 'end' is when the handler takes the review. */
   const arrive = () => {
     req.emit('data', Buffer.from(body));

@@ -18,10 +18,10 @@ function request(chunks: readonly Buffer[], contentLength?: number): IncomingMes
 function read(req: IncomingMessage, limit: number): Promise<{ error?: Error; text: string; bytes: number }> {
   return new Promise((resolve, reject) => {
     let calls = 0;
-    readBody(req, limit, (error, text, bytes) => {
+    readBody(req, limit, (error, body, bytes) => {
       calls++;
       if (calls > 1) reject(new Error('done called twice'));
-      else setImmediate(() => resolve({ ...(error && { error }), text, bytes }));
+      else setImmediate(() => resolve({ ...(error && { error }), text: body.toString('utf8'), bytes }));
     });
   });
 }
@@ -33,6 +33,21 @@ describe('readBody', () => {
     expect(error).to.equal(undefined);
     expect(text).to.equal('{"name":"grüße-✓"}');
     expect(bytes).to.equal(whole.length).and.to.be.greaterThan(text.length);
+  });
+
+  it('reads a body of exactly the limit, declared or streamed, into one buffer of the declared size', async () => {
+    const whole = Buffer.from('{"name":"grüße-✓"}', 'utf8');
+    for (const declared of [whole.length, undefined]) {
+      const { error, text, bytes } = await read(
+        request([whole.subarray(0, 5), whole.subarray(5, 13), whole.subarray(13)], declared),
+        whole.length,
+      );
+      expect(error, String(declared)).to.equal(undefined);
+      expect(text).to.equal('{"name":"grüße-✓"}');
+      expect(bytes).to.equal(whole.length);
+    }
+    const over = await read(request([whole, Buffer.from(' ')], whole.length + 1), whole.length);
+    expect(over.error).to.be.instanceOf(BodyTooLarge);
   });
 
   it('refuses a declared Content-Length over the limit before reading', async () => {
