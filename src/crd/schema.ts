@@ -1,38 +1,59 @@
 import type { V1JSONSchemaProps } from '@kubernetes/client-node';
+import type * as t from 'io-ts';
 import type { Version } from '../kinds/defineKind.js';
+import { isAnnotated, type SchemaAnnotations } from '../model/annotations.js';
 import { openApiSchema } from '../interpreters/openapi.js';
 
 /** The fields every object has, which belong to Kubernetes rather than to a version's codec. */
 const FRAMEWORK_FIELDS = ['apiVersion', 'kind', 'metadata'] as const;
 
+/** Keywords that make no sense at the root of an object's schema. */
+const NOT_AT_ROOT = ['items', 'additionalProperties', 'nullable', '_enum', 'format', 'x_kubernetes_int_or_string'];
+
+/** The root codec's `typeMeta` annotation (descriptions of apiVersion, kind and metadata). */
+function typeMetaOf(codec: t.Mixed): SchemaAnnotations['typeMeta'] {
+  let c = codec as t.Mixed & { _tag?: string; type?: t.Mixed };
+  while (c._tag === 'RefinementType') {
+    if (isAnnotated(c) && c.annotations.typeMeta) return c.annotations.typeMeta;
+    c = c.type as typeof c;
+  }
+  return undefined;
+}
+
 /**
  * The `openAPIV3Schema` of one version: the body codec's fields next to apiVersion, kind and
  * metadata. Metadata is `type: object` and nothing more: the apiserver validates it itself and
- * allows a CRD to restrict at most its name and generateName.
+ * allows a CRD to restrict at most its name and generateName. What the codec annotates at its
+ * root (description, CEL rules, ...) is the root's; `typeMeta` describes the three fields.
  */
 export function versionSchema(kindName: string, version: Version): V1JSONSchemaProps {
   const body = openApiSchema(version.codec);
   const where = `${kindName} ${version.name}`;
-  const { type, properties = {}, required, description, x_kubernetes_preserve_unknown_fields, ...rest } = body;
-  if (type !== 'object' || Object.keys(rest).length) {
+  const { type, properties = {}, required, ...rest } = body;
+  const misplaced = NOT_AT_ROOT.filter((key) => (rest as Record<string, unknown>)[key] !== undefined);
+  if (type !== 'object' || misplaced.length) {
     throw new Error(
-      `${where}: the codec must describe an object with fields (t.type, t.partial, an intersection of them)`,
+      `${where}: the codec must describe an object with fields (t.type, t.partial, an intersection of them)` +
+        (misplaced.length ? `; found ${misplaced.join(', ')} at its root` : ''),
     );
   }
   for (const field of FRAMEWORK_FIELDS) {
     if (field in properties)
       throw new Error(`${where}: the codec must not declare ${field}, which belongs to Kubernetes`);
   }
+  const meta = typeMetaOf(version.codec) ?? {};
+  const described = (description: string | undefined) => (description !== undefined ? { description } : {});
+  const { description, ...others } = rest;
   return {
     type: 'object',
     ...(description ? { description } : {}),
     properties: {
-      apiVersion: { type: 'string' },
-      kind: { type: 'string' },
-      metadata: { type: 'object' },
+      apiVersion: { ...described(meta.apiVersion), type: 'string' },
+      kind: { ...described(meta.kind), type: 'string' },
+      metadata: { ...described(meta.metadata), type: 'object' },
       ...properties,
     },
     ...(required?.length ? { required } : {}),
-    ...(x_kubernetes_preserve_unknown_fields ? { x_kubernetes_preserve_unknown_fields } : {}),
+    ...others,
   };
 }

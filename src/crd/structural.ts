@@ -10,6 +10,8 @@
  * apiserver allows that when the structure repeats them; the generator never needs it).
  */
 
+import { patternProblem } from '../model/pattern.js';
+
 type Json = Record<string, unknown>;
 
 const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u);
@@ -272,11 +274,9 @@ function checkConstraints(node: Json, types: string[], path: string, p: Problems
     }
   }
   if (typeof node.pattern === 'string') {
-    try {
-      new RegExp(node.pattern, 'u');
-    } catch (err) {
-      p.add(`${path}.pattern`, `is not a valid regular expression: ${(err as Error).message}`);
-    }
+    // RE2, as the apiserver reads it (model/pattern.ts), with an exact JavaScript translation.
+    const problem = patternProblem(node.pattern);
+    if (problem) p.add(`${path}.pattern`, `is not a valid regular expression: ${problem}`);
   }
 }
 

@@ -1,14 +1,19 @@
-import type { V1CustomResourceDefinitionVersion } from '@kubernetes/client-node';
+import type { V1CustomResourceDefinitionVersion, V1CustomResourceSubresources } from '@kubernetes/client-node';
 import type { Kind, Version } from '../kinds/defineKind.js';
 import { versionSchema } from './schema.js';
 
 /**
  * One entry of `spec.versions`. The status subresource is on when the kind says so, or, when it
- * says nothing, when this version's codec has a `status` field.
+ * says nothing, when this version's codec has a `status` field; the scale subresource when the
+ * version declares `scale`.
  */
 export function crdVersion(kind: Kind, version: Version): V1CustomResourceDefinitionVersion {
   const schema = versionSchema(kind.kind, version);
   const status = kind.statusSubresource ?? 'status' in (schema.properties ?? {});
+  const subresources: V1CustomResourceSubresources = {
+    ...(status ? { status: {} } : {}),
+    ...(version.scale ? { scale: { ...version.scale } } : {}),
+  };
   return {
     name: version.name,
     served: version.served,
@@ -19,6 +24,9 @@ export function crdVersion(kind: Kind, version: Version): V1CustomResourceDefini
       ? { additionalPrinterColumns: version.printerColumns.map((column) => ({ ...column })) }
       : {}),
     schema: { openAPIV3Schema: schema },
-    ...(status ? { subresources: { status: {} } } : {}),
+    ...(version.selectableFields?.length
+      ? { selectableFields: version.selectableFields.map((jsonPath) => ({ jsonPath })) }
+      : {}),
+    ...(Object.keys(subresources).length ? { subresources } : {}),
   };
 }

@@ -52,3 +52,46 @@ function modelToWire(value: Record<string, unknown>, type: string, model: ModelC
   }
   return out;
 }
+
+/**
+ * The reverse of `toWire` for JSON schemas: a schema in the CRD's spelling (`enum`,
+ * `x-kubernetes-list-type`, `$ref`) in @kubernetes/client-node's (`_enum`,
+ * `x_kubernetes_list_type`, `ref`). Values of `default`, `example` and `enum` are data and stay as
+ * they are. A key the model does not know is an error.
+ */
+export function schemaFromWire(wire: unknown): k8s.V1JSONSchemaProps {
+  if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) {
+    throw new Error(`schemaFromWire: a schema must be an object, not ${JSON.stringify(wire)}`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(wire)) {
+    const attribute = schemaAttributes().get(key);
+    if (!attribute) throw new Error(`schemaFromWire: ${key} is not a JSON-schema keyword Kubernetes knows`);
+    out[attribute.name] = nestedFromWire(attribute.name, value);
+  }
+  return out as k8s.V1JSONSchemaProps;
+}
+
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf']);
+const SCHEMA_MAPS = new Set(['properties', 'definitions', 'patternProperties']);
+
+function nestedFromWire(name: string, value: unknown): unknown {
+  if (SCHEMA_LISTS.has(name) && Array.isArray(value)) return value.map(schemaFromWire);
+  if (SCHEMA_MAPS.has(name) && typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, schemaFromWire(v)]));
+  }
+  if (
+    (name === 'items' || name === 'additionalProperties' || name === 'additionalItems' || name === 'not') &&
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value)
+  ) {
+    return schemaFromWire(value);
+  }
+  if (name === 'x_kubernetes_validations' && Array.isArray(value)) return value.map((r) => ({ ...r }));
+  return value;
+}
+
+let attributes: Map<string, { name: string }> | undefined;
+const schemaAttributes = () =>
+  (attributes ??= new Map(k8s.V1JSONSchemaProps.getAttributeTypeMap().map((a) => [a.baseName, { name: a.name }])));

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import * as t from 'io-ts';
 import { constrained, type Constraints } from '../model/constraints.js';
 import { lookupLeafArbitrary } from './arbitraryLeaves.js';
+import { isAnnotated } from '../model/annotations.js';
+import { annotatedArbitrary } from './arbitraryAnnotations.js';
 import { lenient } from './lenient.js';
 import {
   dictionaryArbitrary,
@@ -138,6 +140,8 @@ function objectOf(props: t.Props, required: boolean, ctx: Context): fc.Arbitrary
 }
 
 function refinementOf(c: t.RefinementType<t.Mixed>, ctx: Context): fc.Arbitrary<unknown> {
+  // annotate(...): the base's values, shaped and filtered by the annotations (arbitraryAnnotations.ts).
+  if (isAnnotated(c)) return annotatedArbitrary(c, build(c.type, ctx), ctx.partial);
   const own = (c as { constraints?: Constraints }).constraints;
   if (own === undefined) {
     // A brand or predicate the interpreter cannot read: only a registered generator will do.

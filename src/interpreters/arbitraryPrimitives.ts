@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, fromBigInt } from '../model/int.js';
 import type { Constraints } from '../model/constraints.js';
+import { patternRegExp } from '../model/pattern.js';
 
 /**
  * The scalar and JSON building blocks the codec interpreter (arbitrary.ts) and the metadata
@@ -85,7 +86,7 @@ function patternArbitrary(c: Constraints): fc.Arbitrary<string> {
   let arb: fc.Arbitrary<string>;
   try {
     // The constraint is checked with the `u` flag (see model/constraints.ts); generate the same way.
-    arb = fc.stringMatching(new RegExp(c.pattern!, 'u'), c.maxLength !== undefined ? { maxLength: c.maxLength } : {});
+    arb = fc.stringMatching(patternRegExp(c.pattern!), c.maxLength !== undefined ? { maxLength: c.maxLength } : {});
   } catch (e) {
     throw new Error(`fc.stringMatching cannot generate pattern ${JSON.stringify(c.pattern)}: ${(e as Error).message}`, {
       cause: e,

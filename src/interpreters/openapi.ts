@@ -1,7 +1,12 @@
 import type { V1JSONSchemaProps } from '@kubernetes/client-node';
 import type * as t from 'io-ts';
+import { isAnnotated, type SchemaAnnotations } from '../model/annotations.js';
 import { isConstrained, type Constraints } from '../model/constraints.js';
+import { formatTypes } from '../model/formats.js';
+import { patternProblem } from '../model/pattern.js';
 import { QUANTITY_PATTERN } from '../model/strings.js';
+import { schemaFromWire } from '../crd/wire.js';
+import { lenient } from './lenient.js';
 
 /**
  * Interpreter: codec -> the OpenAPI v3 schema the CRD states for it (a structural schema, in
@@ -12,7 +17,10 @@ import { QUANTITY_PATTERN } from '../model/strings.js';
  *
  * Where a codec says more than OpenAPI can, the schema says what it can:
  * - `constrained(c, ...)` states its constraints (minimum, maximum, minLength, maxLength,
- *   pattern, minItems, maxItems, description);
+ *   pattern, minItems, maxItems, description); a pattern must be RE2 with an exact JavaScript
+ *   translation (model/pattern.ts), or it is an error;
+ * - `annotate(c, ...)` states its annotations (description, default, format, list and map types,
+ *   CEL rules, ...), each checked against the type it is stated on;
  * - any other refinement (a `t.brand`, a `t.refinement` predicate) has only its base type in the
  *   schema: the predicate is code, which the apiserver cannot run;
  * - `t.Int` is `integer`/`int64`, although it admits integers beyond 2^63 that the apiserver
@@ -43,6 +51,7 @@ const intOrString = (): V1JSONSchemaProps => ({
 
 registerLeafSchema('Int32', { type: 'integer', format: 'int32' });
 registerLeafSchema('Int64', { type: 'integer', format: 'int64' });
+registerLeafSchema('Integer', { type: 'integer' });
 registerLeafSchema('IntOrString', intOrString());
 // The Quantity codec takes integers only as plain numbers, up to 2^53 - 1: the bounds keep the
 // apiserver from storing an integer quantity the service could not decode (bounds apply to the
@@ -269,6 +278,7 @@ function enumSchema(c: Tagged, values: Literal[], path: string): V1JSONSchemaPro
 function refinementSchema(c: Tagged, path: string): V1JSONSchemaProps {
   const base = schemaAt(c.type!, path);
   if (isConstrained(c)) return withConstraints(c, base, c.constraints, path);
+  if (isAnnotated(c)) return withAnnotations(c, base, c.annotations, path);
   // t.Int is a brand of number: say integer, the closest OpenAPI has.
   if (c.name === 'Int' && base.type === 'number') return { type: 'integer', format: 'int64' };
   return base;
@@ -300,9 +310,133 @@ function withConstraints(
     if (allowed !== 'any' && !types.some((ty) => allowed.includes(ty))) {
       throw new SchemaError(c, path, `${key} does not apply to a value of type ${types.join(' or ') || 'unknown'}`);
     }
+    if (key === 'pattern') {
+      const problem = patternProblem(value as string);
+      if (problem) throw new SchemaError(c, path, problem);
+    }
     (result as Record<string, unknown>)[key] = value;
   }
   return result;
+}
+
+/** The JSON types a schema node holds values of (both for int-or-string, none when unknown). */
+const typesOf = (s: V1JSONSchemaProps): string[] =>
+  s.x_kubernetes_int_or_string ? ['integer', 'string'] : s.type ? [s.type] : [];
+
+/** Which JSON types each annotation applies to (`any`: all). */
+const annotationTypes: Record<keyof SchemaAnnotations, readonly string[] | 'any'> = {
+  description: 'any',
+  title: 'any',
+  default: 'any',
+  example: 'any',
+  externalDocs: 'any',
+  format: 'any', // checked against the format below
+  exclusiveMinimum: ['integer', 'number'],
+  exclusiveMaximum: ['integer', 'number'],
+  multipleOf: ['integer', 'number'],
+  minProperties: ['object'],
+  maxProperties: ['object'],
+  listType: ['array'],
+  listMapKeys: ['array'],
+  mapType: ['object'],
+  validations: 'any',
+  embeddedResource: ['object'],
+  preserveUnknownFields: 'any',
+  anyOf: 'any',
+  allOf: 'any',
+  oneOf: 'any',
+  not: 'any',
+  typeMeta: ['object'],
+};
+
+function withAnnotations(c: Tagged, base: V1JSONSchemaProps, a: SchemaAnnotations, path: string): V1JSONSchemaProps {
+  const types = typesOf(base);
+  const wrong = (reason: string) => new SchemaError(c, path, reason);
+  for (const [key, value] of Object.entries(a) as Array<[keyof SchemaAnnotations, unknown]>) {
+    if (value === undefined) continue;
+    const allowed = annotationTypes[key];
+    if (allowed === undefined) throw wrong(`unknown annotation ${key}`);
+    if (allowed !== 'any' && !types.some((ty) => allowed.includes(ty))) {
+      throw wrong(`${key} does not apply to a value of type ${types.join(' or ') || 'unknown'}`);
+    }
+  }
+  const result: V1JSONSchemaProps = { ...base };
+  if (a.description !== undefined) result.description = a.description;
+  if (a.title !== undefined) result.title = a.title;
+  if (a.format !== undefined) {
+    const fits = formatTypes(a.format);
+    if (!fits) throw wrong(`format ${JSON.stringify(a.format)} is not one the apiserver knows`);
+    if (!types.some((ty) => fits.includes(ty))) {
+      throw wrong(`format ${a.format} does not apply to a value of type ${types.join(' or ') || 'unknown'}`);
+    }
+    result.format = a.format;
+  }
+  if (a.exclusiveMinimum !== undefined) {
+    if (result.minimum === undefined) throw wrong('exclusiveMinimum needs a minimum (constrained(..., { minimum }))');
+    result.exclusiveMinimum = a.exclusiveMinimum;
+  }
+  if (a.exclusiveMaximum !== undefined) {
+    if (result.maximum === undefined) throw wrong('exclusiveMaximum needs a maximum (constrained(..., { maximum }))');
+    result.exclusiveMaximum = a.exclusiveMaximum;
+  }
+  if (a.multipleOf !== undefined) {
+    if (!(a.multipleOf > 0)) throw wrong('multipleOf must be positive');
+    result.multipleOf = a.multipleOf;
+  }
+  if (a.minProperties !== undefined) result.minProperties = a.minProperties;
+  if (a.maxProperties !== undefined) result.maxProperties = a.maxProperties;
+  if (a.listType !== undefined) result.x_kubernetes_list_type = a.listType;
+  if (a.listMapKeys !== undefined) {
+    if (a.listType !== 'map') throw wrong('listMapKeys needs listType: map');
+    listMapKeyProblems(result, a.listMapKeys).forEach((p) => {
+      throw wrong(p);
+    });
+    result.x_kubernetes_list_map_keys = [...a.listMapKeys];
+  } else if (a.listType === 'map') {
+    throw wrong('listType map needs listMapKeys');
+  }
+  if (a.listType === 'set' && result.items && typesOf(result.items as V1JSONSchemaProps).includes('object')) {
+    throw wrong('listType set needs scalar items (use map with listMapKeys for objects)');
+  }
+  if (a.mapType !== undefined) result.x_kubernetes_map_type = a.mapType;
+  if (a.embeddedResource !== undefined) result.x_kubernetes_embedded_resource = a.embeddedResource;
+  if (a.preserveUnknownFields !== undefined) result.x_kubernetes_preserve_unknown_fields = a.preserveUnknownFields;
+  for (const key of ['anyOf', 'allOf', 'oneOf'] as const) {
+    const list = a[key];
+    if (list !== undefined) result[key] = [...(result[key] ?? []), ...list.map(schemaFromWire)];
+  }
+  if (a.not !== undefined) result.not = schemaFromWire(a.not);
+  if (a.validations !== undefined) {
+    const rules = a.validations.map(({ holds: _holds, ...rule }) => {
+      if (typeof rule.rule !== 'string' || rule.rule.trim() === '') throw wrong('a validation rule must not be empty');
+      return { ...rule };
+    });
+    result.x_kubernetes_validations = [...(result.x_kubernetes_validations ?? []), ...rules];
+  }
+  if (a.example !== undefined) result.example = structuredClone(a.example);
+  if (a.externalDocs !== undefined) result.externalDocs = { ...a.externalDocs };
+  if (a.default !== undefined) {
+    // The apiserver validates defaults against the schema; at least the type must fit.
+    if (!lenient(c.type!).is(a.default))
+      throw wrong(`default ${JSON.stringify(a.default)} is not a value of this type`);
+    result._default = structuredClone(a.default);
+  }
+  return result;
+}
+
+/** A list-map's keys must be fields of its items, and required or defaulted (the apiserver's rule). */
+function listMapKeyProblems(array: V1JSONSchemaProps, keys: readonly string[]): string[] {
+  const items = array.items as V1JSONSchemaProps | undefined;
+  if (!items || items.type !== 'object') return ['listType map needs object items'];
+  const problems: string[] = [];
+  for (const key of keys) {
+    const field = items.properties?.[key];
+    if (!field) problems.push(`list-map key ${key} is not a field of the items`);
+    else if (!items.required?.includes(key) && field._default === undefined) {
+      problems.push(`list-map key ${key} must be required or have a default`);
+    }
+  }
+  return problems;
 }
 
 function leafSchema(c: Tagged, path: string): V1JSONSchemaProps {

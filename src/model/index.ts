@@ -10,3 +10,16 @@ export { Quantity, DateTime, QUANTITY_PATTERN } from './strings.js';
 export { FreeForm } from './freeform.js';
 export { constrained, isConstrained, type Constraints, type ConstrainedType } from './constraints.js';
 export { nullable } from './nullable.js';
+export {
+  annotate,
+  described,
+  isAnnotated,
+  annotationsHold,
+  type SchemaAnnotations,
+  type ValidationRule,
+  type AnnotatedType,
+} from './annotations.js';
+export { rule, exactlyOneOf, atMostOneOf, atLeastOneOf, ordered, immutable, celField } from './rules.js';
+export { Integer } from './integer.js';
+export { patternRegExp, patternProblem, PatternError } from './pattern.js';
+export { STRING_FORMATS, formatHolds } from './formats.js';

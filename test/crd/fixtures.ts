@@ -7,8 +7,14 @@ import {
   Int64,
   IntOrString,
   Quantity,
+  annotate,
+  atMostOneOf,
   constrained,
+  exactlyOneOf,
+  immutable,
   nullable,
+  ordered,
+  rule,
 } from '../../src/model/index.js';
 
 /**
@@ -92,4 +98,75 @@ export const rooted: Kind = defineKind({
   statusSubresource: true,
 });
 
-export const fixtureKinds: readonly Kind[] = [widget, gadget, rooted];
+/** The schema annotations (model/annotations.ts): formats, list and map types, CEL rules, ... */
+const port = t.type({
+  name: annotate(t.string, { description: 'The port name' }),
+  port: constrained(Int32, { minimum: 1, maximum: 65535 }),
+  protocol: annotate(t.keyof({ TCP: null, UDP: null }), { default: 'TCP' }),
+});
+const gizmoSpec = annotate(
+  t.intersection([
+    t.type({ replicas: annotate(Int32, { default: 1, description: 'How many' }) }),
+    t.partial({
+      timeout: annotate(t.string, { format: 'duration' }),
+      payload: annotate(nullable(t.string), { format: 'byte' }),
+      id: annotate(constrained(t.string, { maxLength: 36 }), { format: 'uuid', validations: [immutable()] }),
+      ports: annotate(t.array(t.intersection([port, t.partial({ hostPort: Int32 })])), {
+        listType: 'map',
+        listMapKeys: ['name', 'protocol'],
+      }),
+      hosts: annotate(t.array(annotate(t.string, { format: 'hostname' })), { listType: 'set' }),
+      selector: annotate(t.record(t.string, t.string), { mapType: 'atomic', minProperties: 1, maxProperties: 4 }),
+      template: annotate(FreeForm, { embeddedResource: true }),
+      extra: annotate(t.partial({ known: t.string }), { preserveUnknownFields: true }),
+      weight: annotate(constrained(t.number, { minimum: 0, maximum: 1 }), { exclusiveMinimum: true }),
+      step: annotate(Int64, { multipleOf: 5 }),
+      image: t.string,
+      build: t.string,
+      source: annotate(t.partial({ git: t.string, oci: t.string }), { validations: [exactlyOneOf('git', 'oci')] }),
+      min: Int32,
+      max: Int32,
+      name: annotate(constrained(t.string, { pattern: '(?i)^[a-z][-a-z0-9]*$', maxLength: 20 }), {
+        validations: [rule("self != 'default'", { message: 'reserved', reason: 'FieldValueForbidden' })],
+      }),
+    }),
+  ]),
+  { validations: [atMostOneOf('image', 'build'), ordered('min', 'max')] },
+);
+const gizmoV1 = version(
+  'v1',
+  annotate(
+    t.type({
+      spec: gizmoSpec,
+      status: t.partial({
+        replicas: Int32,
+        selector: t.string,
+        phase: t.string,
+      }),
+    }),
+    {
+      description: 'A gizmo',
+      typeMeta: { apiVersion: 'The version', kind: 'The kind' },
+      validations: [rule('has(self.spec)')],
+    },
+  ),
+  {
+    storage: true,
+    selectableFields: ['.spec.image'],
+    scale: {
+      specReplicasPath: '.spec.replicas',
+      statusReplicasPath: '.status.replicas',
+      labelSelectorPath: '.status.selector',
+    },
+  },
+);
+export const gizmo: Kind = defineKind({
+  group: 'annotations.example.com',
+  kind: 'Gizmo',
+  plural: 'gizmos',
+  scope: 'Namespaced',
+  versions: [gizmoV1],
+  converters: [],
+});
+
+export const fixtureKinds: readonly Kind[] = [widget, gadget, rooted, gizmo];
