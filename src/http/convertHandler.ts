@@ -4,7 +4,7 @@ import { lineAndColumn } from '../json/position.js';
 import { locateSyntaxError } from '../json/syntaxError.js';
 import type { Registry } from '../kinds/registry.js';
 import { handleReview, ReviewConversion, type ObjectOutcome, type ReviewOutcome } from '../review/handleReview.js';
-import { encodeResponseParts, readReview } from '../review/review.js';
+import { encodeResponseParts, readReview, responseFrame, type ConversionResponse } from '../review/review.js';
 import { ReviewSplitter } from '../review/splitReview.js';
 import { MemoryBudget, type Grant, type Refusal } from './memoryBudget.js';
 import type { ReviewObserver, ReviewRecord } from './observer.js';
@@ -32,7 +32,7 @@ export interface ConvertHandlerOptions {
 export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_SEND_AFTER_BYTES = 1024 * 1024;
 export const DEFAULT_SLICE_FROM_BYTES = 1024 * 1024;
-export const DEFAULT_SLICE_MS = 20;
+export const DEFAULT_SLICE_MS = 10;
 
 /** Seconds a client refused for want of room is told to wait (the apiserver retries a 429 with it). */
 export const RETRY_AFTER_SECONDS = 1;
@@ -156,6 +156,8 @@ interface PendingReview {
 interface Reply {
   readonly status: number;
   readonly body: string | readonly string[];
+  /** A big answer, written piece by piece as the client takes it (see streamAnswer). */
+  readonly stream?: { readonly response: ConversionResponse; readonly convertedBytes: number };
   /** Close the connection after the answer (the rest of a refused body is not read). */
   readonly close?: boolean;
   readonly headers?: Readonly<Record<string, string>>;
@@ -274,6 +276,8 @@ function answered(
   record: Mutable<ReviewRecord>,
   request: { reviewVersion: string; uid: string; desiredAPIVersion: unknown },
   outcome: ReviewOutcome,
+  /** UTF-8 bytes of the converted objects, to stream the answer; the answer is built whole without. */
+  convertedBytes?: number,
 ): Reply {
   record.reviewVersion = request.reviewVersion;
   record.uid = request.uid;
@@ -282,6 +286,8 @@ function answered(
   record.objects = outcome.objects;
   if (typeof request.desiredAPIVersion === 'string') record.desiredAPIVersion = request.desiredAPIVersion;
   if (outcome.failure !== undefined) record.failure = outcome.failure;
+  if (convertedBytes !== undefined && outcome.response.result.status === 'Success')
+    return { status: 200, body: '', stream: { response: outcome.response, convertedBytes } };
   return { status: 200, body: encodeResponseParts(outcome.response) };
 }
 
@@ -361,7 +367,7 @@ class SlicedReview {
   private spans: readonly number[] = [];
   /** The object being parsed (for the position of its error). */
   private taken = 0;
-  private readonly body: Buffer;
+  private body: Buffer;
 
   constructor(
     private readonly registry: Registry,
@@ -418,7 +424,9 @@ class SlicedReview {
       return true;
     }
     if (!done) return false;
-    review.reply = answered(review.record, this.request!, conversion.outcome());
+    const outcome = conversion.outcome();
+    review.reply = answered(review.record, this.request!, outcome, conversion.convertedBytes);
+    this.body = EMPTY;
     return true;
   }
 
@@ -448,12 +456,72 @@ class SlicedReview {
 
   answer(observer: ReviewObserver): void {
     const { review } = this;
-    if (review.reply === undefined) {
+    this.body = EMPTY;
+    const reply = review.reply;
+    if (reply === undefined) {
       finish(observer, review);
       return;
     }
-    deliver(observer, [review], 0, 1);
+    if (reply.stream === undefined || review.res.destroyed) {
+      deliver(observer, [review], 0, 1);
+      return;
+    }
+    streamAnswer(review.res, reply.stream.response, reply.stream.convertedBytes, (written) => {
+      if (!written) clientAborted(review.record, 'the connection closed before the whole answer was written');
+      finish(observer, review);
+    });
   }
+}
+
+/** Objects per piece of a streamed answer: a few hundred kilobytes. */
+const OBJECTS_PER_PIECE = 256;
+
+/**
+ * Write a big Success answer piece by piece, each piece (a few hundred objects) built when the
+ * connection has taken the one before ('drain'): the event loop is free between pieces, the
+ * socket never holds more than a piece, and each converted object is let go once written.
+ * `done(true)` once all is handed to the socket, `done(false)` if the connection closed first.
+ */
+function streamAnswer(
+  res: ServerResponse,
+  response: ConversionResponse,
+  convertedBytes: number,
+  done: (written: boolean) => void,
+): void {
+  const { head, tail } = responseFrame(response);
+  // The review owns its converted objects by now: each is let go once written.
+  const objects = response.convertedObjects as string[];
+  const n = objects.length;
+  const length = Buffer.byteLength(head) + convertedBytes + Math.max(0, n - 1) + Buffer.byteLength(tail);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': length });
+  let next = 0;
+  let settled = false;
+  const settle = (written: boolean) => {
+    if (settled) return;
+    settled = true;
+    res.off('drain', write);
+    done(written);
+  };
+  res.once('close', () => settle(false));
+  const write = (): void => {
+    for (;;) {
+      if (res.destroyed) return settle(false);
+      const end = Math.min(n, next + OBJECTS_PER_PIECE);
+      let piece = next === 0 ? head : ',';
+      piece += objects.slice(next, end).join(',');
+      objects.fill('', next, end);
+      next = end;
+      if (next >= n) {
+        res.end(piece + tail, () => settle(true));
+        return;
+      }
+      if (!res.write(piece)) {
+        res.once('drain', write);
+        return;
+      }
+    }
+  };
+  write();
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -65,6 +65,17 @@ export function encodeResponseParts(response: ConversionResponse): string[] {
   return parts;
 }
 
+/**
+ * The answer around its converted objects, for writing it out piece by piece: `head`, then the
+ * objects separated by commas, then `tail`. A Failure has no objects: head and tail are all.
+ */
+export function responseFrame(response: ConversionResponse): { head: string; tail: string } {
+  const result = response.result.status === 'Success' ? SUCCESS_JSON : JSON.stringify(response.result);
+  const head = `{"apiVersion":"${response.reviewVersion}","kind":"ConversionReview","response":{"uid":${JSON.stringify(response.uid)},"result":${result}`;
+  if (response.result.status !== 'Success') return { head: `${head}}}`, tail: '' };
+  return { head: `${head},"convertedObjects":[`, tail: ']}}' };
+}
+
 /** The result of every successful review; review versions are plain ASCII and need no escaping. */
 const SUCCESS_JSON = JSON.stringify({ status: 'Success' });
 

@@ -7,10 +7,15 @@ import { flattenLogLine, type LogEntry } from './service.js';
  * ports with a development certificate in `devCertDir` (its CA is `ca.crt` there), plus `extraArgs`.
  * Resolves once it logs that it listens; its log lines are collected as they come.
  */
-export async function spawnServe(devCertDir: string, extraArgs: readonly string[] = []) {
+export async function spawnServe(
+  devCertDir: string,
+  extraArgs: readonly string[] = [],
+  nodeArgs: readonly string[] = [],
+) {
   const child = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       '--import',
       'tsx',
       'src/cli/main.ts',

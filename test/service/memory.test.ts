@@ -1,0 +1,242 @@
+import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { databaseCases, reviewPayload } from '../../bench/payloads.js';
+import { parseMetrics, valueOf } from '../metrics/promText.js';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { spawnServe } from '../support/serve.js';
+import { backendReview } from '../support/service.js';
+
+/**
+ * Load test on the real process (`crdconv serve` under `node --max-old-space-size=256`, what a
+ * 512Mi container allows): several reviews of about 47 MiB each (16,780 Database objects, under
+ * the 64 MiB request limit) at once. Before the memory budget, two of them took the process over
+ * 512 MiB and four crashed it ("JavaScript heap out of memory"), losing every review in flight;
+ * before slicing, each one blocked the event loop, /healthz included, for seconds.
+ *
+ * Asserted, with margins for a busy 2-core machine: the process survives; every review is
+ * answered (Success with every object) or cleanly refused (429 with Retry-After, to be retried);
+ * its peak RSS stays under 512 MiB; /healthz and small reviews keep answering well within the
+ * kubelet's 2 s probe timeout while the big ones convert.
+ */
+
+/** Peak and current resident set of a process, in bytes (Linux /proc). */
+function residentBytes(pid: number): { peak: number; now: number } | undefined {
+  const file = `/proc/${pid}/status`;
+  if (!existsSync(file)) return undefined;
+  const status = readFileSync(file, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { peak: kb('VmHWM'), now: kb('VmRSS') };
+}
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  ms: number;
+}
+
+function post(port: number, ca: string, body: Buffer | string): Promise<Answer> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        servername: 'localhost',
+        port,
+        ca,
+        method: 'POST',
+        path: '/convert?timeout=30s',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+            ms: performance.now() - started,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function getMs(port: number, path: string): Promise<{ status: number; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, agent: false, timeout: 30_000 }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+      })
+      .on('error', reject);
+  });
+}
+
+const MiB = 1024 * 1024;
+
+describe('service: memory and probes under big reviews (load test, real process, 256 MiB heap)', function () {
+  this.timeout(600_000);
+  let dir: string;
+  let big: ReturnType<typeof reviewPayload>;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'crdconv-memory-'));
+    big = reviewPayload('memory', 0, databaseCases(11, 16_780));
+    expect(big.body.length).to.be.within(44 * MiB, 50 * MiB);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  for (const concurrent of [4, 8]) {
+    it(`survives ${concurrent} concurrent 47 MiB reviews: each answered or refused with 429, RSS under 512 MiB, probes prompt`, async () => {
+      const server = await spawnServe(
+        join(dir, `certs-${concurrent}`),
+        ['--max-wait', '20s'],
+        ['--max-old-space-size=256'],
+      );
+      try {
+        const ca = await readFile(join(dir, `certs-${concurrent}`, 'ca.crt'), 'utf8');
+        const pid = server.child.pid!;
+        const startedRss = residentBytes(pid);
+        // Probes and small reviews are timed from a process of their own: this one is busy
+        // sending and checking 47 MiB bodies, which would delay its own timers.
+        const poller = startPoller(server.probesPort, server.port, ca, backendReview().text);
+        const answers = await Promise.all(Array.from({ length: concurrent }, () => post(server.port, ca, big.body)));
+        const { probeMs, smallMs } = await poller.stop();
+        const rss = residentBytes(pid);
+
+        expect(server.child.exitCode, 'the process is still running').to.equal(null);
+        const statuses = answers.map((a) => a.status);
+        for (const answer of answers) {
+          expect(answer.status, answer.text.slice(0, 300)).to.be.oneOf([200, 429]);
+          if (answer.status === 429) {
+            expect(answer.headers['retry-after']).to.equal('1');
+            continue;
+          }
+          const review = JSON.parse(answer.text) as {
+            response: { uid: string; result: { status: string }; convertedObjects: Array<{ apiVersion: string }> };
+          };
+          expect(review.response.uid).to.equal(big.uid);
+          expect(review.response.result.status).to.equal('Success');
+          expect(review.response.convertedObjects).to.have.length(16_780);
+          expect(review.response.convertedObjects[16_779]!.apiVersion).to.equal('platform.example.com/v1');
+        }
+        expect(statuses.filter((s) => s === 200).length, 'at least one is converted').to.be.at.least(1);
+
+        const maxProbe = Math.max(...probeMs);
+        const maxSmall = Math.max(...smallMs);
+        const summary = {
+          concurrent,
+          statuses,
+          peakRssMiB: rss && Math.round(rss.peak / MiB),
+          startRssMiB: startedRss && Math.round(startedRss.now / MiB),
+          probes: probeMs.length,
+          maxProbeMs: Math.round(maxProbe),
+          smallReviews: smallMs.length,
+          maxSmallReviewMs: Math.round(maxSmall),
+          slowestBigMs: Math.round(Math.max(...answers.map((a) => a.ms))),
+        };
+        const metrics = parseMetrics((await getText(server.metricsPort)).text);
+        const lag = (name: string) => Math.round((valueOf(metrics, name) ?? NaN) * 1000);
+        console.log(
+          `      ${JSON.stringify({ ...summary, eventLoopLagMaxMs: lag('nodejs_eventloop_lag_max_seconds'), eventLoopLagP99Ms: lag('nodejs_eventloop_lag_p99_seconds') })}`,
+        );
+        // The kubelet's liveness probe times out at 2 s; a margin for this noisy 2-core machine.
+        expect(maxProbe, '/healthz latency while big reviews convert').to.be.below(1_500);
+        expect(maxSmall, 'a small review while big reviews convert').to.be.below(2_000);
+        if (rss === undefined) console.log('      (no /proc: resident set size not checked)');
+        else expect(rss.peak, 'peak RSS').to.be.below(512 * MiB);
+
+        expect(valueOf(metrics, 'crdconv_inflight_request_bytes')).to.equal(0);
+        expect(valueOf(metrics, 'crdconv_reviews_waiting')).to.equal(0);
+        expect(
+          valueOf(metrics, 'crdconv_conversion_reviews_total', { review_version: 'v1', result: 'Success' }),
+        ).to.be.at.least(statuses.filter((s) => s === 200).length);
+      } finally {
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
+    });
+  }
+});
+
+function getText(port: number): Promise<{ text: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: '/metrics', agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8') }));
+      })
+      .on('error', reject);
+  });
+}
+
+/**
+ * A separate process that GETs /healthz every 100 ms and POSTs a one-object review every 250 ms,
+ * each on a new connection, and prints how long each took.
+ */
+function startPoller(probesPort: number, port: number, ca: string, smallReview: string) {
+  const script = `
+    import http from 'node:http';
+    import https from 'node:https';
+    const [probesPort, port, ca, body] = JSON.parse(process.argv[1]);
+    let running = true;
+    process.on('SIGTERM', () => { running = false; });
+    const time = (request) => new Promise((resolve) => {
+      const started = performance.now();
+      request((res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - started }));
+      }).on('error', (e) => resolve({ status: 0, ms: performance.now() - started, error: e.message }));
+    });
+    const loop = async (kind, every, request) => {
+      while (running) {
+        const r = await time(request);
+        process.stdout.write(JSON.stringify({ kind, ...r }) + '\\n');
+        await new Promise((resolve) => setTimeout(resolve, every));
+      }
+    };
+    await Promise.all([
+      loop('probe', 100, (cb) => http.get({ host: '127.0.0.1', port: probesPort, path: '/healthz', agent: false }, cb)),
+      loop('small', 250, (cb) => {
+        const req = https.request({ host: '127.0.0.1', servername: 'localhost', port, ca, method: 'POST',
+          path: '/convert?timeout=30s', agent: false,
+          headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, cb);
+        req.end(body);
+        return req;
+      }),
+    ]);
+  `;
+  const child = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', script, JSON.stringify([probesPort, port, ca, smallReview])],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const results: Array<{ kind: string; status: number; ms: number; error?: string }> = [];
+  createInterface({ input: child.stdout }).on('line', (line) => results.push(JSON.parse(line) as (typeof results)[0]));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      for (const r of results) expect(r.status, `${r.kind}: ${r.error ?? ''}`).to.equal(200);
+      return {
+        probeMs: results.filter((r) => r.kind === 'probe').map((r) => r.ms),
+        smallMs: results.filter((r) => r.kind === 'small').map((r) => r.ms),
+      };
+    },
+  };
+}
