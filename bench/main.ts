@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: the service against the floor of any Node conversion webhook (issue 6).
+ * `npm run bench`: the service against the floor of any Node conversion webhook, the floor of any
+ * Go one, and controller-runtime serving the kubebuilder CronJob (issues 6 and 17).
  * Flags below; each also reads an environment variable (BENCH_*). `--help` lists them.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -58,6 +59,8 @@ interface Flags {
   concurrency?: number;
   singlePool?: number;
   workloads: string[];
+  goPeers: boolean;
+  workers?: string;
   outDir: string;
   compare?: string;
   with?: string;
@@ -68,7 +71,7 @@ interface Flags {
 export function buildCommand(): Command {
   return new Command('bench')
     .description(
-      'Measure the conversion webhook against a floor server (node:https + JSON.parse + JSON.stringify), side by side',
+      'Measure the conversion webhook side by side with a Node floor (JSON.parse + JSON.stringify), a Go floor (encoding/json) and controller-runtime (the kubebuilder CronJob)',
     )
     .addOption(
       new Option(
@@ -89,7 +92,7 @@ export function buildCommand(): Command {
     )
     .addOption(new Option('--no-build', 'compiled mode: use dist/ as it is, without npm run build'))
     .addOption(
-      new Option('--repetitions <n>', 'repetitions of every workload on each server; medians are reported [default: 5]')
+      new Option('--repetitions <n>', 'repetitions of every workload on each server; medians are reported [default: 3]')
         .env('BENCH_REPETITIONS')
         .argParser(number('--repetitions', 1, 1000)),
     )
@@ -136,6 +139,17 @@ export function buildCommand(): Command {
         .argParser(workloadList),
     )
     .addOption(
+      new Option(
+        '--no-go-peers',
+        'leave out the Go floor and controller-runtime (otherwise built from bench/peers/ with go, when their sources changed)',
+      ),
+    )
+    .addOption(
+      new Option('--workers <n>', 'crdconv serve --workers for the service (a number or auto) [default: its own]').env(
+        'BENCH_WORKERS',
+      ),
+    )
+    .addOption(
       new Option('--out-dir <dir>', 'where the results JSON (and a profile) is written')
         .env('BENCH_OUT_DIR')
         .default(join(ROOT, 'bench', 'results'), 'bench/results'),
@@ -146,7 +160,7 @@ export function buildCommand(): Command {
     .addOption(
       new Option(
         '--cpu-prof',
-        'run both servers under node --cpu-prof, keep the profiles (*.cpuprofile in --out-dir) and print their hot spots (times then include the profiler)',
+        'run the Node servers under node --cpu-prof, keep the profiles (*.cpuprofile in --out-dir) and print their hot spots (times then include the profiler)',
       ).default(false),
     )
     .showHelpAfterError();
@@ -161,7 +175,7 @@ function benchOptions(flags: Flags, progress: (line: string) => void): BenchOpti
     build: flags.build,
     smoke,
     cpuProfile: flags.cpuProf,
-    repetitions: flags.repetitions ?? (smoke ? SMOKE.repetitions : 5),
+    repetitions: flags.repetitions ?? (smoke ? SMOKE.repetitions : 3),
     small: flags.small ?? (smoke ? SMOKE.small : 2000),
     big: flags.big ?? (smoke ? SMOKE.big : 20_000),
     int64Share: flags.int64Share,
@@ -170,22 +184,36 @@ function benchOptions(flags: Flags, progress: (line: string) => void): BenchOpti
     concurrency: flags.concurrency ?? SMOKE.concurrency,
     singlePool: flags.singlePool ?? (smoke ? SMOKE.singlePool : 64),
     workloads: flags.workloads,
+    goPeers: flags.goPeers,
+    ...(flags.workers !== undefined && { workers: flags.workers }),
   };
 }
 
 function describeRun(r: BenchResults): string {
   const m = r.machine;
   const sizes = Object.entries(r.payloads)
-    .map(([k, p]) => `${k} ${p.objects} objects ${(p.bytes / 2 ** 20).toFixed(p.bytes > 2 ** 20 ? 1 : 3)} MiB`)
+    .map(
+      ([k, p]) =>
+        `${k} ${p.objects} objects ${(p.bytes / 2 ** 20).toFixed(p.bytes > 2 ** 20 ? 1 : 3)} MiB` +
+        (p.int64Objects ? ` (${((p.int64Objects / p.objects) * 100).toFixed(0)}% with an integer > 2^53)` : ''),
+    )
     .join(', ');
+  const peers = r.peers
+    ? `Go peers: ${r.peers.goVersion}; ` +
+      Object.entries(r.peers.buildSeconds)
+        .map(([k, v]) => `${k} ${v === null ? 'cached' : `built in ${v.toFixed(1)} s`}`)
+        .join(', ')
+    : 'Go peers: not run';
   return [
     `machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryMiB} MiB, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.start.toFixed(1)} before the run, ` +
       `other processes ${Number.isFinite(m.otherCpuShare) ? `${(m.otherCpuShare * 100).toFixed(0)}%` : 'n/a'} of the CPU while measuring`,
     `run: ${r.config.mode} servers, medians of ${r.config.repetitions}, ${r.config.durationSeconds} s per load run, ${r.startedAt}` +
+      (r.config.workers !== undefined ? `, crdconv serve --workers ${r.config.workers}` : '') +
       (r.code
         ? `, code ${r.code.commit}${r.code.dirty ? ' with uncommitted changes in src/ or converters/' : ''}`
         : ''),
     `payloads: ${sizes}`,
+    peers,
   ].join('\n');
 }
 

@@ -1,35 +1,51 @@
 /**
- * What the bench reports: one metric per row, measured on both servers in every repetition,
- * summarised by medians and the ratio service/floor, checked against the targets of issue 6.
+ * What the bench reports: one metric per row, measured on every server the workload runs on, in
+ * every repetition, summarised by medians and the ratios of the service to each peer, checked
+ * against the targets of issue 17.
  */
 import { median } from './stats.js';
+import { PEERS, type PeerName, type ServerName } from './servers.js';
 
-export type MetricKey =
-  | 'small.ms'
-  | 'big.ms'
-  | 'int64.ms'
-  | 'single.rps'
-  | 'single.p50'
-  | 'single.p99'
-  | 'idle.rss'
-  | 'big.rss'
-  | 'int64.rss'
-  | 'big.cpu'
-  | 'int64.cpu'
-  | 'single.cpu';
+/** The workloads: big reviews (one request, timed), and single-object load runs. */
+export const WORKLOADS = [
+  'small',
+  'big',
+  'int64',
+  'gen',
+  'gen-big',
+  'cron',
+  'cron-big',
+  'single',
+  'cron-single',
+] as const;
+export type Workload = (typeof WORKLOADS)[number];
 
-/** A target on the ratio service/floor (issue 6, "Targets"). */
+export const LOAD_WORKLOADS: readonly Workload[] = ['single', 'cron-single'];
+export const isLoad = (w: Workload): boolean => LOAD_WORKLOADS.includes(w);
+
+/** Which kind a workload sends: the CronJob ones run on controller-runtime too. */
+export const isCron = (w: Workload): boolean => w.startsWith('cron');
+
+/** The servers a workload runs on: every one for the CronJob kind, all but controller-runtime otherwise. */
+export const serversOf = (w: Workload, available: readonly ServerName[]): ServerName[] =>
+  available.filter((s) => s !== 'controller-runtime' || isCron(w));
+
+export type MetricKey = string;
+
+/** A target on the ratio service/peer (issue 17, "Targets"). */
 export interface Target {
-  readonly op: '<=' | '>=';
+  readonly vs: PeerName;
+  readonly op: '<=' | '>=' | '<' | '>';
   readonly ratio: number;
 }
 
 export interface MetricDef {
   readonly key: MetricKey;
+  readonly workload: Workload | 'idle';
   readonly unit: string;
   /** Which way is better for the server: lower times, higher throughput. */
   readonly better: 'lower' | 'higher';
-  readonly target?: Target;
+  readonly targets: readonly Target[];
   readonly label: (sizes: Sizes) => string;
 }
 
@@ -42,96 +58,164 @@ export interface Sizes {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-export const METRICS: readonly MetricDef[] = [
-  { key: 'small.ms', unit: 'ms', better: 'lower', label: (s) => `review of ${count(s.small)} objects` },
-  {
-    key: 'big.ms',
-    unit: 'ms',
-    better: 'lower',
-    target: { op: '<=', ratio: 1.5 },
-    label: (s) => `review of ${count(s.big)} objects`,
-  },
-  {
-    key: 'int64.ms',
-    unit: 'ms',
-    better: 'lower',
-    target: { op: '<=', ratio: 2 },
-    label: (s) => `review of ${count(s.big)}, ${+(s.int64Share * 100).toFixed(2)}% int64 > 2^53`,
-  },
-  {
-    key: 'single.rps',
-    unit: 'req/s',
-    better: 'higher',
-    target: { op: '>=', ratio: 0.8 },
-    label: (s) => `1-object reviews, ${s.concurrency} clients`,
-  },
-  { key: 'single.p50', unit: 'ms', better: 'lower', label: () => '  p50 latency' },
-  { key: 'single.p99', unit: 'ms', better: 'lower', target: { op: '<=', ratio: 1.5 }, label: () => '  p99 latency' },
-  { key: 'idle.rss', unit: 'MiB', better: 'lower', label: () => 'RSS after start-up, idle' },
-  {
-    key: 'big.rss',
-    unit: 'MiB',
-    better: 'lower',
-    target: { op: '<=', ratio: 2 },
-    label: (s) => `peak RSS, review of ${count(s.big)}`,
-  },
-  { key: 'int64.rss', unit: 'MiB', better: 'lower', label: (s) => `peak RSS, review of ${count(s.big)} with int64` },
-  // The server's own CPU time (all threads, GC included): less sensitive than wall time to other
-  // work on the machine, and not limited by the load generator.
-  { key: 'big.cpu', unit: 'ms', better: 'lower', label: (s) => `server CPU, review of ${count(s.big)}` },
-  { key: 'int64.cpu', unit: 'ms', better: 'lower', label: (s) => `server CPU, review of ${count(s.big)} with int64` },
-  { key: 'single.cpu', unit: 'us', better: 'lower', label: () => 'server CPU per 1-object review' },
+const REVIEW_LABELS: Record<string, (s: Sizes) => string> = {
+  small: (s) => `Database, ${count(s.small)} objects`,
+  big: (s) => `Database, ${count(s.big)} objects`,
+  int64: (s) => `Database, ${count(s.big)}, ${+(s.int64Share * 100).toFixed(2)}% int64 > 2^53`,
+  gen: (s) => `generated Database, ${count(s.small)}`,
+  'gen-big': (s) => `generated Database, ${count(s.big)}`,
+  cron: (s) => `CronJob, ${count(s.small)} objects`,
+  'cron-big': (s) => `CronJob, ${count(s.big)} objects`,
+};
+
+/** The list targets: at most 1.3x the Node floor; on the CronJob kind, faster than controller-runtime. */
+const listTargets = (w: Workload): Target[] => [
+  { vs: 'floor', op: '<=', ratio: 1.3 },
+  ...(isCron(w) ? [{ vs: 'controller-runtime', op: '<', ratio: 1 } as const] : []),
 ];
 
+/** Every metric of the given workloads, in table order. */
+export function metricsFor(workloads: readonly Workload[]): MetricDef[] {
+  const defs: MetricDef[] = [];
+  for (const w of WORKLOADS) {
+    if (!workloads.includes(w)) continue;
+    if (isLoad(w)) {
+      const kind = w === 'single' ? 'Database' : 'CronJob';
+      defs.push(
+        {
+          key: `${w}.rps`,
+          workload: w,
+          unit: 'req/s',
+          better: 'higher',
+          targets: [
+            { vs: 'floor', op: '>=', ratio: 0.9 },
+            ...(isCron(w) ? [{ vs: 'controller-runtime', op: '>', ratio: 1 } as const] : []),
+          ],
+          label: (s) => `${kind} 1-object reviews, ${s.concurrency} clients`,
+        },
+        { key: `${w}.p50`, workload: w, unit: 'ms', better: 'lower', targets: [], label: () => '  p50 latency' },
+        {
+          key: `${w}.p99`,
+          workload: w,
+          unit: 'ms',
+          better: 'lower',
+          targets: [{ vs: 'floor', op: '<=', ratio: 1.3 }],
+          label: () => '  p99 latency',
+        },
+        {
+          key: `${w}.cpu`,
+          workload: w,
+          unit: 'us',
+          better: 'lower',
+          targets: [],
+          label: () => '  server CPU per review',
+        },
+      );
+      continue;
+    }
+    const label = REVIEW_LABELS[w]!;
+    defs.push({ key: `${w}.ms`, workload: w, unit: 'ms', better: 'lower', targets: listTargets(w), label });
+    // The server's own CPU time (all threads and processes, GC included): less sensitive than wall
+    // time to other work on the machine.
+    defs.push({
+      key: `${w}.cpu`,
+      workload: w,
+      unit: 'ms',
+      better: 'lower',
+      targets: [],
+      label: (s) => `  server CPU, ${label(s)}`,
+    });
+  }
+  defs.push({
+    key: 'idle.rss',
+    workload: 'idle',
+    unit: 'MiB',
+    better: 'lower',
+    targets: [],
+    label: () => 'RSS after start-up, idle',
+  });
+  for (const w of ['big', 'int64', 'gen-big', 'cron-big'] as const) {
+    if (!workloads.includes(w)) continue;
+    defs.push({
+      key: `${w}.rss`,
+      workload: w,
+      unit: 'MiB',
+      better: 'lower',
+      targets: w === 'big' ? [{ vs: 'floor', op: '<=', ratio: 1.5 }] : [],
+      label: (s) => `peak RSS, ${REVIEW_LABELS[w]!(s)}`,
+    });
+  }
+  return defs;
+}
+
 export type Verdict = 'PASS' | 'MISS';
+
+export interface TargetResult extends Target {
+  /** Absent when the peer's value could not be measured. */
+  readonly verdict?: Verdict;
+}
 
 export interface MetricResult {
   readonly key: MetricKey;
   readonly label: string;
   readonly unit: string;
   readonly better: 'lower' | 'higher';
-  /** Every repetition's value, in order. */
-  readonly service: readonly number[];
-  readonly floor: readonly number[];
-  readonly serviceMedian: number;
-  readonly floorMedian: number;
-  /** serviceMedian / floorMedian. */
-  readonly ratio: number;
-  /** Lowest and highest ratio of one repetition's service and floor runs (how noisy the ratio is). */
-  readonly ratioRange: readonly [number, number];
-  readonly target?: Target;
-  readonly verdict?: Verdict;
+  /** Every repetition's value, in order, per server that ran it. */
+  readonly values: Partial<Record<ServerName, readonly number[]>>;
+  readonly medians: Partial<Record<ServerName, number>>;
+  /** median(service) / median(peer), for each peer that ran it. */
+  readonly ratios: Partial<Record<PeerName, number>>;
+  /** Lowest and highest ratio of one repetition's service and peer runs (how noisy the ratio is). */
+  readonly ratioRanges: Partial<Record<PeerName, readonly [number, number]>>;
+  readonly targets: readonly TargetResult[];
 }
 
-export const meets = (ratio: number, target: Target): boolean =>
-  target.op === '<=' ? ratio <= target.ratio : ratio >= target.ratio;
+export const meets = (ratio: number, target: Target): boolean => {
+  switch (target.op) {
+    case '<=':
+      return ratio <= target.ratio;
+    case '>=':
+      return ratio >= target.ratio;
+    case '<':
+      return ratio < target.ratio;
+    case '>':
+      return ratio > target.ratio;
+  }
+};
 
-/** One metric's summary from its repetitions on both servers. */
+/** One metric's summary from its repetitions on every server. */
 export function summarise(
   def: MetricDef,
   sizes: Sizes,
-  service: readonly number[],
-  floor: readonly number[],
+  values: Partial<Record<ServerName, readonly number[]>>,
 ): MetricResult {
-  const serviceMedian = median(service);
-  const floorMedian = median(floor);
-  const ratio = serviceMedian / floorMedian;
-  const paired = service.map((v, i) => v / (floor[i] ?? NaN)).filter(Number.isFinite);
-  const ratioRange: [number, number] = paired.length ? [Math.min(...paired), Math.max(...paired)] : [NaN, NaN];
+  const medians: Partial<Record<ServerName, number>> = {};
+  for (const [s, v] of Object.entries(values) as Array<[ServerName, readonly number[]]>) medians[s] = median(v);
+  const ratios: Partial<Record<PeerName, number>> = {};
+  const ratioRanges: Partial<Record<PeerName, readonly [number, number]>> = {};
+  const service = values.service ?? [];
+  for (const peer of PEERS) {
+    const theirs = values[peer];
+    if (!theirs) continue;
+    ratios[peer] = (medians.service ?? NaN) / (medians[peer] ?? NaN);
+    const paired = service.map((v, i) => v / (theirs[i] ?? NaN)).filter(Number.isFinite);
+    ratioRanges[peer] = paired.length ? [Math.min(...paired), Math.max(...paired)] : [NaN, NaN];
+  }
+  const targets: TargetResult[] = def.targets
+    .filter((t) => values[t.vs])
+    .map((t) => {
+      const r = ratios[t.vs] ?? NaN;
+      return Number.isFinite(r) ? { ...t, verdict: meets(r, t) ? 'PASS' : 'MISS' } : { ...t };
+    });
   return {
     key: def.key,
     label: def.label(sizes),
     unit: def.unit,
     better: def.better,
-    service,
-    floor,
-    serviceMedian,
-    floorMedian,
-    ratio,
-    ratioRange,
-    ...(def.target && {
-      target: def.target,
-      ...(Number.isFinite(ratio) && { verdict: meets(ratio, def.target) ? 'PASS' : 'MISS' }),
-    }),
+    values,
+    medians,
+    ratios,
+    ratioRanges,
+    targets,
   };
 }

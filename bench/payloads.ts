@@ -24,12 +24,20 @@ export interface Case {
   readonly int64: boolean;
 }
 
+/**
+ * Which objects a payload holds: realistic Database objects (expected answers derived by hand),
+ * generated ones (bench/generated.ts: expected from the library's own conversion), or CronJobs
+ * (bench/cronjobs.ts: expected derived by hand; controller-runtime serves them too).
+ */
+export type Family = 'database' | 'generated' | 'cronjob';
+
 /** A ConversionReview request, encoded once, with the objects it must come back as. */
 export interface ReviewPayload {
   readonly uid: string;
   readonly body: Buffer;
   readonly cases: readonly Case[];
   readonly desiredAPIVersion: string;
+  readonly family: Family;
 }
 
 /** mulberry32: small, fast, and the same everywhere. */
@@ -252,16 +260,32 @@ const reviewUid = (label: string, index: number): string => {
 };
 
 /** A ConversionReview v1 for `cases`, as the apiserver sends it (compact JSON). */
-export function reviewPayload(label: string, index: number, cases: readonly Case[]): ReviewPayload {
+export function reviewPayload(
+  label: string,
+  index: number,
+  cases: readonly Case[],
+  family: Family = 'database',
+  desiredAPIVersion = DESIRED_API_VERSION,
+): ReviewPayload {
   const uid = reviewUid(label, index);
-  // Object by object: only the few objects holding a bigint take stringifyJson's slow path.
+  // Object by object: only the objects holding a bigint take stringifyJson's slow path.
   const objects = cases.map((c) => stringifyJson(c.sent)).join(',');
-  const text = `{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":${JSON.stringify(uid)},"desiredAPIVersion":${JSON.stringify(DESIRED_API_VERSION)},"objects":[${objects}]}}`;
-  return { uid, body: Buffer.from(text), cases, desiredAPIVersion: DESIRED_API_VERSION };
+  const text = `{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":${JSON.stringify(uid)},"desiredAPIVersion":${JSON.stringify(desiredAPIVersion)},"objects":[${objects}]}}`;
+  return { uid, body: Buffer.from(text), cases, desiredAPIVersion, family };
 }
 
 /** Seeds per workload: the big review is not the small one repeated. */
-export const SEEDS = { small: 1, big: 2, int64: 2, single: 3 } as const;
+export const SEEDS = {
+  small: 1,
+  big: 2,
+  int64: 2,
+  single: 3,
+  gen: 4,
+  genBig: 5,
+  cron: 6,
+  cronBig: 7,
+  cronSingle: 8,
+} as const;
 
 /** Distinct single-object reviews that the concurrent clients cycle through. */
 export function singleObjectPayloads(count: number): ReviewPayload[] {

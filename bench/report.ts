@@ -1,6 +1,7 @@
 /** Tables for the terminal and the README: the run, and a run compared with an earlier one. */
 import type { MetricResult } from './metrics.js';
 import type { BenchResults } from './results.js';
+import { SERVER_LABELS, SERVERS, type PeerName, type ServerName } from './servers.js';
 
 export function formatValue(value: number, unit: string): string {
   if (!Number.isFinite(value)) return 'n/a';
@@ -8,14 +9,20 @@ export function formatValue(value: number, unit: string): string {
   return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US');
 }
 
-const ratio = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}x` : 'n/a');
+const ratio = (r: number | undefined): string => (r !== undefined && Number.isFinite(r) ? `${r.toFixed(2)}x` : '');
 
-/** The spread of the per-repetition ratios, when there is more than one repetition. */
-const range = (m: MetricResult): string => {
-  // From the runs themselves, so that files written before ratioRange existed show it too.
-  const paired = m.service.map((v, i) => v / (m.floor[i] ?? NaN)).filter(Number.isFinite);
-  return paired.length > 1 ? `${Math.min(...paired).toFixed(2)}-${Math.max(...paired).toFixed(2)}` : '';
+/** The spread of the per-repetition ratios to `peer`, when there is more than one repetition. */
+const range = (m: MetricResult, peer: PeerName): string => {
+  const r = m.ratioRanges[peer];
+  const runs = m.values.service?.length ?? 0;
+  return r && runs > 1 && Number.isFinite(r[0]) ? `${r[0].toFixed(2)}-${r[1].toFixed(2)}` : '';
 };
+
+const SHORT: Record<PeerName, string> = { floor: 'Node', 'go-floor': 'Go', 'controller-runtime': 'c-r' };
+
+/** A metric's targets and verdicts in one cell: `<= 1.3x Node PASS; < 1x c-r MISS`. */
+export const targetsCell = (m: MetricResult): string =>
+  m.targets.map((t) => `${t.op} ${t.ratio}x ${SHORT[t.vs]}${t.verdict ? ` ${t.verdict}` : ''}`).join('; ');
 
 /** Rows of cells as a Markdown table (also readable as plain text), columns padded. */
 export function table(
@@ -30,26 +37,32 @@ export function table(
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
-/** The run's table: both servers side by side, the ratio, the target and whether it is met. */
+/** The servers that have a value in any metric, in the usual order. */
+const serversIn = (metrics: readonly MetricResult[]): ServerName[] =>
+  SERVERS.filter((s) => metrics.some((m) => m.values[s]));
+
+/** The run's table: every server side by side, the ratios of the service to each, the targets and whether they are met. */
 export function resultsTable(metrics: readonly MetricResult[]): string {
+  const servers = serversIn(metrics);
+  const peers = servers.filter((s): s is PeerName => s !== 'service');
   const rows = metrics.map((m) => [
     `${m.label} (${m.unit})`,
-    formatValue(m.serviceMedian, m.unit),
-    formatValue(m.floorMedian, m.unit),
-    ratio(m.ratio),
-    range(m),
-    m.target ? `${m.target.op} ${m.target.ratio}x` : '',
-    m.verdict ?? '',
+    ...servers.map((s) => (m.values[s] ? formatValue(m.medians[s] ?? NaN, m.unit) : '')),
+    ...peers.map((p) => ratio(m.ratios[p])),
+    range(m, 'floor'),
+    targetsCell(m),
   ]);
-  return table(['workload (median)', 'service', 'floor', 'service/floor', 'per run', 'target', ''], rows, [
-    false,
-    true,
-    true,
-    true,
-    true,
-    true,
-    false,
-  ]);
+  return table(
+    [
+      'workload (median)',
+      ...servers.map((s) => SERVER_LABELS[s]),
+      ...peers.map((p) => `/${SHORT[p]}`),
+      `per run /Node`,
+      'targets',
+    ],
+    rows,
+    [false, ...servers.map(() => true), ...peers.map(() => true), true, false],
+  );
 }
 
 const change = (before: number, after: number): string => {
@@ -65,18 +78,21 @@ export function comparisonTable(before: BenchResults, after: BenchResults): stri
   for (const m of after.metrics) {
     const b = earlier.get(m.key);
     if (!b) continue;
+    const before = b.medians.service ?? NaN;
+    const now = m.medians.service ?? NaN;
+    const verdicts = (r: MetricResult) => r.targets.map((t) => t.verdict ?? '?').join('/');
     rows.push([
       `${m.label} (${m.unit})`,
-      formatValue(b.serviceMedian, m.unit),
-      formatValue(m.serviceMedian, m.unit),
-      change(b.serviceMedian, m.serviceMedian),
-      ratio(b.ratio),
-      ratio(m.ratio),
-      `${b.verdict ?? ''}${b.verdict || m.verdict ? ' -> ' : ''}${m.verdict ?? ''}`,
+      formatValue(before, m.unit),
+      formatValue(now, m.unit),
+      change(before, now),
+      ratio(b.ratios.floor),
+      ratio(m.ratios.floor),
+      m.targets.length ? `${verdicts(b)} -> ${verdicts(m)}` : '',
     ]);
   }
   return table(
-    ['workload (median)', 'service before', 'service now', 'change', 'ratio before', 'ratio now', 'target'],
+    ['workload (median)', 'crdconv before', 'crdconv now', 'change', '/Node before', '/Node now', 'targets'],
     rows,
     [false, true, true, true, true, true, false],
   );

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { MetricResult } from './metrics.js';
 import type { Mode } from './servers.js';
 
-export const RESULTS_SCHEMA = 'crdconv-bench/1';
+export const RESULTS_SCHEMA = 'crdconv-bench/2';
 
 export interface Machine {
   readonly cpus: number;
@@ -35,6 +35,14 @@ export interface RunConfig {
   readonly workloads: readonly string[];
   readonly smoke: boolean;
   readonly cpuProfile: boolean;
+  /** `crdconv serve --workers` the service ran with (absent: its default). */
+  readonly workers?: string;
+}
+
+/** The Go peers of the run: the Go version, and how long each build took when it was built in this run. */
+export interface PeersInfo {
+  readonly goVersion: string;
+  readonly buildSeconds: Readonly<Record<string, number | null>>;
 }
 
 /** Which code was measured: the commit, and whether src/ or converters/ had uncommitted changes. */
@@ -51,12 +59,16 @@ export interface BenchResults {
   readonly machine: Machine;
   readonly config: RunConfig;
   readonly servers: Readonly<Record<string, { readonly command: string }>>;
-  /** Review sizes on the wire. */
-  readonly payloads: Readonly<Record<string, { readonly objects: number; readonly bytes: number }>>;
+  /** Review sizes on the wire, and how many objects hold an integer beyond 2^53. */
+  readonly payloads: Readonly<
+    Record<string, { readonly objects: number; readonly bytes: number; readonly int64Objects?: number }>
+  >;
   readonly metrics: readonly MetricResult[];
   /** What was checked of the answers, per server. */
   readonly validation: Readonly<Record<string, readonly string[]>>;
   readonly notes: readonly string[];
+  /** The Go peers, when `go` was there. */
+  readonly peers?: PeersInfo;
 }
 
 /** The CPU model as /proc/cpuinfo names it (os.cpus() reads the same), or what os knows. */
@@ -128,7 +140,7 @@ export function readResults(file: string): BenchResults {
   const parsed = JSON.parse(readFileSync(file, 'utf8'), (_k, v: unknown) => (v === null ? NaN : v)) as BenchResults;
   if (parsed.schema !== RESULTS_SCHEMA)
     throw new Error(
-      `${file} is not a bench results file (schema ${String(parsed.schema)}, expected ${RESULTS_SCHEMA})`,
+      `${file} is not a bench results file of this bench (schema ${String(parsed.schema)}, expected ${RESULTS_SCHEMA}; crdconv-bench/1 files come from the bench before the Go peers)`,
     );
   return parsed;
 }

@@ -1,7 +1,7 @@
 /**
- * One bench run: build, start both servers, warm them up, then every workload in every
- * repetition on the service and then on the floor (interleaved, so drift in the machine's load
- * hits both alike), every answer checked; medians, ratios, verdicts.
+ * One bench run: build, start every server, warm them up, then every workload in every
+ * repetition on the service and then on each peer that serves its kind (interleaved, so drift in
+ * the machine's load hits all alike), every answer checked; medians, ratios, verdicts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -10,8 +10,19 @@ import { join } from 'node:path';
 import { createDevCertificates } from '../src/tls/devCert.js';
 import { Connection, prepareReview, type Prepared, type Target } from './client.js';
 import { requestWithin, runLoad, type LoadResult } from './load.js';
-import { METRICS, summarise, type MetricKey, type Sizes } from './metrics.js';
+import {
+  isLoad,
+  metricsFor,
+  serversOf,
+  summarise,
+  WORKLOADS,
+  type MetricKey,
+  type Sizes,
+  type Workload,
+} from './metrics.js';
 import { median } from './stats.js';
+import { CRON_DESIRED_API_VERSION, cronJobCases } from './cronjobs.js';
+import { generatedCases } from './generated.js';
 import {
   databaseCases,
   reviewPayload,
@@ -20,6 +31,7 @@ import {
   withInt64,
   type ReviewPayload,
 } from './payloads.js';
+import { buildPeers, type PeerBuilds } from './peers.js';
 import { formatProfile, readProfile, summariseProfile } from './profile.js';
 import {
   codeVersion,
@@ -30,10 +42,9 @@ import {
   type RunConfig,
 } from './results.js';
 import { SERVERS, startServer, type ServerName, type ServerProcess } from './servers.js';
-import { checkAnswer } from './validate.js';
+import { CHECKED, checkAnswer } from './validate.js';
 
-export const WORKLOADS = ['small', 'big', 'int64', 'single'] as const;
-export type Workload = (typeof WORKLOADS)[number];
+export { WORKLOADS, type Workload } from './metrics.js';
 
 export interface BenchOptions extends RunConfig {
   readonly root: string;
@@ -43,6 +54,8 @@ export interface BenchOptions extends RunConfig {
   readonly singlePool: number;
   /** Progress lines (stderr). */
   readonly progress: (line: string) => void;
+  /** Run the Go peers (built from bench/peers/ when their sources changed); they are left out when `go` is missing. */
+  readonly goPeers: boolean;
 }
 
 export interface BenchRun {
@@ -56,7 +69,8 @@ const SERVICE_DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 const REVIEW_TIMEOUT_MS = 120_000;
 const MIB = 1024;
 
-type Samples = Partial<Record<MetricKey, Record<ServerName, number[]>>>;
+type Samples = Partial<Record<MetricKey, Partial<Record<ServerName, number[]>>>>;
+type ReviewWorkload = Exclude<Workload, 'single' | 'cron-single'>;
 
 export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const startedAt = new Date();
@@ -66,6 +80,13 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const workloads = new Set(options.workloads as readonly Workload[]);
   const notes: string[] = [];
   if (options.mode === 'compiled' && options.build) build(options.root, progress);
+  let peerBuilds: PeerBuilds | undefined;
+  if (options.goPeers) {
+    peerBuilds = buildPeers(options.root, progress);
+    if (!peerBuilds) notes.push('no `go` on the PATH: the Go floor and controller-runtime were left out');
+  }
+  const available: ServerName[] = SERVERS.filter((s) => s === 'service' || s === 'floor' || peerBuilds !== undefined);
+  // Without controller-runtime the CronJob workloads still compare crdconv with both floors.
 
   const workDir = mkdtempSync(join(tmpdir(), 'crdconv-bench-'));
   const certDir = join(workDir, 'certs');
@@ -80,34 +101,46 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     notes.push(
       `the service ran with --max-request-bytes ${maxRequestBytes} (its default, 64 MiB, is less than the review)`,
     );
-  const singles = workloads.has('single') ? singleObjectPayloads(options.singlePool) : [];
+  const singles: Partial<Record<Workload, ReviewPayload[]>> = {};
+  if (workloads.has('single')) singles.single = singleObjectPayloads(options.singlePool);
+  if (workloads.has('cron-single'))
+    singles['cron-single'] = cronJobCases(SEEDS.cronSingle, options.singlePool).map((c, i) =>
+      reviewPayload('cron-single', i, [c], 'cronjob', CRON_DESIRED_API_VERSION),
+    );
 
   const profileDir = join(workDir, 'profile');
   const servers: Partial<Record<ServerName, ServerProcess>> = {};
   const reviewConnections: Partial<Record<ServerName, Connection>> = {};
+  const used = available.filter((s) => [...workloads].some((w) => serversOf(w, available).includes(s)));
   try {
-    for (const name of SERVERS) {
+    for (const name of used) {
       servers[name] = await startServer(name, {
         mode: options.mode,
         root: options.root,
         certDir,
         workDir,
         ...(maxRequestBytes !== undefined && { maxRequestBytes }),
-        ...(options.cpuProfile && { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] }),
+        ...(options.cpuProfile &&
+          (name === 'service' || name === 'floor') && {
+            nodeArgs: ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)],
+          }),
+        ...(peerBuilds && {
+          binaries: Object.fromEntries(Object.entries(peerBuilds.peers).map(([k, v]) => [k, v.binary])),
+        }),
+        ...(options.workers !== undefined && { workers: options.workers }),
       });
       progress(`${name} listening on ${servers[name]!.port} (pid ${servers[name]!.pid}): ${servers[name]!.command}`);
     }
     // Before any review: what loading the program costs (read now, recorded with the samples below).
-    const idleMiB = Object.fromEntries(
-      SERVERS.map((s) => [s, (servers[s]!.memory()?.currentKiB ?? NaN) / MIB]),
-    ) as Record<ServerName, number>;
-    const targets = Object.fromEntries(SERVERS.map((s) => [s, { port: servers[s]!.port, ca: certs.ca }])) as Record<
+    const idleMiB = Object.fromEntries(used.map((s) => [s, (servers[s]!.memory()?.currentKiB ?? NaN) / MIB]));
+    const targets = Object.fromEntries(used.map((s) => [s, { port: servers[s]!.port, ca: certs.ca }])) as Record<
       ServerName,
       Target
     >;
-    for (const s of SERVERS) reviewConnections[s] = await Connection.open(targets[s]);
+    for (const s of used) reviewConnections[s] = await Connection.open(targets[s]);
 
-    const validation: Record<ServerName, string[]> = { service: [], floor: [] };
+    const validation: Partial<Record<ServerName, string[]>> = {};
+    for (const s of used) validation[s] = [];
     /** The first answer to each review, once checked: later answers must be the same bytes (or pass the check again). */
     const checked = new Map<string, Buffer>();
     const review = async (
@@ -126,10 +159,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       const key = `${server} ${label}`;
       if (!checked.get(key)?.equals(answer.body)) {
         checkAnswer[server](payload, answer.status, answer.body);
-        if (!checked.has(key))
-          validation[server].push(
-            `${label}: ${payload.cases.length} objects ${server === 'service' ? 'equal to the expected conversion' : 'at the desired apiVersion, in order'}`,
-          );
+        if (!checked.has(key)) validation[server]!.push(`${label}: ${payload.cases.length} objects ${CHECKED[server]}`);
         checked.set(key, answer.body);
       }
       if (!reset && !notes.some((n) => n.startsWith('peak RSS')))
@@ -142,74 +172,79 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     // What the bench and its servers use, to tell the CPU others used during the measurements.
     const ourCpuMs = () => {
       const self = process.cpuUsage();
-      return (self.user + self.system) / 1000 + SERVERS.reduce((sum, s) => sum + servers[s]!.cpuMs(), 0);
+      return (self.user + self.system) / 1000 + used.reduce((sum, s) => sum + servers[s]!.cpuMs(), 0);
     };
     const machineAtStart = machineCpuMs();
     const oursAtStart = ourCpuMs();
 
-    const singleRequests = {} as Record<ServerName, Array<{ prepared: Prepared; answerBytes: number }>>;
+    const singleRequests: Partial<
+      Record<Workload, Partial<Record<ServerName, Array<{ prepared: Prepared; answerBytes: number }>>>>
+    > = {};
     progress('warming up');
-    for (const server of SERVERS) {
-      if (reviews.small) for (let i = 0; i < 3; i++) await review(server, 'small', reviews.small);
-      singleRequests[server] = [];
-      for (const payload of singles) {
-        const prepared = prepareReview(payload.body, targets[server].port);
-        const answer = await requestWithin(reviewConnections[server]!, prepared, REVIEW_TIMEOUT_MS);
-        checkAnswer[server](payload, answer.status, answer.body);
-        singleRequests[server].push({ prepared, answerBytes: answer.body.length });
-      }
-      if (singles.length)
-        validation[server].push(
-          `single: each of ${singles.length} single-object reviews checked once, then every answer's status and length`,
+    for (const server of used) {
+      if (reviews.small && serversOf('small', available).includes(server))
+        for (let i = 0; i < 3; i++) await review(server, 'small', reviews.small);
+      if (reviews.cron && serversOf('cron', available).includes(server))
+        for (let i = 0; i < 2; i++) await review(server, 'cron', reviews.cron);
+      for (const [w, payloads] of Object.entries(singles) as Array<[Workload, ReviewPayload[]]>) {
+        if (!serversOf(w, available).includes(server)) continue;
+        const list: Array<{ prepared: Prepared; answerBytes: number }> = [];
+        for (const payload of payloads) {
+          const prepared = prepareReview(payload.body, targets[server].port);
+          const answer = await requestWithin(reviewConnections[server]!, prepared, REVIEW_TIMEOUT_MS);
+          checkAnswer[server](payload, answer.status, answer.body);
+          list.push({ prepared, answerBytes: answer.body.length });
+        }
+        (singleRequests[w] ??= {})[server] = list;
+        validation[server]!.push(
+          `${w}: each of ${payloads.length} single-object reviews checked once, then every answer's status and length`,
         );
-      if (singles.length && options.warmupSeconds > 0) {
-        await runLoad(targets[server], {
-          concurrency: options.concurrency,
-          durationMs: options.warmupSeconds * 1000,
-          requests: singleRequests[server],
-        });
+        if (options.warmupSeconds > 0)
+          await runLoad(targets[server], {
+            concurrency: options.concurrency,
+            durationMs: options.warmupSeconds * 1000,
+            requests: list,
+          });
       }
     }
 
     const samples: Samples = {};
     const record = (key: MetricKey, server: ServerName, value: number) => {
-      (samples[key] ??= { service: [], floor: [] })[server].push(value);
+      ((samples[key] ??= {})[server] ??= []).push(value);
     };
-    for (const s of SERVERS) record('idle.rss', s, idleMiB[s]);
+    for (const s of used) record('idle.rss', s, idleMiB[s]!);
     let wrongAnswers = 0;
-    const clientShares: Record<ServerName, number[]> = { service: [], floor: [] };
+    const clientShares: Partial<Record<ServerName, number[]>> = {};
     for (let rep = 1; rep <= options.repetitions; rep++) {
       for (const workload of WORKLOADS) {
         if (!workloads.has(workload)) continue;
-        for (const server of SERVERS) {
-          const prefix = `rep ${rep}/${options.repetitions} ${workload.padEnd(6)} ${server.padEnd(7)}`;
-          if (workload === 'single') {
+        for (const server of serversOf(workload, available)) {
+          const prefix = `rep ${rep}/${options.repetitions} ${workload.padEnd(11)} ${server.padEnd(18)}`;
+          if (isLoad(workload)) {
             const cpuBefore = servers[server]!.cpuMs();
             const r: LoadResult = await runLoad(targets[server], {
               concurrency: options.concurrency,
               durationMs: options.durationSeconds * 1000,
-              requests: singleRequests[server],
+              requests: singleRequests[workload]![server]!,
             });
             const cpuUs = ((servers[server]!.cpuMs() - cpuBefore) * 1000) / r.requests;
-            record('single.rps', server, r.perSecond);
-            record('single.p50', server, r.p50);
-            record('single.p99', server, r.p99);
-            record('single.cpu', server, cpuUs);
+            record(`${workload}.rps`, server, r.perSecond);
+            record(`${workload}.p50`, server, r.p50);
+            record(`${workload}.p99`, server, r.p99);
+            record(`${workload}.cpu`, server, cpuUs);
             wrongAnswers += r.wrong;
-            clientShares[server].push(r.clientCpuShare);
+            (clientShares[server] ??= []).push(r.clientCpuShare);
             progress(
               `${prefix} ${Math.round(r.perSecond)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ` +
                 `server CPU ${cpuUs.toFixed(0)} us/review, load generator ${(r.clientCpuShare * 100).toFixed(0)}% of a CPU${r.wrong ? `, ${r.wrong} WRONG` : ''}`,
             );
           } else {
             const cpuBefore = servers[server]!.cpuMs();
-            const r = await review(server, workload, reviews[workload]!);
+            const r = await review(server, workload, reviews[workload as ReviewWorkload]!);
             const cpuMs = servers[server]!.cpuMs() - cpuBefore;
             record(`${workload}.ms`, server, r.ms);
-            if (workload !== 'small') {
-              record(`${workload}.rss`, server, r.peakMiB);
-              record(`${workload}.cpu`, server, cpuMs);
-            }
+            record(`${workload}.cpu`, server, cpuMs);
+            record(`${workload}.rss`, server, r.peakMiB);
             progress(
               `${prefix} ${r.ms.toFixed(1)} ms, server CPU ${cpuMs.toFixed(0)} ms, peak RSS ${r.peakMiB.toFixed(0)} MiB`,
             );
@@ -220,12 +255,16 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       }
     }
     if (wrongAnswers) throw new Error(`${wrongAnswers} single-object answers were not HTTP 200 with the right length`);
-    const floorClient = median(clientShares.floor);
+    const floorClient = median(clientShares.floor ?? []);
     if (floorClient > 0.85) {
       notes.push(
         `the load generator used ${(floorClient * 100).toFixed(0)}% of a CPU while loading the floor: the floor's throughput may be limited by the client, which flatters the service's throughput ratio`,
       );
     }
+    if (used.includes('go-floor') || used.includes('controller-runtime'))
+      notes.push(
+        'the Go servers run with GOMAXPROCS at its default (every CPU of the machine), as they would in a pod without a CPU limit; the Node floor uses one core for JavaScript',
+      );
 
     const machineAtEnd = machineCpuMs();
     const otherCpuShare =
@@ -236,9 +275,9 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
               (machineAtEnd.total - machineAtStart.total),
           )
         : NaN;
-    for (const s of SERVERS) reviewConnections[s]?.close();
+    for (const s of used) reviewConnections[s]?.close();
     const exits = await stopAll(servers);
-    for (const s of SERVERS) if (exits[s] !== 0) notes.push(`${s} exited with ${String(exits[s])} when stopped`);
+    for (const s of used) if (exits[s] !== 0) notes.push(`${s} exited with ${String(exits[s])} when stopped`);
 
     const sizes: Sizes = {
       small: options.small,
@@ -246,43 +285,52 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       int64Share: options.int64Share,
       concurrency: options.concurrency,
     };
-    const metrics = METRICS.filter((m) => samples[m.key]).map((m) =>
-      summarise(m, sizes, samples[m.key]!.service, samples[m.key]!.floor),
-    );
+    const metrics = metricsFor([...workloads])
+      .filter((m) => samples[m.key])
+      .map((m) => summarise(m, sizes, samples[m.key]!));
     const machine = describeMachine(loadAtStart, otherCpuShare);
     if (otherCpuShare > 0.1) {
       notes.push(
         `other processes used ${(otherCpuShare * 100).toFixed(0)}% of the machine's CPU while measuring: the ratios (interleaved runs) are more trustworthy than the absolute numbers`,
       );
     }
-    if (options.cpuProfile) notes.push('both servers ran under --cpu-prof: their times include the profiler');
+    if (options.cpuProfile) notes.push('the Node servers ran under --cpu-prof: their times include the profiler');
     const { config } = configOf(options);
+    const payloadInfo = (p: ReviewPayload) => ({
+      objects: p.cases.length,
+      bytes: p.body.length,
+      int64Objects: p.cases.filter((c) => c.int64).length,
+    });
     const results: BenchResults = {
-      schema: 'crdconv-bench/1',
+      schema: 'crdconv-bench/2',
       ...(code && { code }),
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       machine,
       config,
-      servers: Object.fromEntries(SERVERS.map((s) => [s, { command: servers[s]!.command }])),
+      servers: Object.fromEntries(used.map((s) => [s, { command: servers[s]!.command }])),
       payloads: Object.fromEntries([
-        ...Object.entries(reviews).map(([k, r]) => [k, { objects: r!.cases.length, bytes: r!.body.length }]),
-        ...(singles.length
-          ? [
-              [
-                'single',
-                { objects: 1, bytes: Math.round(singles.reduce((s, p) => s + p.body.length, 0) / singles.length) },
-              ],
-            ]
-          : []),
+        ...Object.entries(reviews).map(([k, r]) => [k, payloadInfo(r!)]),
+        ...(Object.entries(singles) as Array<[Workload, ReviewPayload[]]>).map(([w, list]) => [
+          w,
+          { objects: 1, bytes: Math.round(list.reduce((s, p) => s + p.body.length, 0) / list.length) },
+        ]),
       ]),
       metrics,
       validation,
       notes,
+      ...(peerBuilds && {
+        peers: {
+          goVersion: peerBuilds.goVersion,
+          buildSeconds: Object.fromEntries(
+            Object.entries(peerBuilds.peers).map(([k, v]) => [k, v.buildSeconds ?? null]),
+          ),
+        },
+      }),
     };
     const profiles: BenchRun['profiles'] = {};
     if (options.cpuProfile) {
-      for (const s of SERVERS) {
+      for (const s of ['service', 'floor'] as const) {
         const summary = summariseServerProfile(join(profileDir, s), options.root, s === 'service' ? 25 : 12);
         if (summary) profiles[s] = summary;
       }
@@ -303,6 +351,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
 
 function configOf(options: BenchOptions): { config: RunConfig } {
   const {
+    workers,
     mode,
     repetitions,
     small,
@@ -328,6 +377,7 @@ function configOf(options: BenchOptions): { config: RunConfig } {
       workloads,
       smoke,
       cpuProfile,
+      ...(workers !== undefined && { workers }),
     },
   };
 }
@@ -335,15 +385,28 @@ function configOf(options: BenchOptions): { config: RunConfig } {
 function makeReviews(
   options: BenchOptions,
   workloads: ReadonlySet<Workload>,
-): Partial<Record<'small' | 'big' | 'int64', ReviewPayload>> {
-  const out: Partial<Record<'small' | 'big' | 'int64', ReviewPayload>> = {};
-  // The small review also warms both servers up, so it is always made.
+): Partial<Record<ReviewWorkload, ReviewPayload>> {
+  const out: Partial<Record<ReviewWorkload, ReviewPayload>> = {};
+  // The small review also warms the servers up, so it is always made.
   out.small = reviewPayload('small', 0, databaseCases(SEEDS.small, options.small));
   if (workloads.has('big') || workloads.has('int64')) {
     const big = databaseCases(SEEDS.big, options.big);
     if (workloads.has('big')) out.big = reviewPayload('big', 0, big);
     if (workloads.has('int64')) out.int64 = reviewPayload('int64', 0, withInt64(SEEDS.int64, big, options.int64Share));
   }
+  if (workloads.has('gen')) out.gen = reviewPayload('gen', 0, generatedCases(SEEDS.gen, options.small), 'generated');
+  if (workloads.has('gen-big'))
+    out['gen-big'] = reviewPayload('gen-big', 0, generatedCases(SEEDS.genBig, options.big), 'generated');
+  if (workloads.has('cron') || workloads.has('cron-single') || workloads.has('cron-big'))
+    out.cron = reviewPayload('cron', 0, cronJobCases(SEEDS.cron, options.small), 'cronjob', CRON_DESIRED_API_VERSION);
+  if (workloads.has('cron-big'))
+    out['cron-big'] = reviewPayload(
+      'cron-big',
+      0,
+      cronJobCases(SEEDS.cronBig, options.big),
+      'cronjob',
+      CRON_DESIRED_API_VERSION,
+    );
   return out;
 }
 

@@ -1,16 +1,28 @@
 /**
- * The two servers under test, each in its own child process (so memory is per server): the
- * service started the way production starts it (`node dist/src/cli/main.js serve`, the image's
- * entrypoint, or the same CLI through tsx), and the floor (bench/floor.ts). Their logs go to a
- * file each; the listening line there gives the port.
+ * The servers under test, each in its own child process (so memory is per server): the service
+ * started the way production starts it (`node dist/src/cli/main.js serve`, the image's
+ * entrypoint, or the same CLI through tsx), the Node floor (bench/floor.ts), and the Go anchors
+ * built from bench/peers/ (the Go floor, and controller-runtime serving the kubebuilder CronJob).
+ * Their logs go to a file each; the listening line there gives the port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
+import { openSync, closeSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-export const SERVERS = ['service', 'floor'] as const;
+export const SERVERS = ['service', 'floor', 'go-floor', 'controller-runtime'] as const;
 export type ServerName = (typeof SERVERS)[number];
+/** The servers the service is compared with. */
+export type PeerName = Exclude<ServerName, 'service'>;
+export const PEERS: readonly PeerName[] = ['floor', 'go-floor', 'controller-runtime'];
+
+/** How tables name each server. */
+export const SERVER_LABELS: Record<ServerName, string> = {
+  service: 'crdconv',
+  floor: 'Node floor',
+  'go-floor': 'Go floor',
+  'controller-runtime': 'controller-runtime',
+};
 
 /** compiled: `node dist/...` after `npm run build` (what the image runs); tsx: the TypeScript sources. */
 export type Mode = 'compiled' | 'tsx';
@@ -27,6 +39,10 @@ export interface LaunchOptions {
   readonly maxRequestBytes?: number;
   /** Extra node flags for this server (e.g. --cpu-prof). */
   readonly nodeArgs?: readonly string[];
+  /** The Go peers' binaries (bench/peers.ts builds them). */
+  readonly binaries?: Partial<Record<ServerName, string>>;
+  /** `crdconv serve --workers`: how many processes serve (absent: the service's default). */
+  readonly workers?: string;
 }
 
 export interface ServerProcess {
@@ -62,8 +78,18 @@ const FLOOR_ENTRY: Record<Mode, readonly string[]> = {
   tsx: ['--import', 'tsx', 'bench/floor.ts'],
 };
 
-/** Node arguments for a server: production flags for the service, loopback and ephemeral ports. */
+/** The program a server runs: node for the service and the Node floor, a built binary for the Go peers. */
+export function serverProgram(name: ServerName, options: LaunchOptions): string {
+  if (name === 'service' || name === 'floor') return process.execPath;
+  const binary = options.binaries?.[name];
+  if (!binary) throw new Error(`${name}: no binary (the Go peers are built by bench/peers.ts)`);
+  return binary;
+}
+
+/** Arguments for a server: production flags for the service, loopback and ephemeral ports. */
 export function serverArgs(name: ServerName, options: LaunchOptions): string[] {
+  if (name === 'go-floor' || name === 'controller-runtime')
+    return ['--cert-dir', options.certDir, '--host', '127.0.0.1', '--port', '0'];
   if (name === 'floor')
     return [
       ...(options.nodeArgs ?? []),
@@ -91,12 +117,14 @@ export function serverArgs(name: ServerName, options: LaunchOptions): string[] {
     '--metrics-bind-address',
     '127.0.0.1:0',
     ...(options.maxRequestBytes !== undefined ? ['--max-request-bytes', String(options.maxRequestBytes)] : []),
+    ...(options.workers !== undefined ? ['--workers', options.workers] : []),
     '--log-level',
     'info',
   ];
 }
 
 export async function startServer(name: ServerName, options: LaunchOptions): Promise<ServerProcess> {
+  const program = serverProgram(name, options);
   const args = serverArgs(name, options);
   const logFile = join(options.workDir, `${name}.log`);
   const log = openSync(logFile, 'w');
@@ -104,7 +132,7 @@ export async function startServer(name: ServerName, options: LaunchOptions): Pro
   const { NODE_OPTIONS: _dropped, ...env } = process.env;
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, args, {
+    child = spawn(program, args, {
       cwd: options.root,
       stdio: ['ignore', log, log],
       env: { ...env, NODE_ENV: 'production' },
@@ -130,42 +158,48 @@ export async function startServer(name: ServerName, options: LaunchOptions): Pro
     child.kill('SIGKILL');
     throw e;
   }
-  const proc = `/proc/${pid}`;
   return {
     name,
     pid,
     port,
     logFile,
-    command: `node ${args.join(' ')}`,
+    command: `${program === process.execPath ? 'node' : program} ${args.join(' ')}`,
     alive: () => exited === undefined,
+    // A server may serve from several processes (crdconv serve --workers): memory and CPU are
+    // those of the whole process tree.
     memory: () => {
-      try {
-        const status = readFileSync(`${proc}/status`, 'utf8');
-        const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
-        const peakKiB = kib('VmHWM');
-        const currentKiB = kib('VmRSS');
-        return Number.isFinite(peakKiB) && Number.isFinite(currentKiB) ? { peakKiB, currentKiB } : undefined;
-      } catch {
-        return undefined;
+      let peakKiB = 0;
+      let currentKiB = 0;
+      for (const p of processTree(pid)) {
+        const m = processMemory(p);
+        if (!m) {
+          if (p === pid) return undefined;
+          continue;
+        }
+        peakKiB += m.peakKiB;
+        currentKiB += m.currentKiB;
       }
+      return { peakKiB, currentKiB };
     },
     cpuMs: () => {
-      try {
-        // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-        const stat = readFileSync(`${proc}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-      } catch {
-        return NaN;
+      let total = 0;
+      for (const p of processTree(pid)) {
+        const ms = processCpuMs(p);
+        if (Number.isNaN(ms) && p === pid) return NaN;
+        if (!Number.isNaN(ms)) total += ms;
       }
+      return total;
     },
     resetPeak: () => {
-      try {
-        writeFileSync(`${proc}/clear_refs`, '5');
-        return true;
-      } catch {
-        return false;
+      let ok = true;
+      for (const p of processTree(pid)) {
+        try {
+          writeFileSync(`/proc/${p}/clear_refs`, '5');
+        } catch {
+          ok = false;
+        }
       }
+      return ok;
     },
     stop: async (graceMs = 10_000) => {
       if (exited !== undefined) return exited;
@@ -181,6 +215,53 @@ export async function startServer(name: ServerName, options: LaunchOptions): Pro
       return `${name} (pid ${pid}) ${state}; its log (${logFile}) ends with:\n${logTail(logFile)}`;
     },
   };
+}
+
+/** A process and its descendants, from /proc/PID/task/TID/children (the process alone where that is missing). */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${out[i]}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        for (const child of readFileSync(`/proc/${out[i]}/task/${tid}/children`, 'utf8').trim().split(/\s+/))
+          if (child) out.push(Number(child));
+      } catch {
+        // gone, or no children file
+      }
+    }
+  }
+  return out;
+}
+
+/** Peak (VmHWM) and current (VmRSS) resident set of one process, in KiB. */
+function processMemory(pid: number): { peakKiB: number; currentKiB: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+    const peakKiB = kib('VmHWM');
+    const currentKiB = kib('VmRSS');
+    return Number.isFinite(peakKiB) && Number.isFinite(currentKiB) ? { peakKiB, currentKiB } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time (user + system, all threads) of one process, in ms, or NaN. */
+function processCpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
 }
 
 function logTail(logFile: string, lines = 15): string {

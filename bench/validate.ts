@@ -1,10 +1,16 @@
 /**
  * Checking answers. The service's answer must be the exact conversion: every object equal, as
- * JSON, to the v1 object the generator derived by hand, integers beyond 2^53 to the last digit.
- * The floor promises less (it is not lossless), so its answer is checked for shape only: the
- * review echoed, every object in order with the desired apiVersion.
+ * JSON, to the object the generator derived by hand (or, for generated objects, to the library's
+ * in-process conversion, with every integer beyond 2^53 found again in the answer), integers
+ * beyond 2^53 to the last digit. The floors promise less (the Node floor is not lossless, neither
+ * converts), so their answers are checked for shape: the review echoed, every object in order with
+ * the desired apiVersion; the Go floor's, which is lossless, also for every long integer's digits.
+ * controller-runtime's typed round trip rewrites objects (empty structs written out, unknown
+ * fields dropped), so its answer is checked for shape and for the converted field: each object's
+ * v2 schedule must be the expected one.
  */
 import { jsonEqual, parseJson } from '../src/json/index.js';
+import { longIntegers } from './generated.js';
 import type { ReviewPayload } from './payloads.js';
 import type { ServerName } from './servers.js';
 
@@ -65,15 +71,31 @@ const nameOf = (o: unknown): string => {
   return isRecord(meta) ? `${String(meta.namespace)}/${String(meta.name)}` : '(unnamed)';
 };
 
-/** The service's answer: exactly the expected conversion of every object. */
-export function checkServiceAnswer(payload: ReviewPayload, status: number, body: Buffer): void {
-  let parsed: unknown;
+/** Every integer beyond 2^53 of the request must be in the answer, digit for digit (as a number, or inside a stash). */
+function checkLongIntegers(payload: ReviewPayload, text: string): void {
+  const sent = longIntegers(payload.body.toString('utf8'));
+  if (sent.length === 0) return;
+  const answered = new Set(longIntegers(text));
+  for (const n of sent) {
+    if (!answered.has(n) && !text.includes(n))
+      throw new WrongAnswer(`the integer ${n} of the request is not in the answer with all its digits`);
+  }
+}
+
+const parseExact = (body: Buffer): { text: string; parsed: unknown } => {
+  const text = body.toString('utf8');
   try {
-    parsed = parseJson(body.toString('utf8'));
+    return { text, parsed: parseJson(text) };
   } catch (e) {
     throw new WrongAnswer(`the answer is not JSON: ${(e as Error).message}`);
   }
+};
+
+/** The service's answer: exactly the expected conversion of every object. */
+export function checkServiceAnswer(payload: ReviewPayload, status: number, body: Buffer): void {
+  const { text, parsed } = parseExact(body);
   const objects = envelope(payload, status, parsed);
+  if (payload.family === 'generated') checkLongIntegers(payload, text);
   for (let i = 0; i < objects.length; i++) {
     const expected = payload.cases[i]!.expected;
     const where = firstDifference(objects[i], expected);
@@ -92,7 +114,11 @@ export function checkFloorAnswer(payload: ReviewPayload, status: number, body: B
   } catch (e) {
     throw new WrongAnswer(`the answer is not JSON: ${(e as Error).message}`);
   }
-  const objects = envelope(payload, status, parsed);
+  checkShape(payload, envelope(payload, status, parsed));
+}
+
+/** Each object in order, at the desired apiVersion. */
+function checkShape(payload: ReviewPayload, objects: unknown[]): void {
   for (let i = 0; i < objects.length; i++) {
     const o = objects[i];
     if (!isRecord(o) || o.apiVersion !== payload.desiredAPIVersion)
@@ -102,7 +128,37 @@ export function checkFloorAnswer(payload: ReviewPayload, status: number, body: B
   }
 }
 
+/** The Go floor's answer: the shape, and every long integer's digits (encoding/json with UseNumber keeps them). */
+export function checkGoFloorAnswer(payload: ReviewPayload, status: number, body: Buffer): void {
+  const { text, parsed } = parseExact(body);
+  checkShape(payload, envelope(payload, status, parsed));
+  checkLongIntegers(payload, text);
+}
+
+/** controller-runtime's answer: the shape, and each object's schedule converted as expected. */
+export function checkControllerRuntimeAnswer(payload: ReviewPayload, status: number, body: Buffer): void {
+  const { parsed } = parseExact(body);
+  const objects = envelope(payload, status, parsed);
+  checkShape(payload, objects);
+  for (let i = 0; i < objects.length; i++) {
+    const spec = (objects[i] as Json).spec;
+    const expected = (payload.cases[i]!.expected.spec as Json | undefined)?.schedule;
+    if (!isRecord(spec) || !jsonEqual(spec.schedule, expected))
+      throw new WrongAnswer(`object ${i} (${nameOf(objects[i])}): its schedule is not the expected conversion`);
+  }
+}
+
 export const checkAnswer: Record<ServerName, (payload: ReviewPayload, status: number, body: Buffer) => void> = {
   service: checkServiceAnswer,
   floor: checkFloorAnswer,
+  'go-floor': checkGoFloorAnswer,
+  'controller-runtime': checkControllerRuntimeAnswer,
+};
+
+/** What was checked of a server's answer, for the results. */
+export const CHECKED: Record<ServerName, string> = {
+  service: 'equal to the expected conversion',
+  floor: 'at the desired apiVersion, in order',
+  'go-floor': 'at the desired apiVersion, in order, every integer beyond 2^53 with all its digits',
+  'controller-runtime': 'at the desired apiVersion, in order, each schedule converted as expected',
 };

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { METRICS, summarise, type Sizes } from '../../bench/metrics.js';
+import { metricsFor, summarise, WORKLOADS, type Sizes } from '../../bench/metrics.js';
 import { databaseCases, reviewPayload } from '../../bench/payloads.js';
 import { summariseProfile } from '../../bench/profile.js';
 import { comparisonCaveats, comparisonTable, resultsTable } from '../../bench/report.js';
@@ -13,7 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const sizes: Sizes = { small: 2000, big: 20_000, int64Share: 0.01, concurrency: 32 };
+const METRICS = metricsFor(WORKLOADS);
 const def = (key: string) => METRICS.find((m) => m.key === key)!;
+/** Service and Node floor values only. */
+const vsFloor = (service: number[], floor: number[]) => ({ service, floor });
 
 describe('bench statistics, targets and reports', () => {
   it('takes medians and nearest-rank percentiles', () => {
@@ -26,23 +29,57 @@ describe('bench statistics, targets and reports', () => {
     expect(percentileOfSorted(Float64Array.of(7), 99)).to.equal(7);
   });
 
-  it("checks each ratio against the issue's targets, in the right direction", () => {
-    const big = summarise(def('big.ms'), sizes, [150, 140, 160], [100, 100, 100]);
-    expect(big).to.include({ ratio: 1.5, verdict: 'PASS' });
-    expect(big.ratioRange).to.deep.equal([1.4, 1.6]);
-    expect(resultsTable([big])).to.match(/1\.50x\s*\|\s*1\.40-1\.60\s*\|/);
-    expect(summarise(def('big.ms'), sizes, [151], [100]).verdict).to.equal('MISS');
-    expect(summarise(def('int64.ms'), sizes, [199], [100]).verdict).to.equal('PASS');
-    expect(summarise(def('single.rps'), sizes, [800], [1000]).verdict).to.equal('PASS');
-    expect(summarise(def('single.rps'), sizes, [799], [1000]).verdict).to.equal('MISS');
-    expect(summarise(def('single.p99'), sizes, [16], [10]).verdict).to.equal('MISS');
-    expect(summarise(def('big.rss'), sizes, [200], [100]).verdict).to.equal('PASS');
-    expect(summarise(def('small.ms'), sizes, [300], [100])).to.not.have.property('verdict');
-    expect(summarise(def('big.ms'), sizes, [NaN], [100])).to.not.have.property('verdict');
+  it("checks each ratio against issue 17's targets, in the right direction, against the right peer", () => {
+    const big = summarise(def('big.ms'), sizes, vsFloor([130, 120, 140], [100, 100, 100]));
+    expect(big.ratios.floor).to.equal(1.3);
+    expect(big.targets).to.deep.equal([{ vs: 'floor', op: '<=', ratio: 1.3, verdict: 'PASS' }]);
+    expect(big.ratioRanges.floor).to.deep.equal([1.2, 1.4]);
+    expect(resultsTable([big])).to.match(/1\.30x\s*\|\s*1\.20-1\.40\s*\|\s*<= 1\.3x Node PASS/);
+    const verdict = (key: string, values: Record<string, number[]>) =>
+      summarise(def(key), sizes, values).targets.map((t) => `${t.vs} ${t.verdict}`);
+    expect(verdict('big.ms', vsFloor([131], [100]))).to.deep.equal(['floor MISS']);
+    expect(verdict('gen-big.ms', vsFloor([129], [100]))).to.deep.equal(['floor PASS']);
+    expect(verdict('single.rps', vsFloor([900], [1000]))).to.deep.equal(['floor PASS']);
+    expect(verdict('single.rps', vsFloor([899], [1000]))).to.deep.equal(['floor MISS']);
+    expect(verdict('single.p99', vsFloor([14], [10]))).to.deep.equal(['floor MISS']);
+    expect(verdict('big.rss', vsFloor([150], [100]))).to.deep.equal(['floor PASS']);
+    expect(verdict('big.rss', vsFloor([151], [100]))).to.deep.equal(['floor MISS']);
+    // The CronJob kind: faster than controller-runtime, strictly.
+    expect(verdict('cron-big.ms', { service: [100], floor: [100], 'controller-runtime': [100] })).to.deep.equal([
+      'floor PASS',
+      'controller-runtime MISS',
+    ]);
+    expect(verdict('cron-single.rps', { service: [1001], floor: [1000], 'controller-runtime': [1000] })).to.deep.equal([
+      'floor PASS',
+      'controller-runtime PASS',
+    ]);
+    // A peer that did not run has no verdict; a peer without a target still gets its ratio.
+    const noCr = summarise(def('cron.ms'), sizes, { service: [100], floor: [100], 'go-floor': [50] });
+    expect(noCr.targets.map((t) => t.vs)).to.deep.equal(['floor']);
+    expect(noCr.ratios['go-floor']).to.equal(2);
+    expect(summarise(def('small.cpu'), sizes, vsFloor([300], [100])).targets).to.deep.equal([]);
+    expect(summarise(def('big.ms'), sizes, vsFloor([NaN], [100])).targets[0]).to.not.have.property('verdict');
+  });
+
+  it('prints every server and the ratio to each in the table', () => {
+    const m = summarise(def('cron-big.ms'), sizes, {
+      service: [100],
+      floor: [80],
+      'go-floor': [50],
+      'controller-runtime': [200],
+    });
+    const text = resultsTable([m]);
+    expect(text.split('\n')[0]).to.match(
+      /crdconv\s*\|\s*Node floor\s*\|\s*Go floor\s*\|\s*controller-runtime\s*\|\s*\/Node\s*\|\s*\/Go\s*\|\s*\/c-r/,
+    );
+    expect(text).to.match(
+      /CronJob, 20,000 objects \(ms\)\s*\|\s*100\s*\|\s*80\.0\s*\|\s*50\.0\s*\|\s*200\s*\|\s*1\.25x\s*\|\s*2\.00x\s*\|\s*0\.50x/,
+    );
+    expect(text).to.contain('<= 1.3x Node PASS; < 1x c-r PASS');
   });
 
   const results = (ratio: number, at = '2026-01-02T03:04:05.678Z'): BenchResults => ({
-    schema: 'crdconv-bench/1',
+    schema: 'crdconv-bench/2',
     startedAt: at,
     finishedAt: at,
     machine: {
@@ -69,15 +106,15 @@ describe('bench statistics, targets and reports', () => {
     },
     servers: {},
     payloads: {},
-    metrics: [summarise(def('big.ms'), sizes, [100 * ratio], [100])],
+    metrics: [summarise(def('big.ms'), sizes, vsFloor([100 * ratio], [100]))],
     validation: {},
     notes: [],
   });
 
-  it('prints both servers, the ratio and the verdict; writes, reads back and compares results', () => {
+  it('prints the servers, the ratio and the verdict; writes, reads back and compares results', () => {
     const text = resultsTable(results(2).metrics);
     expect(text).to.match(
-      /review of 20,000 objects \(ms\)\s*\|\s*200\s*\|\s*100\s*\|\s*2\.00x\s*\|\s*\|\s*<= 1\.5x\s*\|\s*MISS/,
+      /Database, 20,000 objects \(ms\)\s*\|\s*200\s*\|\s*100\s*\|\s*2\.00x\s*\|\s*\|\s*<= 1\.3x Node MISS/,
     );
     const dir = mkdtempSync(join(tmpdir(), 'bench-report-'));
     try {
@@ -85,7 +122,7 @@ describe('bench statistics, targets and reports', () => {
       expect(file).to.equal(join(dir, 'bench-2026-01-02T03-04-05Z.json'));
       const back = readResults(file);
       expect(back.machine.loadAverage.end).to.be.NaN; // written as null, read back as "not measured"
-      expect(back.metrics[0]!.ratio).to.equal(2);
+      expect(back.metrics[0]!.ratios.floor).to.equal(2);
       const comparison = comparisonTable(back, results(1.2));
       expect(comparison).to.match(/200\s*\|\s*120\s*\|\s*-40\.0%\s*\|\s*2\.00x\s*\|\s*1\.20x\s*\|\s*MISS -> PASS/);
       expect(comparisonCaveats(back, { ...results(1), machine: { ...back.machine, cpus: 4 } })[0]).to.contain(

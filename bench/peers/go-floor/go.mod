@@ -1,0 +1,3 @@
+module crdconv.bench/go-floor
+
+go 1.25.0
