@@ -74,18 +74,6 @@ function post(port: number, ca: string, body: Buffer | string): Promise<Answer> 
   });
 }
 
-function getMs(port: number, path: string): Promise<{ status: number; ms: number }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path, agent: false, timeout: 30_000 }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-      })
-      .on('error', reject);
-  });
-}
-
 const MiB = 1024 * 1024;
 
 describe('service: memory and probes under big reviews (load test, real process, 256 MiB heap)', function () {
