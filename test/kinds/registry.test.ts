@@ -90,8 +90,14 @@ describe('registry', () => {
     expect(problemsOf(() => createRegistry([kind(), kind()]))).to.include('x.example.com/Thing: kind declared twice');
   });
 
-  it('accepts the shipped kinds', async () => {
-    const { registry } = await import('../../converters/index.js');
-    expect(registry.kinds.map((k) => k.def.kind)).to.have.members(['Backend', 'CronJob', 'Database']);
+  it('registers exactly the kinds it is given, each under its group and kind', () => {
+    const other = kind({ group: 'y.example.com', kind: 'Other', plural: 'others' });
+    const registry = createRegistry([kind(), other]);
+    expect(registry.kinds.map((k) => `${k.def.kind}.${k.def.group}`)).to.deep.equal([
+      'Thing.x.example.com',
+      'Other.y.example.com',
+    ]);
+    expect(registry.lookup('y.example.com', 'Other')?.def).to.equal(other);
+    expect(createRegistry([]).kinds).to.deep.equal([]);
   });
 });

@@ -10,6 +10,7 @@ function serveCommand(): Command {
 }
 
 const FLAGS: [string, string][] = [
+  ['--kinds', 'CRDCONV_KINDS'],
   ['--port', 'CRDCONV_PORT'],
   ['--host', 'CRDCONV_HOST'],
   ['--cert-dir', 'CRDCONV_CERT_DIR'],
