@@ -30,10 +30,14 @@ function fakeExchange(events: Event[], name: string, body: string, headers: Reco
       for (const [k, v] of Object.entries(h)) answer.headers[k.toLowerCase()] = v;
       this.headersSent = true;
     },
-    write: (chunk: string) => void (answer.text += chunk),
-    end(chunk?: string) {
+    write: (chunk: string) => {
+      answer.text += chunk;
+      return true;
+    },
+    end(chunk?: string, done?: () => void) {
       if (chunk !== undefined) answer.text += chunk;
       events.push(`sent ${name}`);
+      if (done) setImmediate(done);
     },
     cork() {},
     uncork() {},
@@ -46,7 +50,9 @@ function fakeExchange(events: Event[], name: string, body: string, headers: Reco
   return { req: req as unknown as IncomingMessage, res: res as unknown as ServerResponse, answer, arrive };
 }
 
-function harness(options: { sendAfterBytes?: number; registry?: Registry } = {}) {
+function harness(
+  options: { sendAfterBytes?: number; registry?: Registry; sliceFromBytes?: number; maxRequestBytes?: number } = {},
+) {
   const events: Event[] = [];
   const records: ReviewRecord[] = [];
   const observer: ReviewObserver = {
@@ -186,5 +192,91 @@ describe('convert handler: the reviews read in one turn are answered together at
     second.arrive();
     await nextTurn();
     expect(h.events.slice(2)).to.deep.equal([`sent ${late.uid}`, `reported ${late.uid}`]);
+  });
+});
+
+describe('convert handler: big reviews, split in their bytes and converted in slices', () => {
+  /** The answer to `body` when converted whole in its turn, and when converted in slices. */
+  async function bothWays(body: string) {
+    const answers = [];
+    for (const sliceFromBytes of [Infinity, 0]) {
+      const h = harness({ sliceFromBytes, sendAfterBytes: 1, maxRequestBytes: 64 * 1024 * 1024 });
+      const exchange = h.start('r', body);
+      exchange.arrive();
+      for (let i = 0; i < 10_000 && h.records.length === 0; i++) await nextTurn();
+      expect(h.records, 'reported once').to.have.length(1);
+      answers.push({ status: exchange.answer.status, text: exchange.answer.text, record: h.records[0]! });
+    }
+    return { whole: answers[0]!, sliced: answers[1]! };
+  }
+
+  const listReview = (n: number) =>
+    review(
+      'list',
+      Array.from({ length: n }, (_, i) => backendV1(`web-${i}`, `web-${i}.example.com:${8000 + i}`)),
+    );
+
+  it('answers exactly as converting the whole body would, for lists, failures and broken bodies', async () => {
+    const list = stringifyJson(listReview(600).body);
+    const database = review('db', [databaseV1alpha1('a'), databaseV1alpha1('b', { storageBytes: 2n ** 63n - 1n })]);
+    database.body.request = { ...(database.body.request as object), desiredAPIVersion: 'platform.example.com/v1' };
+    const failing = review('failing', [backendV1('ok', 'a:1'), { ...backendV1('bad', 'a:1'), hostPort: 7 }]);
+    const bodies = [
+      list,
+      stringifyJson(database.body),
+      stringifyJson(failing.body),
+      stringifyJson(review('empty', []).body),
+      // Broken in an object: the error placed in the whole body.
+      list.replace('"web-300"', '"web-300",,'),
+      list.replace('"web-599.example.com:8599"', '"x"\n  \n ]'),
+      // An integer longer than accepted, in an object.
+      list.replace('"hostPort":"web-5.example.com:8005"', `"hostPort":"a:1","n":${'9'.repeat(5000)}`),
+      // Not splittable: a second objects key, an escaped key; not a review.
+      list.replace('"objects":[', '"objects":[],"objects":['),
+      list.replace('"request":', '"requ\\u0065st":'),
+      '{"kind":"ConversionReview","apiVersion":"apiextensions.k8s.io/v1","request":{"uid":"","objects":[1,2]}}',
+      '[1,2,3]',
+      `{"apiVersion":"apiextensions.k8s.io/v1","kind":"ConversionReview","request":{"uid":"u","objects":[${'['.repeat(100_000)}]}}`,
+    ];
+    const results: string[] = [];
+    for (const body of bodies) {
+      const { whole, sliced } = await bothWays(body);
+      results.push(`${sliced.record.result} ${sliced.text.slice(0, 100)}`);
+      expect(sliced.status, body.slice(0, 120)).to.equal(whole.status);
+      expect(sliced.text, body.slice(0, 120)).to.equal(whole.text);
+      expect(sliced.record.result).to.equal(whole.record.result);
+      expect(sliced.record.objects.length).to.equal(whole.record.objects.length);
+    }
+    expect(results.map((r) => r.slice(0, r.indexOf(' ')))).to.deep.equal([
+      'Success',
+      'Success',
+      'Failure',
+      'Success',
+      'BadRequest',
+      'BadRequest',
+      'BadRequest',
+      'Success',
+      'Success',
+      'BadRequest',
+      'BadRequest',
+      'BadRequest',
+    ]);
+    expect(results[6]).to.contain('an integer literal of 5000 digits');
+    const { sliced } = await bothWays(list);
+    expect(JSON.parse(sliced.text).response.convertedObjects).to.have.length(600);
+  });
+
+  it('lets other work run between slices of a big review', async () => {
+    const h = harness({ sliceFromBytes: 0, sendAfterBytes: 1, maxRequestBytes: 64 * 1024 * 1024 });
+    const big = listReview(5_000);
+    h.start('big', stringifyJson(big.body)).arrive();
+    let turns = 0;
+    while (h.records.length === 0) {
+      await nextTurn();
+      turns++;
+    }
+    // At most 10 ms of work a turn: 5,000 objects take more than one turn (on any machine).
+    expect(turns).to.be.greaterThan(2);
+    expect(h.records[0]!.result).to.equal('Success');
   });
 });
