@@ -2,7 +2,14 @@ import { expect } from 'chai';
 import net from 'node:net';
 import tls from 'node:tls';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
-import { backendReview, httpGet, httpsRequest, startTestService, type TestService } from '../support/service.js';
+import {
+  backendReview,
+  eventually,
+  httpGet,
+  httpsRequest,
+  startTestService,
+  type TestService,
+} from '../support/service.js';
 
 /** Open a socket, let `start` write whatever it writes, and time how long until the server hangs up. */
 function timeUntilCut(
@@ -147,6 +154,90 @@ describe('service: limits', () => {
       expect(first.headers.connection).to.equal('keep-alive');
     } finally {
       agent.destroy();
+    }
+  });
+
+  /** A raw TLS exchange: write the head, maybe a body later, collect what comes back until close. */
+  function rawExchange(head: string) {
+    const socket = tls.connect({ host: '127.0.0.1', port: t.service.port, servername: 'localhost', ca: t.ca });
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+    socket.on('error', () => {});
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.once('secureConnect', () => socket.write(head));
+    return { socket, received: () => received, closed };
+  }
+
+  const head = (length: number, extra = '') =>
+    `POST /convert HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n${extra}\r\n`;
+
+  it('accepts a body of exactly --max-request-bytes, declared, and refuses one byte more', async () => {
+    const limit = 64 * 1024;
+    const r = backendReview();
+    const exact = r.text + ' '.repeat(limit - Buffer.byteLength(r.text));
+    expect(Buffer.byteLength(exact)).to.equal(limit);
+    const atLimit = await httpsRequest(t.service.port, t.ca, { body: exact });
+    expect(atLimit.status).to.equal(200);
+    expect(JSON.parse(atLimit.text).response.uid).to.equal(r.uid);
+    const over = await httpsRequest(t.service.port, t.ca, { body: `${exact} ` });
+    expect(over.status).to.equal(413);
+  });
+
+  it('answers Expect: 100-continue with a declared 100 MiB body by 413, without 100 Continue', async () => {
+    const x = rawExchange(head(100 * 1024 * 1024, 'Expect: 100-continue\r\n'));
+    await x.closed;
+    expect(x.received()).to.match(/^HTTP\/1\.1 413 /);
+    expect(x.received()).not.to.contain('100 Continue');
+  });
+
+  it('answers Expect: 100-continue with 100 Continue when the body fits, then converts it', async () => {
+    const r = backendReview();
+    const x = rawExchange(head(Buffer.byteLength(r.text), 'Expect: 100-continue\r\nConnection: close\r\n'));
+    await eventually(() => x.received().includes('\r\n\r\n'), 5_000, '100 Continue');
+    expect(x.received()).to.match(/^HTTP\/1\.1 100 Continue\r\n\r\n$/);
+    x.socket.write(r.text);
+    await x.closed;
+    expect(x.received()).to.match(/HTTP\/1\.1 200 OK/);
+    expect(x.received()).to.contain(r.uid);
+  });
+
+  it('counts a client that goes away in the middle of its body as ClientAborted (logged 499), not as an Error', async () => {
+    const before = parseMetrics((await httpGet(t.service.metricsPort!, '/metrics')).text);
+    const aborted = (s: typeof before) =>
+      valueOf(s, 'crdconv_conversion_reviews_total', { review_version: 'none', result: 'ClientAborted' }) ?? 0;
+    const errors = (s: typeof before) =>
+      valueOf(s, 'crdconv_conversion_reviews_total', { review_version: 'none', result: 'Error' }) ?? 0;
+    const x = rawExchange(head(1000) + '{"apiVersion":');
+    await new Promise((r) => setTimeout(r, 100));
+    x.socket.destroy();
+    await eventually(
+      async () => aborted(parseMetrics((await httpGet(t.service.metricsPort!, '/metrics')).text)) > aborted(before),
+      5_000,
+      'the abort to be counted',
+    );
+    const after = parseMetrics((await httpGet(t.service.metricsPort!, '/metrics')).text);
+    expect(errors(after), 'no server error').to.equal(errors(before));
+    await t.logs.flushed();
+    const line = t.logs.entries.filter((e) => e.msg === 'review' && e.result === 'ClientAborted').at(-1);
+    expect(line).to.deep.include({ level: 'warn', status: 499, connectionClosed: true });
+    expect(t.logs.entries.some((e) => e.msg === 'review' && e.status === 500)).to.equal(false);
+  });
+
+  it('refuses a review bigger than the memory budget with 413, saying so', async () => {
+    const other = await startTestService({ maxInflightBytes: 2048, timeouts });
+    try {
+      const r = backendReview();
+      const big = r.text + ' '.repeat(3000);
+      const answer = await httpsRequest(other.service.port, other.ca, { body: big });
+      expect(answer.status).to.equal(413);
+      expect(JSON.parse(answer.text).error).to.match(/memory budget .*2048 bytes.*--max-inflight-bytes/);
+      const small = await httpsRequest(other.service.port, other.ca, { body: r.text });
+      expect(small.status).to.equal(200);
+      expect(other.logs.entries.find((e) => e.msg === 'conversion webhook listening')!.memory).to.deep.include({
+        maxInflightBytes: 2048,
+      });
+    } finally {
+      await other.stop();
     }
   });
 });
