@@ -249,17 +249,29 @@ function richestForm(
     }
   }
   const outcome = (o: StashOutcome): StashOutcome => (problem === undefined ? o : 'rejected');
-  if (
-    restored !== plain &&
-    decodeProblems(originVersion.decoder, restored).length === 0 &&
-    jsonEqual(applyRoute(kind, origin, version, restored), body)
-  ) {
+  const shows = (candidate: unknown) =>
+    decodeProblems(originVersion.decoder, candidate).length === 0 &&
+    jsonEqual(applyRoute(kind, origin, version, candidate), body);
+  if (restored !== plain && !shows(restored) && entries.length <= SINGLY) {
+    // Some entry contradicts the edit (a value hidden only while its neighbour was absent):
+    // restore the others, each tried on its own first. Bounded, so that a stash of many entries
+    // cannot make this cost one conversion per entry.
+    const fitting = entries.filter((e) => {
+      const one = restoreEntries(plain, [e]);
+      return one !== plain && shows(one);
+    });
+    restored = restoreEntries(plain, fitting);
+  }
+  if (restored !== plain && shows(restored)) {
     return { version: origin, body: restored, outcome: outcome('restored'), ...(problem !== undefined && { problem }) };
   }
   if (jsonEqual(applyRoute(kind, origin, version, plain), body))
     return { version: origin, body: plain, outcome: outcome('superseded'), ...(problem !== undefined && { problem }) };
   return { version, body, outcome: outcome('superseded'), ...(problem !== undefined && { problem }) };
 }
+
+/** Up to how many stash entries are tried one by one when restoring them all contradicts an edit. */
+const SINGLY = 16;
 
 /**
  * Problems `after` has that `before` has not (by place and kind). A missing required field counts

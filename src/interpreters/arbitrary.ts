@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as t from 'io-ts';
 import { constrained, type Constraints } from '../model/constraints.js';
-import { lookupLeafArbitrary } from './arbitraryLeaves.js';
+import { type LeafArbitrary, lookupLeafArbitrary } from './arbitraryLeaves.js';
 import { isAnnotated } from '../model/annotations.js';
 import { annotatedArbitrary } from './arbitraryAnnotations.js';
 import { lenient } from './lenient.js';
@@ -16,7 +16,7 @@ import {
   stringArbitrary,
 } from './arbitraryPrimitives.js';
 
-export { registerLeafArbitrary, type LeafArbitrary } from './arbitraryLeaves.js';
+export { type LeafArbitrary, builtinLeafArbitraries, registerLeafArbitrary } from './arbitraryLeaves.js';
 
 /**
  * Interpreter: codec -> fast-check arbitrary of the values the codec admits, for property tests
@@ -34,14 +34,43 @@ export interface ArbitraryOptions {
    * Default false: `t.type` fields always present, `t.partial` fields sometimes absent.
    */
   partial?: boolean;
+  /** Generators of your own, for this call only (a registry's or a kind's; see `Generators`). */
+  generators?: Generators;
 }
 
+/**
+ * Generators that replace or complete the derived ones, passed per call (per test suite, per
+ * kind), never registered globally:
+ * - `leaves`: by leaf name, for leaf codecs of your own (`new LeafType('Hex', ...)`) and
+ *   refinements without constraints (brands), or to replace a shipped leaf's generator;
+ * - `codecs`: by codec object, for the values a converter actually parses (cron strings,
+ *   `host:port`, image references), which a generator derived from `t.string` or a pattern
+ *   almost never produces. The function gets the derived generator, to mix it in.
+ * Either must yield only values the codec admits (the round-trip suite checks that).
+ */
+export interface Generators {
+  readonly leaves?: ReadonlyMap<string, LeafArbitrary>;
+  readonly codecs?: ReadonlyMap<t.Mixed, (derived: fc.Arbitrary<unknown>) => fc.Arbitrary<unknown>>;
+}
+
+/** Several generator sets as one (later ones win): for a registry made of several kinds. */
+export const mergeGenerators = (...sets: readonly Generators[]): Generators => ({
+  leaves: new Map(sets.flatMap((g) => [...(g.leaves ?? [])])),
+  codecs: new Map(sets.flatMap((g) => [...(g.codecs ?? [])])),
+});
+
 export function arbitraryFor(codec: t.Mixed, options: ArbitraryOptions = {}): fc.Arbitrary<unknown> {
-  return build(codec, { partial: options.partial ?? false, constraints: {}, path: '' });
+  return build(codec, {
+    partial: options.partial ?? false,
+    constraints: {},
+    path: '',
+    generators: options.generators ?? {},
+  });
 }
 
 interface Context {
   readonly partial: boolean;
+  readonly generators: Generators;
   /** Constraints of the `constrained(...)` wrappers around this codec; they reach through unions. */
   readonly constraints: Constraints;
   /** Where in the root codec we are, for error messages. */
@@ -61,11 +90,17 @@ const fail = (codec: t.Mixed, ctx: Context, why: string): never => {
 /** Entering a container: its constraints (minItems, ...) are about it, not about its elements. */
 const child = (ctx: Context, segment: string): Context => ({
   partial: ctx.partial,
+  generators: ctx.generators,
   constraints: {},
   path: ctx.path === '' ? segment : segment.startsWith('[') ? `${ctx.path}${segment}` : `${ctx.path}.${segment}`,
 });
 
 function build(codec: t.Mixed, ctx: Context): fc.Arbitrary<unknown> {
+  const own = ctx.generators.codecs?.get(codec);
+  return own ? own(derive(codec, ctx)) : derive(codec, ctx);
+}
+
+function derive(codec: t.Mixed, ctx: Context): fc.Arbitrary<unknown> {
   const c = codec as Tagged;
   switch (c._tag) {
     case 'InterfaceType':
@@ -145,12 +180,12 @@ function refinementOf(c: t.RefinementType<t.Mixed>, ctx: Context): fc.Arbitrary<
   const own = (c as { constraints?: Constraints }).constraints;
   if (own === undefined) {
     // A brand or predicate the interpreter cannot read: only a registered generator will do.
-    const registered = guarded(c, ctx, () => lookupLeafArbitrary(c.name, ctx.constraints));
+    const registered = guarded(c, ctx, () => lookupLeafArbitrary(c.name, ctx.constraints, ctx.generators.leaves));
     if (registered) return registered.filter((v) => c.is(v));
     return fail(
       c,
       ctx,
-      'a refinement without constraints cannot be generated; use constrained(...) or registerLeafArbitrary(name, arb)',
+      'a refinement without constraints cannot be generated; use constrained(...) or pass a generator in generators.leaves',
     );
   }
   const base = build(c.type, { ...ctx, constraints: mergeConstraints(ctx.constraints, own) });
@@ -272,13 +307,13 @@ function intersectionOf(c: t.IntersectionType<t.Mixed[]>, ctx: Context): fc.Arbi
 }
 
 function leafOf(c: t.Mixed, ctx: Context): fc.Arbitrary<unknown> {
-  const registered = guarded(c, ctx, () => lookupLeafArbitrary(c.name, ctx.constraints));
+  const registered = guarded(c, ctx, () => lookupLeafArbitrary(c.name, ctx.constraints, ctx.generators.leaves));
   return (
     registered ??
     fail(
       c,
       ctx,
-      `no generator for leaf ${JSON.stringify(c.name)}; register one with registerLeafArbitrary(${JSON.stringify(c.name)}, arb)`,
+      `no generator for leaf ${JSON.stringify(c.name)}; pass one in generators.leaves (key ${JSON.stringify(c.name)})`,
     )
   );
 }

@@ -10,7 +10,9 @@ import {
 
 /**
  * Generators for leaf codecs (model/leaf.ts), by the leaf's name. A leaf is opaque to the
- * interpreter, so each needs an entry here; users register their own with `registerLeafArbitrary`.
+ * interpreter, so each needs an entry: the shipped leaves have one here, and a test suite adds
+ * its own through `ArbitraryOptions.generators` (per call, never globally: a test file run alone
+ * generates exactly what it generates in the full run).
  *
  * An entry is either an arbitrary, or a function of the constraints a `constrained(...)` around
  * the leaf states (minimum, maxLength, ...). A plain arbitrary under constraints is filtered by
@@ -18,24 +20,29 @@ import {
  */
 export type LeafArbitrary = fc.Arbitrary<unknown> | ((constraints: Constraints) => fc.Arbitrary<unknown>);
 
-const registry = new Map<string, LeafArbitrary>();
-
 /**
- * Teach the generators a leaf codec: `registerLeafArbitrary(MyLeaf.name, arb)` (or pass the codec).
- * The arbitrary must yield only values the codec admits, in canonical JSON form. Registering a
- * name again replaces the entry. Also used for refinements without constraints (brands, `t.Int`).
+ * The generator for a leaf under the given constraints: the caller's entries first, then the
+ * shipped ones; undefined when neither has the name. The caller still filters by the constraints
+ * (a plain arbitrary ignores them).
  */
-export function registerLeafArbitrary(leaf: string | { readonly name: string }, arb: LeafArbitrary): void {
-  registry.set(typeof leaf === 'string' ? leaf : leaf.name, arb);
+export function lookupLeafArbitrary(
+  name: string,
+  constraints: Constraints,
+  own?: ReadonlyMap<string, LeafArbitrary>,
+): fc.Arbitrary<unknown> | undefined {
+  const entry = own?.get(name) ?? BUILTIN.get(name);
+  return typeof entry === 'function' ? entry(constraints) : entry;
 }
 
+const BUILTIN = new Map<string, LeafArbitrary>();
+
 /**
- * The generator for a leaf under the given constraints, or undefined when none is registered
- * under that name. The caller still filters by the constraints (a plain arbitrary ignores them).
+ * The generator of a leaf the framework itself ships (src/model), registered once at import.
+ * Test suites do not call this: a registration here is global, so a test file run alone would
+ * generate differently than in the full run. They pass `generators.leaves` instead.
  */
-export function lookupLeafArbitrary(name: string, constraints: Constraints): fc.Arbitrary<unknown> | undefined {
-  const entry = registry.get(name);
-  return typeof entry === 'function' ? entry(constraints) : entry;
+export function registerLeafArbitrary(leaf: string | { readonly name: string }, arb: LeafArbitrary): void {
+  BUILTIN.set(typeof leaf === 'string' ? leaf : leaf.name, arb);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,11 +139,14 @@ export const dateTimeArbitrary: fc.Arbitrary<string> = fc
       `${pad(d.hour, 2)}:${pad(d.minute, 2)}:${pad(d.second, 2)}${d.fraction}${d.zone}`,
   );
 
-registerLeafArbitrary('Int32', int32Arbitrary);
-registerLeafArbitrary('Int64', int64Arbitrary);
-registerLeafArbitrary('IntOrString', intOrString);
-registerLeafArbitrary('Quantity', quantity);
-registerLeafArbitrary('DateTime', dateTimeArbitrary);
-registerLeafArbitrary('FreeForm', jsonObjectArbitrary);
+BUILTIN.set('Int32', int32Arbitrary);
+BUILTIN.set('Int64', int64Arbitrary);
+BUILTIN.set('IntOrString', intOrString);
+BUILTIN.set('Quantity', quantity);
+BUILTIN.set('DateTime', dateTimeArbitrary);
+BUILTIN.set('FreeForm', jsonObjectArbitrary);
 // io-ts' own integer refinement (`t.Int`), which has no constraints to read.
-registerLeafArbitrary('Int', safeIntegerArbitrary);
+BUILTIN.set('Int', safeIntegerArbitrary);
+
+/** The shipped leaves' generators, by name (read-only: pass your own with `generators.leaves`). */
+export const builtinLeafArbitraries: ReadonlyMap<string, LeafArbitrary> = BUILTIN;

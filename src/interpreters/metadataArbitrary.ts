@@ -173,7 +173,13 @@ export function metadataArbitrary(options: MetadataArbitraryOptions = {}): fc.Ar
   const apiVersions = options.apiVersions?.length
     ? options.apiVersions
     : ['platform.example.com/v1alpha1', 'platform.example.com/v1'];
-  const annotationKey = qualifiedNameArbitrary.filter((k) => !excluded.has(k));
+  // Keys under the framework's own prefix too: taking the stash must leave them alone.
+  const annotationKey = fc
+    .oneof(
+      { arbitrary: qualifiedNameArbitrary, weight: 6 },
+      { arbitrary: fc.constantFrom('crdconv.io/note', 'crdconv.io/stash-backup', 'crdconv.io/stash.v2'), weight: 1 },
+    )
+    .filter((k) => !excluded.has(k));
   // Field order is the apiserver's (ObjectMeta's field order), so serialized bytes look familiar.
   const model: Record<string, fc.Arbitrary<unknown>> = {
     name: dnsSubdomain,

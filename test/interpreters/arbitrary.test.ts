@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import * as t from 'io-ts';
 import { isRight } from 'fp-ts/lib/Either.js';
-import { arbitraryFor, registerLeafArbitrary } from '../../src/interpreters/arbitrary.js';
+import { arbitraryFor } from '../../src/interpreters/arbitrary.js';
 import { lenient } from '../../src/interpreters/lenient.js';
 import {
   DateTime,
@@ -362,12 +362,14 @@ describe('interpreters/arbitrary', () => {
     it('a registered leaf is generated; constraints around a plain arbitrary are enforced', () => {
       const Hex = new LeafType<string>('TestHex', (u): u is string => typeof u === 'string' && /^[0-9a-f]+$/.test(u));
       expect(() => arbitraryFor(Hex)).to.throw(/TestHex/);
-      registerLeafArbitrary(Hex, fc.stringMatching(/^[0-9a-f]{1,12}$/));
+      const generators = { leaves: new Map([[Hex.name, fc.stringMatching(/^[0-9a-f]{1,12}$/)]]) };
       const Codec = t.type({ id: Hex, short: constrained(Hex, { maxLength: 4 }) });
       fc.assert(
-        fc.property(arbitraryFor(Codec), (v) => decodes(Codec, v)),
+        fc.property(arbitraryFor(Codec, { generators }), (v) => decodes(Codec, v)),
         params,
       );
+      // Per call, never global: without the generators the leaf is still unknown.
+      expect(() => arbitraryFor(Hex)).to.throw(/TestHex/);
     });
 
     it('a registered function gets the constraints', () => {
@@ -376,13 +378,15 @@ describe('interpreters/arbitrary', () => {
         (u): u is number => Number.isSafeInteger(u) && (u as number) % 2 === 0,
       );
       let seen: unknown;
-      registerLeafArbitrary('TestEven', (c) => {
+      const even = (c: { minimum?: number; maximum?: number }) => {
         seen = c;
         return fc.integer({ min: (c.minimum ?? -1000) / 2, max: (c.maximum ?? 1000) / 2 }).map((n) => n * 2 + 0);
-      });
+      };
       const Codec = constrained(Even, { minimum: 10, maximum: 20 });
       fc.assert(
-        fc.property(arbitraryFor(Codec), (v) => decodes(Codec, v)),
+        fc.property(arbitraryFor(Codec, { generators: { leaves: new Map([['TestEven', even]]) } }), (v) =>
+          decodes(Codec, v),
+        ),
         params,
       );
       expect(seen).to.include({ minimum: 10, maximum: 20 });
@@ -398,17 +402,38 @@ describe('interpreters/arbitrary', () => {
         'TestEmail',
       );
       expect(() => arbitraryFor(Email)).to.throw(/"TestEmail"/);
-      registerLeafArbitrary('TestEmail', fc.stringMatching(/^[a-z]{1,5}@[a-z]{1,5}\.[a-z]{2,3}$/));
+      const leaves = new Map([['TestEmail', fc.stringMatching(/^[a-z]{1,5}@[a-z]{1,5}\.[a-z]{2,3}$/)]]);
       fc.assert(
-        fc.property(arbitraryFor(t.type({ to: Email })), (v) => decodes(t.type({ to: Email }), v)),
+        fc.property(arbitraryFor(t.type({ to: Email }), { generators: { leaves } }), (v) =>
+          decodes(t.type({ to: Email }), v),
+        ),
         params,
       );
+    });
+
+    it('a codec of a kind gets its own generator, given the derived one to mix in', () => {
+      const hostPort = constrained(t.string, { description: 'host:port' });
+      const codecs = new Map([
+        [hostPort as t.Mixed, (derived: fc.Arbitrary<unknown>) => fc.oneof(fc.constant('a:b:c'), derived)],
+      ]);
+      const values = fc.sample(arbitraryFor(t.type({ hostPort }), { generators: { codecs } }), {
+        numRuns: 200,
+        seed: 1,
+      }) as Array<{ hostPort: string }>;
+      expect(values.filter((v) => v.hostPort === 'a:b:c').length).to.be.greaterThan(50);
+      expect(values.filter((v) => v.hostPort !== 'a:b:c').length).to.be.greaterThan(50);
+      // Only that codec object: another t.string field is derived as before.
+      const other = fc.sample(arbitraryFor(t.type({ s: t.string }), { generators: { codecs } }), {
+        numRuns: 200,
+        seed: 1,
+      }) as Array<{ s: string }>;
+      expect(other.filter((v) => v.s === 'a:b:c')).to.deep.equal([]);
     });
 
     it('an unknown leaf names itself and the way out', () => {
       const Mystery = new LeafType<string>('Mystery', (u): u is string => typeof u === 'string');
       expect(() => arbitraryFor(t.type({ spec: t.type({ m: Mystery }) }))).to.throw(
-        /"Mystery" at spec\.m.*registerLeafArbitrary/,
+        /"Mystery" at spec\.m.*generators\.leaves/,
       );
     });
 

@@ -16,8 +16,9 @@ export const splitImage = (image: string): { engine: string; version?: string } 
     : { engine: image };
 };
 
+/** No engine, no image: a version alone (a partial object) is kept by the stash, never joined to an invented engine. */
 export const joinImage = (engine: string | undefined, version: string | undefined): string | undefined =>
-  version === undefined ? engine : `${engine ?? ''}:${version}`;
+  engine === undefined || version === undefined ? engine : `${engine}:${version}`;
 
 /**
  * What v1alpha1 cannot tell apart (an engine holding a colon and no version: `pg:x` reads back as

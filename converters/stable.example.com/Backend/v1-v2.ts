@@ -13,8 +13,9 @@ export const splitHostPort = (hostPort: string): { host: string; port?: string }
   return colon < 0 ? { host: hostPort } : { host: hostPort.slice(0, colon), port: hostPort.slice(colon + 1) };
 };
 
+/** No host, no hostPort: a port alone (a partial object) is kept by the stash, never joined to an invented host. */
 export const joinHostPort = (host: string | undefined, port: string | undefined): string | undefined =>
-  port === undefined ? host : `${host ?? ''}:${port}`;
+  host === undefined || port === undefined ? host : `${host}:${port}`;
 
 /**
  * What v1 cannot tell apart (a host holding a colon and no port: `a:b` reads back as host `a`,

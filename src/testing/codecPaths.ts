@@ -1,0 +1,139 @@
+import type * as t from 'io-ts';
+import type { JsonPath } from '../convert/paths.js';
+import { canonicalJson } from '../json/index.js';
+import type { Converter } from '../kinds/defineKind.js';
+import { openApiSchema } from '../interpreters/openapi.js';
+
+/**
+ * What the round-trip suite reads from codecs to state correctness, not only losslessness: which
+ * places several versions hold alike, and whether a version has a place for a path at all.
+ */
+
+type Node = t.Mixed & {
+  readonly _tag?: string;
+  readonly props?: t.Props;
+  readonly type?: t.Mixed;
+  readonly types?: t.Mixed[];
+  readonly domain?: t.Mixed;
+  readonly codomain?: t.Mixed;
+};
+
+/** The fields of an object codec (t.type, t.partial, through exact/readonly and intersections). */
+export function objectFields(codec: t.Mixed): Map<string, t.Mixed[]> | undefined {
+  const c = codec as Node;
+  switch (c._tag) {
+    case 'InterfaceType':
+    case 'StrictType':
+    case 'PartialType':
+      return new Map(Object.entries(c.props!).map(([k, v]) => [k, [v as t.Mixed]]));
+    case 'ExactType':
+    case 'ReadonlyType':
+      return objectFields(c.type!);
+    case 'IntersectionType': {
+      const parts = c.types!.map(objectFields);
+      if (parts.some((p) => p === undefined)) return undefined;
+      const out = new Map<string, t.Mixed[]>();
+      for (const part of parts as Array<Map<string, t.Mixed[]>>)
+        for (const [k, v] of part) out.set(k, [...(out.get(k) ?? []), ...v]);
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A codec's schema as text, to compare codecs declared apart (undefined when it has none). */
+const schemaText = (codec: t.Mixed): string | undefined => {
+  try {
+    return canonicalJson(openApiSchema(codec));
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The places where every one of `codecs` (the versions along a route) has a field of the same
+ * schema: there a conversion has nothing to convert, so the value must come through unchanged.
+ * The shallowest such places: `spec.users`, not each user's name.
+ */
+export function sharedPaths(codecs: readonly t.Mixed[]): JsonPath[] {
+  const out: JsonPath[] = [];
+  walkShared(codecs, [], out);
+  return out;
+}
+
+function walkShared(codecs: readonly t.Mixed[], path: Array<string | number>, out: JsonPath[]): void {
+  const fields = codecs.map(objectFields);
+  if (fields.some((f) => f === undefined)) return;
+  const [first, ...others] = fields as Array<Map<string, t.Mixed[]>>;
+  for (const [key, own] of first!) {
+    const all = [own, ...others.map((f) => f.get(key))];
+    // A field declared in several parts of an intersection is left alone (rare, and ambiguous).
+    if (all.some((m) => m === undefined || m.length !== 1)) continue;
+    const members = all.map((m) => m![0]!);
+    const texts = members.map(schemaText);
+    if (texts[0] !== undefined && texts.every((x) => x === texts[0])) out.push([...path, key]);
+    else walkShared(members, [...path, key], out);
+  }
+}
+
+/**
+ * Whether a version has a place for the value at `path`: a field, an array element, a map entry,
+ * or anything inside a free-form object. A value at a path it has no place for is data only
+ * the other version holds, which the stash is there to keep.
+ */
+export function hasPlace(codec: t.Mixed, path: JsonPath): boolean {
+  if (path.length === 0) return true;
+  const c = codec as Node;
+  const [key, ...rest] = path as [string | number, ...Array<string | number>];
+  switch (c._tag) {
+    case 'UnknownType':
+    case 'AnyType':
+    case 'AnyDictionaryType':
+    case 'ObjectType':
+      return true;
+    case 'LeafType':
+      // FreeForm keeps whatever it is given; a scalar leaf has nothing inside.
+      return c.name === 'FreeForm';
+    case 'ExactType':
+    case 'ReadonlyType':
+    case 'RefinementType':
+      return hasPlace(c.type!, path);
+    case 'UnionType':
+    case 'IntersectionType':
+      return c.types!.some((m) => hasPlace(m, path));
+    case 'ArrayType':
+    case 'ReadonlyArrayType':
+      return typeof key === 'number' && hasPlace(c.type!, rest);
+    case 'DictionaryType':
+      return typeof key === 'string' && c.domain!.is(key) && hasPlace(c.codomain!, rest);
+    case 'InterfaceType':
+    case 'StrictType':
+    case 'PartialType': {
+      const field = typeof key === 'string' && Object.hasOwn(c.props!, key) ? (c.props![key] as t.Mixed) : undefined;
+      return field !== undefined && hasPlace(field, rest);
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * The declarations of `converters` (a route) that cover a path: each with the concrete path it
+ * matched (a prefix of `path`), so that an equivalence can be asked about the values there.
+ */
+export function lossyFor(
+  converters: readonly Converter[],
+  path: JsonPath,
+): Array<{ at: JsonPath; allows: true | ((original: unknown, back: unknown) => boolean) }> {
+  const found: Array<{ at: JsonPath; allows: true | ((original: unknown, back: unknown) => boolean) }> = [];
+  for (const converter of converters) {
+    for (const [pattern, allows] of Object.entries(converter.lossy ?? {})) {
+      const parts = pattern.split('.');
+      if (parts.length > path.length) continue;
+      if (parts.every((p, i) => p === '*' || p === String(path[i])))
+        found.push({ at: path.slice(0, parts.length), allows });
+    }
+  }
+  return found;
+}
