@@ -16,6 +16,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['validate', async () => (await import('./validate.js')).registerValidate],
   ['migrate', async () => (await import('./migrate.js')).registerMigrate],
   ['check', async () => (await import('./check.js')).registerCheck],
+  ['import', async () => (await import('./import.js')).registerImport],
 ];
 
 /**

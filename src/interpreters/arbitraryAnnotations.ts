@@ -10,7 +10,7 @@ import {
 } from '../model/annotations.js';
 import { registerLeafArbitrary } from './arbitraryLeaves.js';
 import { dateTimeArbitrary } from './arbitraryLeaves.js';
-import { int64Arbitrary } from './arbitraryPrimitives.js';
+import { int64Arbitrary, jsonValueArbitrary } from './arbitraryPrimitives.js';
 
 /**
  * Generators for annotated codecs (model/annotations.ts), used by arbitrary.ts: the base codec's
@@ -26,7 +26,7 @@ export function annotatedArbitrary(
 ): fc.Arbitrary<unknown> {
   const a = c.annotations;
   let arb = base;
-  const format = a.format === undefined ? undefined : FORMAT_ARBITRARIES[a.format];
+  const format = typeof a.format === 'string' ? FORMAT_ARBITRARIES[a.format] : undefined;
   if (format) {
     // Strings of the format, within the codec's own constraints; what else the codec admits (null).
     const inner = c.type;
@@ -141,3 +141,5 @@ export const SHAPED_ANNOTATIONS: ReadonlyArray<keyof SchemaAnnotations> = ['form
 
 // `type: integer` without a format holds what int64 holds.
 registerLeafArbitrary('Integer', int64Arbitrary);
+// Any JSON value, present (a required field that keeps unknown content).
+registerLeafArbitrary('JsonValue', jsonValueArbitrary);

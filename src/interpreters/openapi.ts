@@ -52,6 +52,7 @@ const intOrString = (): V1JSONSchemaProps => ({
 registerLeafSchema('Int32', { type: 'integer', format: 'int32' });
 registerLeafSchema('Int64', { type: 'integer', format: 'int64' });
 registerLeafSchema('Integer', { type: 'integer' });
+registerLeafSchema('JsonValue', { x_kubernetes_preserve_unknown_fields: true });
 registerLeafSchema('IntOrString', intOrString());
 // The Quantity codec takes integers only as plain numbers, up to 2^53 - 1: the bounds keep the
 // apiserver from storing an integer quantity the service could not decode (bounds apply to the
@@ -149,7 +150,12 @@ function objectSchema(props: t.Props, fromType: boolean, path: string): V1JSONSc
     // io-ts reads a missing key as `undefined`: a field whose codec admits that is optional.
     if (fromType && !prop.is(undefined)) required.push(key);
   }
-  return { type: 'object', properties, ...(required.length ? { required } : {}) };
+  // An object with no fields is `type: object` alone, as CRDs write it (pruning keeps nothing).
+  return {
+    type: 'object',
+    ...(Object.keys(properties).length ? { properties } : {}),
+    ...(required.length ? { required } : {}),
+  };
 }
 
 /** An intersection of object codecs is one object with the fields of all of them. */
@@ -159,8 +165,8 @@ function intersectionSchema(c: Tagged, path: string): V1JSONSchemaProps {
   const descriptions: string[] = [];
   for (const part of c.types!) {
     const s = schemaAt(part, path);
-    const { type, properties: props, required: req, description, ...rest } = s;
-    if (type !== 'object' || !props || Object.keys(rest).length) {
+    const { type, properties: props = {}, required: req, description, ...rest } = s;
+    if (type !== 'object' || Object.keys(rest).length) {
       throw new SchemaError(
         c,
         path,
@@ -363,7 +369,8 @@ function withAnnotations(c: Tagged, base: V1JSONSchemaProps, a: SchemaAnnotation
   const result: V1JSONSchemaProps = { ...base };
   if (a.description !== undefined) result.description = a.description;
   if (a.title !== undefined) result.title = a.title;
-  if (a.format !== undefined) {
+  if (a.format === null) delete result.format;
+  else if (a.format !== undefined) {
     const fits = formatTypes(a.format);
     if (!fits) throw wrong(`format ${JSON.stringify(a.format)} is not one the apiserver knows`);
     if (!types.some((ty) => fits.includes(ty))) {

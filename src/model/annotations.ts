@@ -37,8 +37,11 @@ export interface SchemaAnnotations {
   readonly default?: unknown;
   readonly example?: unknown;
   readonly externalDocs?: { readonly description?: string; readonly url?: string };
-  /** `date-time`, `duration`, `byte`, `uuid`, `ipv4`, ... (strings); `int32`, `double`, ... (numbers). */
-  readonly format?: string;
+  /**
+   * `date-time`, `duration`, `byte`, `uuid`, `ipv4`, ... (strings); `int32`, `double`, ... (numbers).
+   * `null` states no format where the codec would write one (an enum of integers is int64).
+   */
+  readonly format?: string | null;
   /** With `minimum`/`maximum` of a `constrained(...)` inside: the bound itself is excluded. */
   readonly exclusiveMinimum?: boolean;
   readonly exclusiveMaximum?: boolean;
@@ -106,7 +109,7 @@ const unique = (items: readonly unknown[], key: (u: unknown) => string): boolean
  * numeric bounds that exclusiveMinimum/Maximum refer to come from `constraints`.
  */
 export function annotationsHold(a: SchemaAnnotations, constraints: Constraints, u: unknown): boolean {
-  if (a.format !== undefined && !formatHolds(a.format, u)) return false;
+  if (typeof a.format === 'string' && !formatHolds(a.format, u)) return false;
   if (typeof u === 'number' || typeof u === 'bigint') {
     if (a.exclusiveMinimum && constraints.minimum !== undefined && u <= constraints.minimum) return false;
     if (a.exclusiveMaximum && constraints.maximum !== undefined && u >= constraints.maximum) return false;

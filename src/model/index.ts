@@ -21,5 +21,6 @@ export {
 } from './annotations.js';
 export { rule, exactlyOneOf, atMostOneOf, atLeastOneOf, ordered, immutable, celField } from './rules.js';
 export { Integer } from './integer.js';
+export { JsonValue } from './jsonValue.js';
 export { patternRegExp, patternProblem, PatternError } from './pattern.js';
 export { STRING_FORMATS, formatHolds } from './formats.js';
