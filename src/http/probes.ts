@@ -34,12 +34,10 @@ export function createProbesApp({ checks, shuttingDown }: ProbesOptions): expres
       .then((results) => {
         // A shutdown may have begun while the checks ran.
         const ready = !shuttingDown() && results.every(([, r]) => r === 'ok');
-        res
-          .status(ready ? 200 : 503)
-          .json({
-            status: ready ? 'ready' : shuttingDown() ? 'shutting down' : 'not ready',
-            checks: Object.fromEntries(results),
-          });
+        res.status(ready ? 200 : 503).json({
+          status: ready ? 'ready' : shuttingDown() ? 'shutting down' : 'not ready',
+          checks: Object.fromEntries(results),
+        });
       })
       .catch(next);
   });
