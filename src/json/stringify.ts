@@ -7,43 +7,110 @@ import { serialize } from './serialize.js';
  * JSON.stringify, except that a bigint is written as its integer literal (JSON.stringify throws
  * on one). Same output otherwise: same escaping, same key order, undefined properties omitted.
  *
- * Fast path: JSON.stringify itself; it throws a TypeError at the first bigint. Then the value is
- * walked once to find its bigints; the containers on the way to them are copied (everything else
- * is shared) with each bigint replaced by a placeholder string, JSON.stringify writes the copy,
- * and the placeholders are replaced by the digits in the text. Callers stringify each object on
- * its own, so only the objects that hold a bigint pay for this.
+ * One native pass: while JSON.stringify runs, BigInt.prototype.toJSON is ours (whatever was there
+ * before is put back at once, also when it throws) and writes each bigint as a placeholder string,
+ * "<marker><digits>"; the placeholders are then replaced by the digits in the text. A text with no
+ * bigint comes out of JSON.stringify as it is. Values the native writer cannot take this way (a
+ * toJSON that returns a bigint, which the spec does not pass to toJSON again) take the older
+ * route: walk the value, copy the containers on the way to its bigints with placeholders in their
+ * place, write the copy.
  *
  * @throws TypeError for a value with no JSON form (undefined, a function, a symbol) or a circular
  *   one; JsonTooDeepError when nesting exhausts the call stack.
  */
 export function stringifyJson(value: unknown): string {
-  let text: string | undefined;
-  if (bigIntsHaveToJSON()) {
-    text = stringifyWithBigInts(value);
-  } else {
+  let text: string | undefined | typeof COLLISION;
+  // Most values hold no bigint, and then JSON.stringify alone is fastest: it throws at the first
+  // bigint, and changing BigInt.prototype costs a few microseconds. When recent values held
+  // bigints (a list where most objects do), the placeholder pass goes first, saving the attempt.
+  const direct = bigintProto.toJSON === undefined && recentBigIntShare < BIGINT_PATH_ABOVE;
+  try {
+    text = direct ? JSON.stringify(value) : nativeWithPlaceholders(value, NUL_MARKER);
+  } catch (e) {
+    if (isStackOverflow(e)) throw new JsonTooDeepError('JSON serialization');
+    if (!isBigIntError(e)) throw e;
+    text = undefined;
     try {
-      text = JSON.stringify(value);
-    } catch (e) {
-      if (isStackOverflow(e)) throw new JsonTooDeepError('JSON serialization');
-      if (!(e instanceof TypeError && /BigInt/.test(e.message))) throw e;
-      text = stringifyWithBigInts(value);
+      if (direct) text = nativeWithPlaceholders(value, NUL_MARKER);
+    } catch (e2) {
+      if (isStackOverflow(e2)) throw new JsonTooDeepError('JSON serialization');
+      if (!isBigIntError(e2)) throw e2;
     }
+    text ??= stringifyWithBigInts(value);
   }
+  recentBigIntShare = recentBigIntShare * 0.875 + (lastHadBigInt ? 0.125 : 0);
+  lastHadBigInt = false;
+  if (text === COLLISION) text = stringifyWithBigInts(value);
   if (text === undefined) throw new TypeError(`stringifyJson: a value of type ${typeof value} has no JSON form`);
   return text;
 }
 
+const bigintProto = BigInt.prototype as { toJSON?: unknown };
+
+/** An exponential average of how many of the last values held a bigint (only speed depends on it). */
+let recentBigIntShare = 0;
+let lastHadBigInt = false;
+const BIGINT_PATH_ABOVE = 0.2;
+
+const isBigIntError = (e: unknown): boolean => e instanceof TypeError && /BigInt/.test(e.message);
+const bigintToString = BigInt.prototype.toString;
+
 /**
- * Someone installed BigInt.prototype.toJSON (a common workaround that writes strings): then
- * JSON.stringify would not throw on a bigint, but quote it. Checked on every call: cheap.
+ * JSON.stringify with our BigInt.prototype.toJSON in place: each bigint (or BigInt wrapper) is
+ * written as a placeholder, then replaced by its digits. COLLISION when a genuine string looked
+ * like a placeholder.
  */
-const bigIntsHaveToJSON = (): boolean => typeof (BigInt.prototype as { toJSON?: unknown }).toJSON === 'function';
+function nativeWithPlaceholders(value: unknown, marker: Marker): string | undefined | typeof COLLISION {
+  let count = 0;
+  const prefix = marker.value;
+  const previous = Object.getOwnPropertyDescriptor(bigintProto, 'toJSON');
+  Object.defineProperty(bigintProto, 'toJSON', {
+    value: function (this: bigint) {
+      count++;
+      return prefix + bigintToString.call(this);
+    },
+    configurable: true,
+    writable: true,
+    enumerable: false,
+  });
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } finally {
+    if (previous) Object.defineProperty(bigintProto, 'toJSON', previous);
+    else delete bigintProto.toJSON;
+  }
+  if (count === 0 || text === undefined) return text;
+  lastHadBigInt = true;
+  return replacePlaceholders(text, marker, count);
+}
+
+/**
+ * Each placeholder is written as "<escaped marker><digits>", right after '[', ',' or ':'. A
+ * genuine string can produce the same characters (even across an escaped quote), but only by
+ * adding matches: so the replacement is right exactly when it finds as many as were put in.
+ */
+function replacePlaceholders(text: string, marker: Marker, count: number): string | typeof COLLISION {
+  let found = 0;
+  const pattern = marker === NUL_MARKER ? NUL_PATTERN : placeholderPattern(marker);
+  pattern.lastIndex = 0;
+  const result = text.replace(pattern, (_, digits: string) => {
+    found++;
+    return digits;
+  });
+  return found === count ? result : COLLISION;
+}
+
+const placeholderPattern = (marker: Marker): RegExp =>
+  new RegExp(`"${marker.escaped.replaceAll('\\', '\\\\')}(-?\\d+)"`, 'g');
+const NUL_PATTERN = placeholderPattern(NUL_MARKER);
 
 function stringifyWithBigInts(value: unknown): string | undefined {
   try {
-    // A genuine string can look like a placeholder in the output (see below): then another
-    // marker is tried, and after that the plain serializer, which is always right.
-    for (const marker of [NUL_MARKER, randomMarker(8), randomMarker(16)]) {
+    // A genuine string can look like a placeholder in the output (see replacePlaceholders): then
+    // another marker is tried, and after that the plain serializer, which is always right.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const marker = attempt === 0 ? NUL_MARKER : randomMarker(8 * attempt);
       const text = viaPlaceholders(value, marker);
       if (text !== COLLISION) return text;
     }
@@ -69,16 +136,7 @@ function viaPlaceholders(value: unknown, marker: Marker): string | undefined | t
   const copy = withPlaceholders(value, '', state);
   const text = JSON.stringify(copy);
   if (state.count === 0 || text === undefined) return text;
-  // Each placeholder is written as "<escaped marker><digits>", right after '[', ',' or ':'. A
-  // genuine string can produce the same characters (even across an escaped quote), but only by
-  // adding matches: so the replacement is right exactly when it finds as many as were put in.
-  let found = 0;
-  const pattern = new RegExp(`"${marker.escaped.replaceAll('\\', '\\\\')}(-?\\d+)"`, 'g');
-  const result = text.replace(pattern, (_, digits: string) => {
-    found++;
-    return digits;
-  });
-  return found === state.count ? result : COLLISION;
+  return replacePlaceholders(text, marker, state.count);
 }
 
 interface WalkState {

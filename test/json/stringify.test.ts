@@ -88,6 +88,27 @@ describe('json/stringifyJson', () => {
     }
   });
 
+  it('leaves BigInt.prototype as it found it, also when writing throws', () => {
+    const proto = BigInt.prototype as { toJSON?: () => string };
+    expect(stringifyJson([1n, Object(2n)])).to.equal('[1,2]');
+    expect(Object.getOwnPropertyDescriptor(proto, 'toJSON')).to.equal(undefined);
+    const circular: Record<string, unknown> = { n: 1n };
+    circular.self = circular;
+    expect(() => stringifyJson(circular)).to.throw(TypeError);
+    expect(Object.getOwnPropertyDescriptor(proto, 'toJSON')).to.equal(undefined);
+    expect(() => JSON.stringify(1n)).to.throw(TypeError);
+    const theirs = function (this: bigint) {
+      return this.toString();
+    };
+    proto.toJSON = theirs;
+    try {
+      expect(() => stringifyJson({ f: () => 1, self: circular })).to.throw(TypeError);
+      expect(proto.toJSON).to.equal(theirs);
+    } finally {
+      delete proto.toJSON;
+    }
+  });
+
   it('writes own keys only when someone has added an enumerable property to Object.prototype', () => {
     const proto = Object.prototype as Record<string, unknown>;
     proto['inherited'] = 1n;
