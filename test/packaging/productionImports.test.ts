@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,6 +7,14 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  main: string;
+  types: string;
+  bin: Record<string, string>;
+  exports: Record<string, string | { types: string; default: string }>;
+  files: string[];
+  private?: boolean;
 };
 
 /** Module specifiers a file imports, statically or dynamically (type-only imports vanish at build). */
@@ -52,5 +60,53 @@ describe('packaging: what production loads', () => {
     expect(devOnly.map(([name, from]) => `${name} (imported by ${from})`)).to.deep.equal([]);
     const undeclared = [...packages].filter(([name]) => !(name in pkg.dependencies) && !(name in pkg.devDependencies));
     expect(undeclared.map(([name, from]) => `${name} (imported by ${from})`)).to.deep.equal([]);
+  });
+
+  // A user's production install has the dependencies only: `import ... from 'crdconv'` must not
+  // need fast-check or mocha (optional peer dependencies of crdconv/testing alone).
+  it('reaches only dependencies from the library entry point (crdconv)', () => {
+    const { packages } = reachable(join(ROOT, 'src/index.ts'));
+    const notDeps = [...packages].filter(([name]) => !(name in pkg.dependencies));
+    expect(notDeps.map(([name, from]) => `${name} (imported by ${from})`)).to.deep.equal([]);
+  });
+
+  it('reaches only dependencies and optional peer dependencies from the test kit (crdconv/testing)', () => {
+    const { packages } = reachable(join(ROOT, 'src/testing/index.ts'));
+    const outside = [...packages].filter(([name]) => !(name in pkg.dependencies) && !(name in pkg.peerDependencies));
+    expect(outside.map(([name, from]) => `${name} (imported by ${from})`)).to.deep.equal([]);
+    for (const peer of Object.keys(pkg.peerDependencies)) {
+      expect(packages.has(peer), `${peer} is a peer dependency the test kit uses`).to.equal(true);
+      expect(pkg.peerDependenciesMeta[peer]?.optional, `${peer} is optional`).to.equal(true);
+      expect(pkg.devDependencies[peer], `${peer} is installed for crdconv's own tests`).to.be.a('string');
+    }
+  });
+});
+
+describe('packaging: what the package.json publishes', () => {
+  /** dist/src/x.js (or .d.ts) as tsconfig.build.json emits it from src/x.ts. */
+  const sourceOf = (built: string) => join(ROOT, built.replace(/^\.\/dist\//, '').replace(/\.(d\.ts|js)$/, '.ts'));
+
+  it('is installable: not private, every entry point built from a source that exists', () => {
+    expect(pkg.private).to.equal(undefined);
+    const targets = [pkg.main, pkg.types, ...Object.values(pkg.bin).map((b) => `./${b}`)];
+    for (const [entry, target] of Object.entries(pkg.exports)) {
+      if (entry === './package.json') continue;
+      expect(target, entry).to.be.an('object');
+      const { types, default: js } = target as { types: string; default: string };
+      expect(types.replace(/\.d\.ts$/, ''), `${entry}: types beside the code`).to.equal(js.replace(/\.js$/, ''));
+      targets.push(types, js);
+    }
+    expect(Object.keys(pkg.exports)).to.include.members(['.', './testing']);
+    for (const target of targets)
+      expect(existsSync(sourceOf(target)), `${target} from ${sourceOf(target)}`).to.equal(true);
+  });
+
+  it('publishes the compiled code the entry points name, and neither sources nor tests', () => {
+    expect(pkg.files.filter((f) => !f.startsWith('!'))).to.deep.equal(['dist/src/', 'dist/converters/']);
+    const entries = [pkg.main, pkg.types, ...Object.values(pkg.bin)];
+    for (const e of entries) expect(e.replace(/^\.\//, ''), e).to.match(/^dist\/src\//);
+    const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8'));
+    expect(build.compilerOptions.declaration, 'tsconfig.build.json emits .d.ts').to.equal(true);
+    expect(build.include).to.deep.equal(['src', 'converters']);
   });
 });
