@@ -1,7 +1,9 @@
 import { expect } from 'chai';
-import { registry } from '../../converters/index.js';
+import { kinds, registry } from '../../converters/index.js';
+import { createRegistry } from '../../src/kinds/registry.js';
 import { convertObject, type ConvertResult } from '../../src/convert/convertObject.js';
-import { STASH_ANNOTATION } from '../../src/convert/stash.js';
+import { fingerprint, STASH_ANNOTATION } from '../../src/convert/stash.js';
+import { ABSENT } from '../../src/convert/paths.js';
 import { parseJson, stringifyJson } from '../../src/json/index.js';
 import { backendV1, backendV2, cronJobV1, databaseV1, databaseV1alpha1 } from '../support/objects.js';
 
@@ -260,4 +262,103 @@ describe('convertObject', () => {
       expect(r.ok && r.stashProblem).to.match(/\.host: expected string/);
     });
   });
+
+  describe('a converted object is valid in its target version', () => {
+    const forge = (o: Obj, origin: string, entries: unknown[]) => ({
+      ...o,
+      metadata: { ...o.metadata, annotations: { [STASH_ANNOTATION]: JSON.stringify({ v: 1, origin, entries }) } },
+    });
+    const window = (value: unknown) => ({ p: ['spec', 'maintenanceWindow'], v: value, h: fingerprint(ABSENT) });
+
+    for (const [what, value] of [
+      ['startHour 99', { day: 'Monday', startHour: 99 }],
+      ['startHour -2147483648', { day: 'Monday', startHour: -2147483648 }],
+      ['durationMinutes 0', { day: 'Monday', startHour: 1, durationMinutes: 0 }],
+      ['a window without its required fields', { durationMinutes: 5 }],
+      ['a window with a field v1 prunes', { day: 'Monday', startHour: 1, extra: true }],
+    ] as const) {
+      it(`refuses a forged stash entry giving ${what}, reports it, and converts the rest`, () => {
+        const r = convert(forge(wire(databaseV1alpha1('db')), 'v1', [window(value)]), 'platform.example.com/v1');
+        const v1 = ok(r);
+        expect(v1.spec).to.not.have.property('maintenanceWindow');
+        expect(v1.spec.engine).to.equal('registry:5000/postgres');
+        expect(r.ok && r.stash).to.equal('rejected');
+        expect(r.ok && r.stashProblem).to.match(/stash entries refused: .*maintenanceWindow/);
+        expect(v1.metadata.annotations ?? {}).to.not.have.property(STASH_ANNOTATION);
+      });
+    }
+
+    it('restores a valid entry of a stash while refusing an invalid one beside it', () => {
+      const entries = [
+        window({ day: 'Monday', startHour: 2 }),
+        { p: ['spec', 'replicas'], v: 1000, h: fingerprint(5) },
+      ];
+      const r = convert(forge(wire(databaseV1alpha1('db', { replicas: 5 })), 'v1', entries), 'platform.example.com/v1');
+      expect(ok(r).spec.maintenanceWindow).to.deep.equal({ day: 'Monday', startHour: 2 });
+      expect(ok(r).spec.replicas).to.equal(5);
+      expect(r.ok && r.stash).to.equal('rejected');
+    });
+
+    it('refuses a forged stash taking spec.engine away, or giving a CronJob an empty schedule', () => {
+      const noEngine = forge(wire(databaseV1alpha1('db', { image: 'pg' })), 'v1', [
+        { p: ['spec', 'engine'], h: fingerprint('pg') },
+      ]);
+      expect(ok(convert(noEngine, 'platform.example.com/v1')).spec.engine).to.equal('pg');
+      const v2 = wire({ ...cronJobV1('c', ''), apiVersion: 'batch.tutorial.kubebuilder.io/v2' });
+      v2.spec.schedule = {};
+      const r = convert(
+        forge(v2, 'v1', [{ p: ['spec', 'schedule'], v: '', h: fingerprint('* * * * *') }]),
+        'batch.tutorial.kubebuilder.io/v1',
+      );
+      expect(ok(r).spec.schedule).to.equal('* * * * *');
+      expect(r.ok && r.stash).to.equal('rejected');
+    });
+
+    it('converts valid objects to valid ones: an image ":16", a hostPort "db", a schedule "@every 5m"', () => {
+      expect(ok(convert(databaseV1alpha1('db', { image: ':16' }), 'platform.example.com/v1')).spec).to.include({
+        engine: ':16',
+      });
+      const v2 = ok(convert(backendV1('web', 'db'), 'stable.example.com/v2'));
+      expect(v2).to.include({ host: 'db' }).and.not.have.property('port');
+      expect(ok(convert(cronJobV1('c', '@every 5m'), 'batch.tutorial.kubebuilder.io/v2')).spec.schedule).to.deep.equal({
+        every: '5m',
+      });
+    });
+
+    it('fails a converter that leaves an old field name behind (the apiserver would prune it)', () => {
+      const { registry: broken } = brokenRegistry();
+      const r = convertObject(broken, wire(databaseV1('db')), 'platform.example.com/v1beta1');
+      expect(r.ok).to.equal(false);
+      expect(!r.ok && r.failure.message).to.match(/\.spec\.capacityBytes: not in the schema/);
+    });
+
+    it('restores untouched v1-only data when v1alpha1 edited the image (the fingerprint decides, per entry)', () => {
+      const old = wire(ok(convert(databaseV1('db', { engine: 'pg', version: '1' }), 'platform.example.com/v1alpha1')));
+      old.spec.image = 'mysql:8';
+      const back = ok(convert(old, 'platform.example.com/v1'));
+      expect(back.spec).to.include({ engine: 'mysql', version: '8' });
+      expect(back.spec.maintenanceWindow).to.deep.equal({ day: 'Sunday', startHour: 3, durationMinutes: 90 });
+    });
+
+    it('leaves a malformed stash, or one naming an unknown version or the own one, in place', () => {
+      for (const value of ['{', '{"v":1,"origin":"v9","entries":[]}', '{"v":1,"origin":"v1","entries":[]}']) {
+        const o = backendV1('web', 'h:1');
+        (o.metadata as Record<string, unknown>).annotations = { [STASH_ANNOTATION]: value };
+        const r = convert(o, 'stable.example.com/v2');
+        expect(r.ok && r.stash, value).to.equal('rejected');
+        expect(ok(r).metadata.annotations[STASH_ANNOTATION], value).to.equal(value);
+      }
+    });
+  });
 });
+
+/** The shipped Database with a v1 -> v1beta1 converter that forgets to rename capacityBytes. */
+function brokenRegistry() {
+  const database = kinds.find((k) => k.kind === 'Database')!;
+  const converters = database.converters.map((c) =>
+    c.from === 'v1' && c.to === 'v1beta1'
+      ? { ...c, convert: (b: never) => ({ ...(c.convert(b) as Obj), spec: { ...(b as Obj).spec } }) }
+      : c,
+  );
+  return { registry: createRegistry([{ ...database, converters }]) };
+}
