@@ -10,6 +10,28 @@ interface Action {
   line: number;
 }
 
+/**
+ * Where the action opened at `open` ends (the index of its "}}"), skipping string literals, in
+ * which delimiters are text (`{{ "{{" }}`, or a raw string holding an alert template); -1 when it
+ * never ends. Throws on a "{{" inside the action.
+ */
+function actionEnd(source: string, open: number, lineAt: (offset: number) => number): number {
+  for (let i = open + 2; i < source.length; i++) {
+    const c = source[i];
+    if (c === '`') {
+      i = source.indexOf('`', i + 1);
+      if (i === -1) return -1;
+    } else if (c === '"') {
+      for (i++; i < source.length && source[i] !== '"'; i++) if (source[i] === '\\') i++;
+    } else if (source.startsWith('}}', i)) {
+      return i;
+    } else if (source.startsWith('{{', i)) {
+      throw new Error(`line ${lineAt(i)}: "{{" inside an action opened on line ${lineAt(open)}`);
+    }
+  }
+  return -1;
+}
+
 /** The {{ ... }} actions of a template, in order; throws on an unclosed or stray delimiter. */
 function actionsOf(source: string): Action[] {
   const actions: Action[] = [];
@@ -20,10 +42,8 @@ function actionsOf(source: string): Action[] {
     if (open === -1 && close === -1) return actions;
     const lineAt = (offset: number) => source.slice(0, offset).split('\n').length;
     if (open === -1 || (close !== -1 && close < open)) throw new Error(`line ${lineAt(close)}: "}}" without "{{"`);
-    const end = source.indexOf('}}', open + 2);
-    const nextOpen = source.indexOf('{{', open + 2);
+    const end = actionEnd(source, open, lineAt);
     if (end === -1) throw new Error(`line ${lineAt(open)}: "{{" is never closed`);
-    if (nextOpen !== -1 && nextOpen < end) throw new Error(`line ${lineAt(nextOpen)}: "{{" inside an action opened on line ${lineAt(open)}`);
     actions.push({ text: source.slice(open + 2, end).replace(/^-\s*/, '').replace(/\s*-$/, '').trim(), line: lineAt(open) });
     position = end + 2;
   }
@@ -59,6 +79,12 @@ describe('helm: templates, checked without helm', () => {
   describe('the checkers catch what they look for', () => {
     it('an unclosed delimiter', () => {
       expect(() => actionsOf('a: {{ .Values.x }\nb: 1')).to.throw(/line 1: "\{\{" is never closed/);
+    });
+    it('a delimiter inside an action', () => {
+      expect(() => actionsOf('a: {{ .Values.x {{ .Values.y }}')).to.throw(/"\{\{" inside an action opened on line 1/);
+    });
+    it('delimiters inside string literals are text', () => {
+      expect(actionsOf('a: {{ "}}" }} b: {{`{{ $labels.kind }}`}} c: {{ .x }}').map((a) => a.text)).to.deep.equal(['"}}"', '`{{ $labels.kind }}`', '.x']);
     });
     it('a stray closing delimiter', () => {
       expect(() => actionsOf('a: 1 }}')).to.throw(/"\}\}" without "\{\{"/);

@@ -67,6 +67,19 @@ describe('helm: values.schema.json', () => {
     ['an unknown log level', { logLevel: 'verbose' }, /\/logLevel must be equal to one of the allowed values/],
     ['a port out of range', { webhook: { port: 70000 } }, /\/webhook\/port must be <= 65535/],
     ['a list where a map belongs', { podAnnotations: ['a=b'] }, /\/podAnnotations must be object/],
+    ['a heap percentage above 80', { heapLimitPercent: 95 }, /\/heapLimitPercent/],
+    ['a heap percentage as a string', { heapLimitPercent: '55%' }, /\/heapLimitPercent must be integer/],
+    ['an autoscaler without replicas', { autoscaling: { minReplicas: 0 } }, /\/autoscaling\/minReplicas must be >= 1/],
+    ['a scaling policy of an unknown type', { autoscaling: { behavior: { scaleDown: { policies: [{ type: 'Nodes', value: 1, periodSeconds: 60 }] } } } }, /\/autoscaling\/behavior\/scaleDown\/policies\/0\/type must be equal to one of the allowed values/],
+    ['a misspelled autoscaling key', { autoscaling: { targetCPU: 80 } }, /\/autoscaling must NOT have additional properties/],
+    ['an alert ratio above 1', { prometheusRule: { alerts: { reviewFailures: { ratio: 5 } } } }, /\/prometheusRule\/alerts\/reviewFailures\/ratio must be <= 1/],
+    ['a latency threshold past the apiserver timeout', { prometheusRule: { alerts: { latencyNearTimeout: { seconds: 45 } } } }, /\/prometheusRule\/alerts\/latencyNearTimeout\/seconds must be <= 30/],
+    ['a `for` Prometheus cannot read', { prometheusRule: { alerts: { targetDown: { for: '5 min' } } } }, /\/prometheusRule\/alerts\/targetDown\/for must match pattern/],
+    ['a threshold on an alert that has none', { prometheusRule: { alerts: { targetDown: { threshold: 1 } } } }, /\/prometheusRule\/alerts\/targetDown must NOT have additional properties/],
+    ['an alert the chart does not have', { prometheusRule: { alerts: { diskFull: { enabled: true } } } }, /\/prometheusRule\/alerts must NOT have additional properties/],
+    ['a selector that is not PromQL matchers', { prometheusRule: { selector: 'job=crdconv' } }, /\/prometheusRule\/selector must match pattern/],
+    ['a runbook URL that is not one', { prometheusRule: { runbookUrl: 'wiki/crdconv' } }, /\/prometheusRule\/runbookUrl must match pattern/],
+    ['dashboard labels that are not strings', { grafanaDashboard: { labels: { grafana_dashboard: 1 } } }, /\/grafanaDashboard\/labels\/grafana_dashboard must be string/],
   ];
   for (const [what, override, message] of rejected) {
     it(`rejects ${what}`, () => {
@@ -83,6 +96,10 @@ describe('helm: values.schema.json', () => {
     ['a body limit of 10 MiB', { maxRequestBytes: 10485760 }],
     ['extra environment variables', { extraEnv: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=384' }] }],
     ['an image digest', { image: { digest: `sha256:${'a'.repeat(64)}` } }],
+    ['autoscaling on CPU and memory', { autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 12, targetCPUUtilizationPercentage: 150, targetMemoryUtilizationPercentage: 90 } }],
+    ['no heap limit', { heapLimitPercent: 0 }],
+    ['alerts with a selector, labels, runbook and tuned thresholds', { prometheusRule: { enabled: true, selector: 'job="kubernetes-pods", app=~"crdconv|conv"', alertLabels: { team: 'platform' }, runbookUrl: 'https://runbooks.example.com/crdconv', alerts: { reviewFailures: { ratio: 0.01, for: '10m', severity: 'page' }, restarts: { restarts: 5 }, apiserverConversionFailures: { enabled: true, selector: 'job="apiserver"' } } } }],
+    ['the dashboard in another namespace with a folder', { grafanaDashboard: { enabled: true, namespace: 'grafana', annotations: { grafana_folder: 'Kubernetes' } } }],
     ['tolerations and affinity', { tolerations: [{ key: 'k', operator: 'Exists', effect: 'NoSchedule' }], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } }],
   ];
   for (const [what, override] of accepted) {

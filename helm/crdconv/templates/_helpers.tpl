@@ -116,3 +116,95 @@ both must see the same CA.
 {{- end -}}
 {{- index $ "crdconvGeneratedTLS" | toJson -}}
 {{- end -}}
+
+{{/*
+Bytes of a Kubernetes memory quantity (512Mi, 1.5Gi, 1G, 536870912), as a float. Fails on forms
+the heap limit cannot be computed from (millibytes, exponents), naming the value.
+*/}}
+{{- define "crdconv.quantityBytes" -}}
+{{- $text := toString . -}}
+{{- if or (kindIs "float64" .) (kindIs "int" .) (kindIs "int64" .) -}}
+{{- $text = printf "%.0f" (float64 .) -}}
+{{- end -}}
+{{- if not (regexMatch "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$" $text) -}}
+{{- fail (printf "resources.limits.memory %q: the heap limit (heapLimitPercent) is computed from it, so write it as bytes or with a suffix Ki, Mi, Gi, Ti, k, M, G or T (e.g. 512Mi), or set heapLimitPercent=0" $text) -}}
+{{- end -}}
+{{- $number := regexFind "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)" $text -}}
+{{- $suffix := trimPrefix $number $text -}}
+{{- $multipliers := dict "" 1.0 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
+{{- mulf (float64 $number) (index $multipliers $suffix) -}}
+{{- end -}}
+
+{{/*
+V8's heap limit in MiB: resources.limits.memory * heapLimitPercent / 100, rounded down; empty when
+no limit is computed (heapLimitPercent 0, or no memory limit).
+*/}}
+{{- define "crdconv.heapLimitMiB" -}}
+{{- $percent := int .Values.heapLimitPercent -}}
+{{- $memory := dig "limits" "memory" "" (.Values.resources | default dict) -}}
+{{- if and (gt $percent 0) (ne (toString $memory) "") -}}
+{{- $bytes := include "crdconv.quantityBytes" $memory | float64 -}}
+{{- $mib := divf (mulf $bytes $percent) (mulf 100 1048576) | floor | int64 -}}
+{{- if lt $mib 16 -}}
+{{- fail (printf "heapLimitPercent %d of resources.limits.memory %v leaves V8 %d MiB of heap: give the container more memory" $percent $memory $mib) -}}
+{{- end -}}
+{{- $mib -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Whether extraEnv sets NODE_OPTIONS itself (then the chart sets no heap limit). */}}
+{{- define "crdconv.extraEnvHasNodeOptions" -}}
+{{- range .Values.extraEnv -}}
+{{- if eq (toString .name) "NODE_OPTIONS" -}}true{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+PromQL label matchers for this release's crdconv series: prometheusRule.selector, or the job and
+namespace the chart's ServiceMonitor gives them (the job label is the Service's name).
+*/}}
+{{- define "crdconv.metricsSelector" -}}
+{{- if .Values.prometheusRule.selector -}}
+{{- .Values.prometheusRule.selector -}}
+{{- else -}}
+{{- printf "job=%q, namespace=%q" (include "crdconv.serviceName" .) .Release.Namespace -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The parts every alert of the PrometheusRule shares: `for`, the severity and extra labels, and the
+runbook link. Called with (list $ "AlertName" $alertValues), rendered at the rule's indentation.
+*/}}
+{{- define "crdconv.alertCommon" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $alert := index . 2 -}}
+for: {{ $alert.for }}
+labels:
+  severity: {{ $alert.severity }}
+  {{- with $root.Values.prometheusRule.alertLabels }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end -}}
+
+{{- define "crdconv.alertRunbook" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- with $root.Values.prometheusRule.runbookUrl -}}
+runbook_url: {{ printf "%s#%s" . (lower $name) | quote }}
+{{- end -}}
+{{- end -}}
+
+{{/*
+PromQL for "how many counts a counter gained in a window", per group: increase() over series that
+existed before the window, and the whole value of series born within it. crdconv's labelled
+counters appear at their first count, already above zero, and increase() alone would miss the
+counts a series was born with (a one-off failure would never alert). Called with
+(list "metric{matchers}" "by-labels" "window").
+*/}}
+{{- define "crdconv.countInWindow" -}}
+{{- $series := index . 0 -}}
+{{- $by := index . 1 -}}
+{{- $window := index . 2 -}}
+{{- printf "sum by (%s) ((%s unless %s offset %s) or increase(%s[%s]))" $by $series $series $window $series $window -}}
+{{- end -}}
