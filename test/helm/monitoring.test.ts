@@ -13,15 +13,6 @@ import { httpGet, startTestService, type TestService } from '../support/service.
 const helm = findHelm();
 const dashboardFile = path.join(chartDir, 'dashboards', 'crdconv.json');
 
-/**
- * Metrics the rejection-loop change of issue 18 adds to the service (a counter of repeated
- * failures of one object and a gauge of objects failing at least 3 times in 10 minutes). The
- * alerts and the dashboard already read them; until the service exposes them, the check below
- * names them as missing in its output instead of failing, and checks them like every other metric
- * once they are there.
- */
-const ANNOUNCED_METRICS = ['crdconv_repeated_object_failures_total', 'crdconv_rejection_loop_objects'];
-
 interface Panel {
   id: number;
   type: string;
@@ -128,20 +119,20 @@ describe('helm: alerts and dashboard query only metrics that exist', function ()
     await service?.stop();
   });
 
-  /** Names the service does not expose, and the announced ones still missing (logged). */
-  function missing(names: string[], what: string): string[] {
-    const absent = names.filter((n) => !exposed.has(n));
-    const announced = absent.filter((n) => ANNOUNCED_METRICS.includes(n));
-    if (announced.length > 0) console.log(`    NOTE: ${what} reads ${announced.join(', ')}, not exposed yet (announced in issue 18)`);
-    return absent.filter((n) => !ANNOUNCED_METRICS.includes(n));
-  }
+  /** Names the service does not expose. */
+  const missing = (names: string[]) => names.filter((n) => !exposed.has(n));
 
   it('the scrape has the service metrics the checks rely on', () => {
-    expect(exposed).to.include.members(['crdconv_conversion_reviews_total', 'crdconv_review_duration_seconds_bucket', 'process_cpu_seconds_total']);
+    expect(exposed).to.include.members([
+      'crdconv_conversion_reviews_total',
+      'crdconv_review_duration_seconds_bucket',
+      'crdconv_rejection_loop_objects',
+      'process_cpu_seconds_total',
+    ]);
   });
 
   it('every metric the dashboard queries is exposed by the service or named as external', () => {
-    expect(missing(crdconvNames(dashboardExprs().map((e) => e.expr)), 'the dashboard')).to.deep.equal([]);
+    expect(missing(crdconvNames(dashboardExprs().map((e) => e.expr)))).to.deep.equal([]);
   });
 
   it('the dashboard shows every crdconv metric the service exposes', () => {
@@ -162,7 +153,7 @@ describe('helm: alerts and dashboard query only metrics that exist', function ()
     const exprs = (at(rule, 'spec', 'groups', 0, 'rules') as { expr: string }[]).map((r) => r.expr);
     const names = crdconvNames(exprs);
     expect(names).to.include('crdconv_conversion_reviews_total');
-    expect(missing(names, 'the PrometheusRule')).to.deep.equal([]);
+    expect(missing(names)).to.deep.equal([]);
     // And the external ones each alert uses are really named in the list (not silently skipped).
     const external = [...new Set(exprs.flatMap(metricNames))].filter((n) => n in EXTERNAL_METRICS);
     expect(external).to.include.members(['up', 'kube_deployment_status_replicas_available', 'kube_pod_container_status_restarts_total']);
