@@ -47,8 +47,9 @@ export function describeType(node: unknown): string {
   else if (node.type === 'object' && isObject(node.properties)) {
     const keys = Object.keys(node.properties);
     d = `object {${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', ...' : ''}}`;
-  } else if (node.type === 'object') d = 'object (any fields)';
-  else if (node.type === undefined) d = 'any JSON';
+  } else if (node.type === 'object') {
+    d = node['x-kubernetes-preserve-unknown-fields'] === true ? 'object (any fields)' : 'object (no fields)';
+  } else if (node.type === undefined) d = 'any JSON';
   else d = `${String(node.type)}${node.format ? ` (${String(node.format)})` : ''}`;
   return node.nullable === true ? `${d} | null` : d;
 }
