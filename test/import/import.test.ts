@@ -24,7 +24,8 @@ import { REAL_CRDS, fetchRealCrd } from './realCrds.js';
 const run = promisify(execFile);
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
-const OUT = join(HERE, '.out', 'suite');
+// Under the repository's .cache/ (git-ignored, and outside what tsc, eslint and prettier look at).
+const OUT = join(ROOT, '.cache', 'crdconv-import', 'out');
 const SRC_INDEX = join(ROOT, 'src', 'index.js');
 
 /** Write an imported kind under OUT/<dir>, importing crdconv by relative path (as converters/ does). */

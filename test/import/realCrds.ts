@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 
 /**
  * Real multi-version CRDs of public projects, fetched at test time from the Go module proxy (the
- * projects publish their CRDs in their Go modules) and kept in test/import/.cache (git-ignored),
+ * projects publish their CRDs in their Go modules) and kept in .cache/crdconv-import/crds (git-ignored),
  * so a second run reads them from disk. Nothing of them is committed.
  */
 export interface RealCrd {
@@ -40,7 +40,7 @@ export const REAL_CRDS: readonly RealCrd[] = [
 ];
 
 const run = promisify(execFile);
-export const CACHE = join(dirname(fileURLToPath(import.meta.url)), '.cache');
+export const CACHE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'crdconv-import', 'crds');
 
 const exists = async (p: string) => (await stat(p).catch(() => undefined)) !== undefined;
 
