@@ -5,7 +5,7 @@
 // what they skipped without it; promtool runs the rules in alerts-promtool.test.ts.
 import path from 'node:path';
 import { expect } from 'chai';
-import { at, chartDir, findHelm, findManifest, helmTemplate, isObject, readJsonFile, readText, type Manifest } from './chart.js';
+import { at, chartDir, findHelm, findManifest, helmTemplate, isObject, readJsonFile, readText, runHelm, type Manifest } from './chart.js';
 import { validateManifest } from './kubernetes-schema.js';
 import { EXTERNAL_METRICS, exposedNames, metricNames } from './promql.js';
 import { httpGet, startTestService, type TestService } from '../support/service.js';
@@ -174,6 +174,12 @@ describe('helm: rendering the PrometheusRule and the dashboard ConfigMap', funct
       );
       this.skip();
     }
+  });
+
+  it('helm lint --strict passes with every optional object on', () => {
+    const on = ['prometheusRule.enabled', 'prometheusRule.alerts.apiserverConversionFailures.enabled', 'grafanaDashboard.enabled', 'autoscaling.enabled', 'metrics.serviceMonitor.enabled'];
+    const result = runHelm(helm as string, ['lint', '--strict', chartDir, ...on.flatMap((key) => ['--set', `${key}=true`])]);
+    expect(result.status, `${result.stdout}${result.stderr}`).to.equal(0);
   });
 
   it('renders neither by default', () => {
