@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as t from 'io-ts';
 import { openApiSchema, registerLeafSchema, SchemaError } from '../../src/interpreters/openapi.js';
+import { Integer, JsonValue, annotate } from '../../src/model/index.js';
 import {
   DateTime,
   FreeForm,
@@ -270,6 +271,38 @@ describe('openApiSchema', () => {
       );
       registerLeafSchema('TestPort', { type: 'integer', format: 'int32', minimum: 1 });
       expect(openApiSchema(Port)).to.deep.equal({ type: 'integer', format: 'int32', minimum: 1 });
+    });
+  });
+
+  describe('what imported CRDs need', () => {
+    it('an object with no fields is type: object alone, also inside an intersection', () => {
+      expect(openApiSchema(t.partial({}))).to.deep.equal({ type: 'object' });
+      expect(openApiSchema(t.intersection([t.type({ a: t.string }), t.partial({})]))).to.deep.equal({
+        type: 'object',
+        properties: { a: { type: 'string' } },
+        required: ['a'],
+      });
+    });
+    it('Integer has no format, JsonValue is a required preserve-unknown-fields value', () => {
+      expect(openApiSchema(t.type({ n: Integer, v: JsonValue, u: t.unknown }))).to.deep.equal({
+        type: 'object',
+        properties: {
+          n: { type: 'integer' },
+          v: { x_kubernetes_preserve_unknown_fields: true },
+          u: { x_kubernetes_preserve_unknown_fields: true },
+        },
+        required: ['n', 'v'],
+      });
+    });
+    it('format: null leaves out the format an enum of integers gets', () => {
+      const codes = t.union([t.literal(301), t.literal(302)]);
+      expect(openApiSchema(codes)).to.deep.equal({ type: 'integer', format: 'int64', _enum: [301, 302] });
+      expect(openApiSchema(annotate(codes, { format: null }))).to.deep.equal({ type: 'integer', _enum: [301, 302] });
+      expect(openApiSchema(annotate(codes, { format: 'int32' }))).to.deep.equal({
+        type: 'integer',
+        format: 'int32',
+        _enum: [301, 302],
+      });
     });
   });
 
