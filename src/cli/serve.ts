@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import {
   certificateSource,
+  defaultDevCertDir,
   DEFAULT_MAX_WAIT_MS,
   DEFAULT_MAX_WAITING_REVIEWS,
   DEFAULT_SHUTDOWN_GRACE_MS,
@@ -13,6 +14,8 @@ import {
 import { parseBindAddress, type BindAddress } from '../service/bindAddress.js';
 import { formatDuration, parseDuration } from '../service/duration.js';
 import { DEFAULT_POLL_INTERVAL_MS } from '../tls/certWatcher.js';
+import { isWorker, parseWorkers, runPrimary, serveAsWorker } from '../workers/cluster.js';
+import { createDevCertificates } from '../tls/devCert.js';
 
 const flagParser =
   <T>(parse: (text: string) => T) =>
@@ -45,6 +48,7 @@ interface ServeFlags {
   shutdownGrace: number;
   shutdownDelay: number;
   logLevel: LogLevel;
+  workers: number;
 }
 
 /** `crdconv serve`: the conversion webhook for the kinds of `--kinds` (default: the shipped examples). */
@@ -161,6 +165,15 @@ export function registerServe(program: Command): void {
         .argParser(duration),
     )
     .addOption(
+      new Option(
+        '--workers <n>',
+        'processes that serve the webhook, sharing its port (a number, or auto: one per CPU); with more than one, a primary serves probes and aggregated metrics',
+      )
+        .env('CRDCONV_WORKERS')
+        .default(1)
+        .argParser(flagParser(parseWorkers)),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level (JSON lines on stderr; object contents only ever at debug)')
         .env('CRDCONV_LOG_LEVEL')
         .choices([...LOG_LEVELS])
@@ -174,6 +187,23 @@ Exit status: 0 after a clean drain, 1 when the grace period ran out and connecti
     )
     .action(async (opts: ServeFlags) => {
       const logger = createLogger(opts.logLevel);
+      if (opts.workers > 1 && !isWorker()) {
+        // The primary converts nothing: see src/workers/cluster.ts. Without a certificate, one
+        // development certificate is made here for every worker (each would make its own).
+        const devCert =
+          opts.certDir || opts.tlsCertFile
+            ? undefined
+            : await createDevCertificates(opts.devCertDir ?? defaultDevCertDir());
+        const code = await runPrimary({
+          ...(devCert && { env: { CRDCONV_CERT_DIR: devCert.dir } }),
+          workers: opts.workers,
+          ...(opts.healthProbeBindAddress && { probes: opts.healthProbeBindAddress }),
+          ...(opts.metricsBindAddress && { metrics: opts.metricsBindAddress }),
+          log: (level, entry) => logger[level](entry),
+          graceMs: opts.shutdownGrace + 10_000,
+        });
+        process.exit(code);
+      }
       const { registry, source } = await registryFor(opts.kinds);
       logger.info({ msg: 'kinds loaded', from: source });
       const service = await startService({
@@ -192,11 +222,15 @@ Exit status: 0 after a clean drain, 1 when the grace period ran out and connecti
           devCertDir: opts.devCertDir,
         }),
         certPollIntervalMs: opts.certPollInterval,
-        ...(opts.healthProbeBindAddress && { probes: opts.healthProbeBindAddress }),
-        ...(opts.metricsBindAddress && { metrics: opts.metricsBindAddress }),
+        // A worker's probes and metrics are the primary's to serve (src/workers/cluster.ts).
+        ...(opts.healthProbeBindAddress && !isWorker() && { probes: opts.healthProbeBindAddress }),
+        ...(opts.metricsBindAddress && {
+          metrics: isWorker() ? { host: '127.0.0.1', port: 0 } : opts.metricsBindAddress,
+        }),
         shutdownGraceMs: opts.shutdownGrace,
         shutdownDelayMs: opts.shutdownDelay,
       });
+      if (isWorker()) serveAsWorker(service.metrics, service.port);
       handleSignals(service, logger, opts.shutdownGrace);
     });
 }
