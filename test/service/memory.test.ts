@@ -76,6 +76,12 @@ function post(port: number, ca: string, body: Buffer | string): Promise<Answer> 
 
 const MiB = 1024 * 1024;
 
+/** The value under which a share `q` of the samples lie. */
+const percentile = (samples: readonly number[], q: number): number => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+};
+
 describe('service: memory and probes under big reviews (load test, real process, 256 MiB heap)', function () {
   this.timeout(600_000);
   let dir: string;
@@ -125,6 +131,8 @@ describe('service: memory and probes under big reviews (load test, real process,
 
         const maxProbe = Math.max(...probeMs);
         const maxSmall = Math.max(...smallMs);
+        const p95Probe = percentile(probeMs, 0.95);
+        const p95Small = percentile(smallMs, 0.95);
         const summary = {
           concurrent,
           statuses,
@@ -132,6 +140,8 @@ describe('service: memory and probes under big reviews (load test, real process,
           startRssMiB: startedRss && Math.round(startedRss.now / MiB),
           probes: probeMs.length,
           maxProbeMs: Math.round(maxProbe),
+          p95ProbeMs: Math.round(p95Probe),
+          p95SmallReviewMs: Math.round(p95Small),
           smallReviews: smallMs.length,
           maxSmallReviewMs: Math.round(maxSmall),
           slowestBigMs: Math.round(Math.max(...answers.map((a) => a.ms))),
@@ -141,9 +151,13 @@ describe('service: memory and probes under big reviews (load test, real process,
         console.log(
           `      ${JSON.stringify({ ...summary, eventLoopLagMaxMs: lag('nodejs_eventloop_lag_max_seconds'), eventLoopLagP99Ms: lag('nodejs_eventloop_lag_p99_seconds') })}`,
         );
-        // The kubelet's liveness probe times out at 2 s; a margin for this noisy 2-core machine.
-        expect(maxProbe, '/healthz latency while big reviews convert').to.be.below(1_500);
-        expect(maxSmall, 'a small review while big reviews convert').to.be.below(2_000);
+        // The kubelet's liveness probe times out at 2 s (and takes 3 failures in a row to restart).
+        // Margins for a shared 2-core machine busy with other builds: nearly every probe well
+        // under the timeout, and none reaching it.
+        expect(p95Probe, '/healthz latency while big reviews convert, 95th percentile').to.be.below(800);
+        expect(maxProbe, '/healthz latency while big reviews convert, slowest').to.be.below(1_800);
+        expect(p95Small, 'a small review while big reviews convert, 95th percentile').to.be.below(1_000);
+        expect(maxSmall, 'a small review while big reviews convert, slowest').to.be.below(2_500);
         if (rss === undefined) console.log('      (no /proc: resident set size not checked)');
         else expect(rss.peak, 'peak RSS').to.be.below(512 * MiB);
 
