@@ -112,6 +112,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const servers: Partial<Record<ServerName, ServerProcess>> = {};
   const reviewConnections: Partial<Record<ServerName, Connection>> = {};
   const used = available.filter((s) => [...workloads].some((w) => serversOf(w, available).includes(s)));
+  let failed = false;
   try {
     for (const name of used) {
       servers[name] = await startServer(name, {
@@ -340,12 +341,14 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     // "The server closed the connection" says little on its own: say whether each server still
     // runs, and what it logged last, before they are stopped and their logs removed.
     const states = SERVERS.flatMap((s) => (servers[s] ? [servers[s]!.describe()] : []));
-    if (e instanceof Error && states.length) e.message += `\n${states.join('\n')}`;
+    if (e instanceof Error && states.length)
+      e.message += `\n${states.join('\n')}\nThe servers' whole logs are kept in ${workDir}.`;
+    failed = true;
     throw e;
   } finally {
     for (const s of SERVERS) reviewConnections[s]?.close();
     await stopAll(servers);
-    if (!options.cpuProfile) rmSync(workDir, { recursive: true, force: true });
+    if (!options.cpuProfile && !failed) rmSync(workDir, { recursive: true, force: true });
   }
 }
 
