@@ -1,4 +1,6 @@
-import { describe, it, before, after } from 'mocha';
+// mocha's BDD globals (describe, it, before, after): those of the instance running the test file.
+// Imported from 'mocha', they would bind whichever copy of mocha resolves first (a mutation
+// tester's runner brings its own).
 import fc from 'fast-check';
 import { convertObject, type ConvertResult } from '../convert/convertObject.js';
 import { decodeProblems, formatProblems } from '../convert/decode.js';
