@@ -1,6 +1,7 @@
 // The chart's alerts, run by Prometheus' own rule engine: `promtool check rules` on the rendered
 // PrometheusRule's groups, and `promtool test rules` with the unit tests in test/helm/promtool/
-// (series in, alerts out, at given times). Needs helm (to render the rules) and promtool ($PROMTOOL,
+// (series in, alerts out, at given times); and every query of the Grafana dashboard parsed by the
+// same PromQL parser. Needs helm (to render the rules) and promtool ($PROMTOOL,
 // the build of helm/tools/build-promtool.sh in .cache/tools/, or promtool on PATH); without either
 // this suite says what it skipped.
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import YAML from 'yaml';
-import { at, findHelm, findManifest, helmTemplate, listFiles, readText, repoRoot } from './chart.js';
+import { at, chartDir, findHelm, findManifest, helmTemplate, listFiles, readJsonFile, readText, repoRoot } from './chart.js';
 
 const helm = findHelm();
 const PROMTOOL_VERSION = 'v0.316.0'; // as pinned in helm/tools/build-promtool.sh
@@ -92,6 +93,23 @@ describe('helm: the alerts, checked and unit-tested by promtool', function () {
     const result = run(['check', 'rules', file], work);
     expect(result.status, result.output).to.equal(0);
     expect(result.output).to.match(/SUCCESS: 17 rules found/);
+  });
+
+  it('every query of the Grafana dashboard parses as PromQL (its variables filled in)', () => {
+    const dashboard = readJsonFile(path.join(chartDir, 'dashboards', 'crdconv.json')) as { panels: { targets?: { expr: string }[] }[] };
+    const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+    expect(exprs.length).to.be.greaterThan(10);
+    const filled = exprs.map((expr) =>
+      expr
+        .replace(/\$__rate_interval/g, '2m')
+        .replace(/\$\{?(namespace|job|crd)\}?/g, (_, name: string) => `${name}-value`),
+    );
+    expect(filled.filter((e) => e.includes('$')), 'variables left').to.deep.equal([]);
+    const file = path.join(work, 'dashboard-queries.yaml');
+    writeFileSync(file, YAML.stringify({ groups: [{ name: 'dashboard', rules: filled.map((expr, i) => ({ record: `dashboard:query${i}`, expr })) }] }));
+    const result = run(['check', 'rules', file], work);
+    expect(result.status, result.output).to.equal(0);
+    expect(result.output).to.include(`SUCCESS: ${filled.length} rules found`);
   });
 
   it('promtool check rules refuses a broken expression (the check can fail)', () => {
