@@ -6,7 +6,7 @@ import { buildCrd } from '../../src/crd/build.js';
 import { renderCrd } from '../../src/crd/render.js';
 import { arbitraryFor } from '../../src/interpreters/arbitrary.js';
 import { lenient, strict } from '../../src/interpreters/lenient.js';
-import { fixtureKinds } from './fixtures.js';
+import { schemaFixtureKinds } from './fixtures.js';
 import { schemaArbitrary, valueProblems } from './schemaValues.js';
 
 /**
@@ -54,7 +54,7 @@ describe('CRD schemas and codecs agree', () => {
     });
   });
 
-  for (const kind of [...fixtureKinds, ...kinds]) {
+  for (const kind of [...schemaFixtureKinds, ...kinds]) {
     for (const [name, schema] of bodySchemas(kind)) {
       const version = kind.versions.find((v) => v.name === name)!;
       describe(`${kind.plural}.${kind.group} ${name}`, () => {
