@@ -235,6 +235,8 @@ function renderClass(items: ClassItems, negated: boolean): string {
 interface Flags {
   i: boolean;
   s: boolean;
+  m: boolean;
+  U: boolean;
 }
 
 /** Characters JavaScript (u flag) lets one escape outside a class. */
@@ -248,7 +250,7 @@ function re2ToJs(pattern: string): string {
   };
   const peek = (k = 0) => cps[pos + k];
   const at = (s: string) => String.fromCodePoint(...cps.slice(pos, pos + s.length)) === s;
-  const flagStack: Flags[] = [{ i: false, s: false }];
+  const flagStack: Flags[] = [{ i: false, s: false, m: false, U: false }];
   const flags = () => flagStack[flagStack.length - 1]!;
   let out = '';
   /** Whether the last thing emitted can take a quantifier. */
@@ -483,10 +485,10 @@ function re2ToJs(pattern: string): string {
   const quantifier = (q: string) => {
     if (!quantifiable) fail(`missing argument to repetition operator ${q}`);
     out += q;
-    if (peek() === 0x3f) {
-      out += '?';
-      pos++;
-    }
+    // (?U) swaps greedy and lazy.
+    const lazy = peek() === 0x3f;
+    if (lazy) pos++;
+    if (lazy !== flags().U) out += '?';
     const n = peek();
     if (n === 0x2b || n === 0x2a || n === 0x3f || (n === 0x7b && readRepeatPeek())) {
       fail('possessive or doubled quantifier: RE2 rejects it (bad repetition operator)');
@@ -575,10 +577,8 @@ function re2ToJs(pattern: string): string {
             if (fc === '-') {
               if (negate) fail('invalid flag group');
               negate = true;
-            } else if (fc === 'i' || fc === 's') {
+            } else if (fc === 'i' || fc === 's' || fc === 'm' || fc === 'U') {
               next[fc] = !negate;
-            } else if (fc === 'm' || fc === 'U') {
-              fail(`flag (?${fc}) has no exact JavaScript translation here`, pos - 1);
             } else if (fc === ':') {
               out += '(?:';
               flagStack.push(next);
@@ -614,13 +614,14 @@ function re2ToJs(pattern: string): string {
         quantifiable = false;
         break;
       case '^':
+        // (?m): at the start of the text or of a line, which a lookbehind says in JavaScript.
         pos++;
-        out += '^';
+        out += flags().m ? '(?<![^\\n])' : '^';
         quantifiable = false;
         break;
       case '$':
         pos++;
-        out += '$';
+        out += flags().m ? '(?![^\\n])' : '$';
         quantifiable = false;
         break;
       case '.':
