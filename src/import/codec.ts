@@ -5,6 +5,8 @@
  * a comment at that spot: never dropped quietly.
  */
 
+import { patternProblem } from '../model/pattern.js';
+
 export type Json = Record<string, unknown>;
 
 export interface ImportProblem {
@@ -125,6 +127,10 @@ export class CodecWriter {
     const intOrString = node['x-kubernetes-int-or-string'] === true;
     let base = this.base(node, path, hint, intOrString, required);
     // enum of integers: the model writes int64 unless the format says otherwise (below).
+    if (typeof node.pattern === 'string') {
+      const problem = patternProblem(node.pattern);
+      if (problem) this.problem(`${path}.pattern`, problem);
+    }
     const constraints = CONSTRAINTS.filter((k) => node[k] !== undefined).map((k) => `${k}: ${literal(node[k])}`);
     if (constraints.length) base = `${this.use('constrained')}(${base}, { ${constraints.join(', ')} })`;
     if (node.nullable === true) base = `${this.use('nullable')}(${base})`;

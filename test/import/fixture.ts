@@ -201,6 +201,7 @@ export const unexpressibleYaml = stringify({
                   untyped: { minLength: 1 },
                   list: { type: 'array' },
                   odd: { type: 'string', uniqueItems: true },
+                  look: { type: 'string', pattern: '^(?!kube-)[a-z]+$' },
                 },
               },
             },

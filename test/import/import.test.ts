@@ -160,6 +160,10 @@ describe('crdconv import', function () {
           path: `${at}.properties.spec.properties.odd.uniqueItems`,
           reason: 'keyword uniqueItems has no counterpart in the crdconv model',
         },
+        {
+          path: `${at}.properties.spec.properties.look.pattern`,
+          reason: 'pattern "^(?!kube-)[a-z]+$" at offset 1: lookahead (?= / (?! is not RE2 syntax',
+        },
       ]);
       expect(odd.files.get('v1.ts')).to.include('export const v1 = version(');
     });
@@ -184,7 +188,7 @@ describe('crdconv import', function () {
       await cli
         .parseAsync(['node', 'crdconv', 'import', '-f', join(dir, 'odds.yaml'), '--out', join(dir, 'out')])
         .catch((e: Error) => (error = e));
-      expect(error?.message).to.match(/^5 part\(s\) of the schema have no exact counterpart/);
+      expect(error?.message).to.match(/^6 part\(s\) of the schema have no exact counterpart/);
       expect(lines).to.include(
         '  cannot express spec.versions[v1].schema.openAPIV3Schema.properties.spec.properties.list.items: an array without items has no structural schema',
       );
