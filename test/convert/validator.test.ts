@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { registry } from '../../converters/index.js';
+import { arbitraryFor } from '../../src/interpreters/arbitrary.js';
+import { strict } from '../../src/interpreters/lenient.js';
+import { formatValidationProblems, validator } from '../../src/validate/validator.js';
+import { shippedGenerators } from '../converters/generators.js';
+
+const params = { numRuns: 150, seed: 42 };
+
+describe('validator (what the apiserver would hold)', () => {
+  for (const kind of registry.kinds) {
+    for (const [name, version] of kind.versions) {
+      const codec = version.def.codec;
+      it(`${kind.def.kind} ${name}: agrees with the strict codec on generated and broken values`, () => {
+        const v = validator(codec);
+        fc.assert(
+          fc.property(arbitraryFor(codec, { generators: shippedGenerators }), (value) => {
+            expect(v.valid(value), formatValidationProblems(v.problems(value))).to.equal(true);
+            expect(strict(codec).is(value)).to.equal(true);
+          }),
+          params,
+        );
+        fc.assert(
+          fc.property(arbitraryFor(codec, { partial: true, generators: shippedGenerators }), (value) => {
+            expect(v.pruneFree(value)).to.equal(true);
+            expect(v.valid(value)).to.equal(strict(codec).is(value));
+          }),
+          params,
+        );
+      });
+    }
+  }
+
+  it('reports missing, pruned and invalid places with their paths, never the values', () => {
+    const v1 = registry.lookup('platform.example.com', 'Database')!.versions.get('v1')!.validator;
+    const bad = {
+      spec: { capacityBytes: 1, storageBytes: 2, maintenanceWindow: { day: 'Monday', startHour: 99 } },
+      extra: 'secret',
+    };
+    expect(v1.valid(bad)).to.equal(false);
+    expect(v1.pruneFree(bad)).to.equal(false);
+    const text = formatValidationProblems(v1.problems(bad), 10);
+    expect(text).to.contain('.spec.engine: required string(minLength=1) missing');
+    expect(text).to.contain('.spec.maintenanceWindow.startHour: expected Int32(minimum=0, maximum=23)');
+    expect(text).to.contain('.spec.storageBytes: not in the schema');
+    expect(text).to.contain('.extra: not in the schema');
+    expect(text).to.not.contain('secret');
+    // Partial objects: only types and pruning.
+    expect(v1.problems({ spec: { maintenanceWindow: { startHour: 99 } } }, 'prune')).to.deep.equal([]);
+  });
+
+  it('lets free-form content and free-keyed maps hold any key', () => {
+    const v1 = registry.lookup('batch.tutorial.kubebuilder.io', 'CronJob')!.versions.get('v1')!.validator;
+    expect(v1.valid({ spec: { schedule: '@hourly', jobTemplate: { anything: { goes: [1] } } }, status: {} })).to.equal(
+      true,
+    );
+    expect(v1.valid({ spec: { schedule: '0 0 1 1 * 2030', jobTemplate: {} } })).to.equal(false);
+  });
+});
