@@ -1,4 +1,5 @@
 import type * as t from 'io-ts';
+import { isAnnotated } from '../model/annotations.js';
 
 /**
  * Interpreter: codec -> a check of a value against its version as the apiserver would hold it:
@@ -202,7 +203,15 @@ function typeCheck(is: (u: unknown) => boolean, name: string): Check {
   return (u, s) => is(u) || report(s, 'invalid', name);
 }
 
-function objectCheck(shape: ObjectShape, name: string): Check {
+/** Keys an annotated object keeps beyond its fields: all (preserve-unknown-fields), or an embedded resource's own. */
+function keptKeys(c: Node): ((key: string) => boolean) | undefined {
+  if (!isAnnotated(c)) return undefined;
+  if (c.annotations.preserveUnknownFields) return () => true;
+  if (c.annotations.embeddedResource) return (key) => key === 'apiVersion' || key === 'kind' || key === 'metadata';
+  return undefined;
+}
+
+function objectCheck(shape: ObjectShape, name: string, keep?: (key: string) => boolean): Check {
   const keys = [...shape.fields.keys()];
   const entries = keys.map((k) => shape.fields.get(k)!);
   const n = keys.length;
@@ -231,7 +240,7 @@ function objectCheck(shape: ObjectShape, name: string): Check {
       if (s.out) s.path.pop();
     }
     for (const key in u) {
-      if (!hasOwn.call(u, key) || known.has(key) || u[key] === undefined) continue;
+      if (!hasOwn.call(u, key) || known.has(key) || u[key] === undefined || keep?.(key)) continue;
       ok = report(s, 'pruned', name, key);
       if (!s.out) return false;
     }
@@ -316,7 +325,10 @@ const sameShape = (codec: t.Mixed, u: unknown): boolean => {
 
 /** constrained(...), brands, t.Int: the base, and in strict mode the predicate on top. */
 function refinementCheck(c: Node): Check {
-  const base = compile(c.type!);
+  // annotate(obj, { preserveUnknownFields | embeddedResource }): the CRD keeps (some) unknown keys there.
+  const keep = keptKeys(c);
+  const shape = keep && objectShape(c.type!);
+  const base = shape ? objectCheck(shape, c.type!.name, keep) : compile(c.type!);
   const predicate = c.predicate!;
   const name = c.name;
   return (u, s) => {

@@ -8,6 +8,7 @@ import { crdProblems } from '../../src/crd/structural.js';
 import { arbitraryFor } from '../../src/interpreters/arbitrary.js';
 import { lenient, strict } from '../../src/interpreters/lenient.js';
 import { openApiSchema } from '../../src/interpreters/openapi.js';
+import { validator } from '../../src/validate/validator.js';
 import {
   FreeForm,
   Int32,
@@ -147,6 +148,23 @@ describe('schema annotations (annotate, rules, formats, Integer)', () => {
       expect(strict(codec).is(value), field).to.equal(false);
       expect(lenient(codec).is(value), field).to.equal(true);
     }
+  });
+
+  it("the service's validator keeps what preserve-unknown-fields and embedded resources keep, and prunes the rest", () => {
+    const codec = t.partial({
+      kept: annotate(t.partial({ known: t.string }), { preserveUnknownFields: true }),
+      embedded: annotate(t.partial({ spec: t.string }), { embeddedResource: true }),
+      plain: t.partial({ known: t.string }),
+    });
+    const v = validator(codec);
+    const body = {
+      kept: { known: 'a', other: 1 },
+      embedded: { apiVersion: 'v1', kind: 'Pod', metadata: {}, spec: 'x' },
+    };
+    expect(v.valid(body)).to.equal(true);
+    expect(v.pruneFree({ plain: { other: 1 } })).to.equal(false);
+    expect(v.pruneFree({ embedded: { spec: 'x', other: 1 } })).to.equal(false);
+    expect(v.valid({ embedded: { spec: 'x' } })).to.equal(false); // no apiVersion and kind
   });
 
   it('generate values that meet them, whole and partial', () => {
