@@ -163,6 +163,11 @@ export class Connection {
     });
   }
 
+  /** Whether the connection can no longer be used (closed by either side, or failed). */
+  get closed(): boolean {
+    return this.failure !== undefined;
+  }
+
   close(): void {
     this.failure ??= new Error('closed');
     this.socket.destroy();

@@ -113,6 +113,8 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const reviewConnections: Partial<Record<ServerName, Connection>> = {};
   const used = available.filter((s) => [...workloads].some((w) => serversOf(w, available).includes(s)));
   let failed = false;
+  /** What was running, for the message of a failed run. */
+  let stage = 'start-up';
   try {
     for (const name of used) {
       servers[name] = await startServer(name, {
@@ -144,6 +146,18 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     for (const s of used) validation[s] = [];
     /** The first answer to each review, once checked: later answers must be the same bytes (or pass the check again). */
     const checked = new Map<string, Buffer>();
+    /**
+     * The server's review connection, opened again if the server closed it while it was idle (as
+     * a keep-alive client such as the apiserver does); a close during a request fails the run.
+     */
+    const connection = async (server: ServerName): Promise<Connection> => {
+      if (reviewConnections[server]!.closed) {
+        reviewConnections[server] = await Connection.open(targets[server]);
+        if (!notes.some((n) => n.startsWith(`${server} closed`)))
+          notes.push(`${server} closed an idle keep-alive connection of the bench; it was opened again`);
+      }
+      return reviewConnections[server]!;
+    };
     const review = async (
       server: ServerName,
       label: string,
@@ -152,7 +166,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       const proc = servers[server]!;
       const reset = proc.resetPeak();
       const answer = await requestWithin(
-        reviewConnections[server]!,
+        await connection(server),
         prepareReview(payload.body, targets[server].port),
         REVIEW_TIMEOUT_MS,
       );
@@ -183,6 +197,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     > = {};
     progress('warming up');
     for (const server of used) {
+      stage = `${server} warm-up`;
       if (reviews.small && serversOf('small', available).includes(server))
         for (let i = 0; i < 3; i++) await review(server, 'small', reviews.small);
       if (reviews.cron && serversOf('cron', available).includes(server))
@@ -192,7 +207,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
         const list: Array<{ prepared: Prepared; answerBytes: number }> = [];
         for (const payload of payloads) {
           const prepared = prepareReview(payload.body, targets[server].port);
-          const answer = await requestWithin(reviewConnections[server]!, prepared, REVIEW_TIMEOUT_MS);
+          const answer = await requestWithin(await connection(server), prepared, REVIEW_TIMEOUT_MS);
           checkAnswer[server](payload, answer.status, answer.body);
           list.push({ prepared, answerBytes: answer.body.length });
         }
@@ -220,6 +235,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       for (const workload of WORKLOADS) {
         if (!workloads.has(workload)) continue;
         for (const server of serversOf(workload, available)) {
+          stage = `${server} ${workload} (repetition ${rep})`;
           const prefix = `rep ${rep}/${options.repetitions} ${workload.padEnd(11)} ${server.padEnd(18)}`;
           if (isLoad(workload)) {
             const cpuBefore = servers[server]!.cpuMs();
@@ -341,6 +357,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     // "The server closed the connection" says little on its own: say whether each server still
     // runs, and what it logged last, before they are stopped and their logs removed.
     const states = SERVERS.flatMap((s) => (servers[s] ? [servers[s]!.describe()] : []));
+    if (e instanceof Error) e.message = `${stage}: ${e.message}`;
     if (e instanceof Error && states.length)
       e.message += `\n${states.join('\n')}\nThe servers' whole logs are kept in ${workDir}.`;
     failed = true;
