@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDevCertificates } from '../src/tls/devCert.js';
+import { createDevCertificates } from '../src/server/tls/devCert.js';
 import { Connection, prepareReview, type Prepared, type Target } from './client.js';
 import { requestWithin, runLoad, type LoadResult } from './load.js';
 import {

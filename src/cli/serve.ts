@@ -10,12 +10,12 @@ import {
   DEFAULT_SHUTDOWN_GRACE_MS,
   startService,
   type RunningService,
-} from '../service.js';
-import { parseBindAddress, type BindAddress } from '../service/bindAddress.js';
-import { formatDuration, parseDuration } from '../service/duration.js';
-import { DEFAULT_POLL_INTERVAL_MS } from '../tls/certWatcher.js';
-import { isWorker, parseWorkers, runPrimary, serveAsWorker } from '../workers/cluster.js';
-import { createDevCertificates } from '../tls/devCert.js';
+} from '../server/service.js';
+import { parseBindAddress, type BindAddress } from '../server/http/bindAddress.js';
+import { formatDuration, parseDuration } from './duration.js';
+import { DEFAULT_POLL_INTERVAL_MS } from '../server/tls/certWatcher.js';
+import { isWorker, parseWorkers, runPrimary, serveAsWorker } from '../server/workers.js';
+import { createDevCertificates } from '../server/tls/devCert.js';
 
 const flagParser =
   <T>(parse: (text: string) => T) =>
@@ -188,7 +188,7 @@ Exit status: 0 after a clean drain, 1 when the grace period ran out and connecti
     .action(async (opts: ServeFlags) => {
       const logger = createLogger(opts.logLevel);
       if (opts.workers > 1 && !isWorker()) {
-        // The primary converts nothing: see src/workers/cluster.ts. Without a certificate, one
+        // The primary converts nothing: see src/server/workers.ts. Without a certificate, one
         // development certificate is made here for every worker (each would make its own).
         const devCert =
           opts.certDir || opts.tlsCertFile
@@ -222,7 +222,7 @@ Exit status: 0 after a clean drain, 1 when the grace period ran out and connecti
           devCertDir: opts.devCertDir,
         }),
         certPollIntervalMs: opts.certPollInterval,
-        // A worker's probes and metrics are the primary's to serve (src/workers/cluster.ts).
+        // A worker's probes and metrics are the primary's to serve (src/server/workers.ts).
         ...(opts.healthProbeBindAddress && !isWorker() && { probes: opts.healthProbeBindAddress }),
         ...(opts.metricsBindAddress && {
           metrics: isWorker() ? { host: '127.0.0.1', port: 0 } : opts.metricsBindAddress,

@@ -2,8 +2,8 @@ import type https from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
 import { getHeapStatistics } from 'node:v8';
 import type { Registry as PromRegistry } from 'prom-client';
-import type { Registry } from './kinds/registry.js';
-import type { Logger } from './log.js';
+import type { Registry } from '../kinds/registry.js';
+import type { Logger } from '../log.js';
 import { createConvertHandler, DEFAULT_MAX_REQUEST_BYTES } from './http/convertHandler.js';
 import { defaultMaxInflightBytes, MemoryBudget } from './http/memoryBudget.js';
 import { listen } from './http/listen.js';
@@ -15,19 +15,19 @@ import { startSideServer, type SideServer } from './http/sideServer.js';
 import { createFallbackApp, createWebhookServer, dispatch, type WebhookTimeouts } from './http/webhookServer.js';
 import { createMetricsApp } from './metrics/endpoint.js';
 import { createWebhookMetrics, type WebhookMetrics } from './metrics/webhookMetrics.js';
-import { formatAddress, type BindAddress } from './service/bindAddress.js';
+import { formatAddress, type BindAddress } from './http/bindAddress.js';
 import {
   certificateFiles,
   describeCertificate,
   loadServingCertificate,
   warnIfExpiring,
   type CertificateSource,
-} from './service/certificates.js';
+} from './tls/certificates.js';
 import { secureContextOptions, type ServingCertificate } from './tls/certificate.js';
 import { watchCertificate, type CertWatcher, type CheckOutcome } from './tls/certWatcher.js';
 import { loopbackFor, probeTls } from './tls/tlsProbe.js';
 
-export { certificateSource, defaultDevCertDir, type CertificateSource } from './service/certificates.js';
+export { certificateSource, defaultDevCertDir, type CertificateSource } from './tls/certificates.js';
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 /** Reviews that may wait for room in the memory budget. */

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { parseJson, stringifyJson } from '../json/index.js';
 import type { Registry } from '../kinds/registry.js';
 import { silentLogger } from '../log.js';
-import { startService } from '../service.js';
+import { startService } from '../server/service.js';
 
 /**
  * A real webhook on a loopback port and a client that talks to it as the apiserver does

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../../bench/servers.js';
-import { createDevCertificates } from '../../src/tls/devCert.js';
+import { createDevCertificates } from '../../src/server/tls/devCert.js';
 
 describe('bench servers: what a failed run says about them', function () {
   this.timeout(60_000);

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { ApiserverRejection, acceptAnswer, type SentReview } from '../support/apiserver.js';
-import { createDevCertificates } from '../../src/tls/devCert.js';
+import { createDevCertificates } from '../../src/server/tls/devCert.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -25,7 +25,7 @@ import {
 } from './chart.js';
 import { FakeKubeApi, runHelmAsync } from './fakeKubeApi.js';
 import { validateManifest } from './kubernetes-schema.js';
-import { parseDuration } from '../../src/service/duration.js';
+import { parseDuration } from '../../src/cli/duration.js';
 
 const helm = findHelm();
 const RELEASE = 'conv';

@@ -55,7 +55,7 @@ describe('packaging: what production loads', () => {
   it('reaches no dev dependency from the CLI, the service or the converters', () => {
     const { files, packages } = reachable(join(ROOT, 'src/cli/main.ts'));
     expect(files.has(join(ROOT, 'converters/index.ts')), 'the converters are reachable').to.equal(true);
-    expect(files.has(join(ROOT, 'src/service.ts')), 'the service is reachable').to.equal(true);
+    expect(files.has(join(ROOT, 'src/server/service.ts')), 'the service is reachable').to.equal(true);
     const devOnly = [...packages].filter(([name]) => name in pkg.devDependencies && !(name in pkg.dependencies));
     expect(devOnly.map(([name, from]) => `${name} (imported by ${from})`)).to.deep.equal([]);
     const undeclared = [...packages].filter(([name]) => !(name in pkg.dependencies) && !(name in pkg.devDependencies));

@@ -4,7 +4,7 @@ import https from 'node:https';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { parseWorkers } from '../../src/workers/cluster.js';
+import { parseWorkers } from '../../src/server/workers.js';
 import { spawnServe } from '../support/serve.js';
 
 describe('crdconv serve --workers', function () {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { registry } from '../../converters/index.js';
 import { createLogger } from '../../src/log.js';
-import { startService, type RunningService, type ServiceOptions } from '../../src/service.js';
+import { startService, type RunningService, type ServiceOptions } from '../../src/server/service.js';
 import { stringifyJson } from '../../src/json/index.js';
 import { buildReview, type SentReview } from './apiserver.js';
 import { backendV1 } from './objects.js';

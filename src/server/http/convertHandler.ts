@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { JsonSyntaxError, parseJson } from '../json/index.js';
-import { lineAndColumn } from '../json/position.js';
-import { locateSyntaxError } from '../json/syntaxError.js';
-import type { Registry } from '../kinds/registry.js';
-import { handleReview, ReviewConversion, type ObjectOutcome, type ReviewOutcome } from '../review/handleReview.js';
-import { encodeResponseParts, readReview, responseFrame, type ConversionResponse } from '../review/review.js';
-import { ReviewSplitter } from '../review/splitReview.js';
+import { JsonSyntaxError, parseJson } from '../../json/index.js';
+import { lineAndColumn } from '../../json/position.js';
+import { locateSyntaxError } from '../../json/syntaxError.js';
+import type { Registry } from '../../kinds/registry.js';
+import { handleReview, ReviewConversion, type ObjectOutcome, type ReviewOutcome } from '../../review/handleReview.js';
+import { encodeResponseParts, readReview, responseFrame, type ConversionResponse } from '../../review/review.js';
+import { ReviewSplitter } from '../../review/splitReview.js';
 import { MemoryBudget, type Grant, type Refusal } from './memoryBudget.js';
 import type { ReviewObserver, ReviewRecord } from './observer.js';
 import { BodyTooLarge, declaredLength, readBody } from './readBody.js';

@@ -1,4 +1,4 @@
-import { logEntry, type Logger } from '../log.js';
+import { logEntry, type Logger } from '../../log.js';
 import type { ReviewObserver, ReviewRecord } from './observer.js';
 
 /**

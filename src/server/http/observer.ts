@@ -1,4 +1,4 @@
-import type { ObjectOutcome } from '../review/handleReview.js';
+import type { ObjectOutcome } from '../../review/handleReview.js';
 
 /** How one HTTP request to /convert ended. */
 export interface ReviewRecord {

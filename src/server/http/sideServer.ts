@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { BindAddress } from '../service/bindAddress.js';
+import type { BindAddress } from './bindAddress.js';
 import type { Handler } from './webhookServer.js';
 import { listen } from './listen.js';
 

@@ -1,4 +1,4 @@
-import type { Registry } from '../kinds/registry.js';
+import type { Registry } from '../../kinds/registry.js';
 
 /** The label value for anything outside the registry's vocabulary. */
 export const OTHER = 'other';

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
 import { BucketHistogram } from './bucketHistogram.js';
-import type { FailureReason } from '../convert/errors.js';
-import type { Registry } from '../kinds/registry.js';
+import type { FailureReason } from '../../convert/errors.js';
+import type { Registry } from '../../kinds/registry.js';
 import type { MemoryBudget } from '../http/memoryBudget.js';
 import type { ReviewObserver, ReviewRecord } from '../http/observer.js';
 import { labelVocabulary, reviewVersionLabel, type LabelVocabulary } from './labels.js';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import type { Logger } from '../log.js';
-import { inspectPair, loadPair, type ServingCertificate } from '../tls/certificate.js';
-import { createDevCertificates } from '../tls/devCert.js';
+import type { Logger } from '../../log.js';
+import { inspectPair, loadPair, type ServingCertificate } from './certificate.js';
+import { createDevCertificates } from './devCert.js';
 
 /** Where the serving certificate comes from. */
 export type CertificateSource =

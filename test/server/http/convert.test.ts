@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { stringifyJson } from '../../src/json/index.js';
-import { acceptAnswer, ApiserverRejection, buildReview } from '../support/apiserver.js';
-import { backendV1, backendV2, cronJobV1, databaseV1, databaseV1alpha1 } from '../support/objects.js';
-import { httpsRequest, startTestService, type TestService } from '../support/service.js';
+import { stringifyJson } from '../../../src/json/index.js';
+import { acceptAnswer, ApiserverRejection, buildReview } from '../../support/apiserver.js';
+import { backendV1, backendV2, cronJobV1, databaseV1, databaseV1alpha1 } from '../../support/objects.js';
+import { httpsRequest, startTestService, type TestService } from '../../support/service.js';
 
 describe('POST /convert over HTTPS, checked as the apiserver checks it', () => {
   let t: TestService;

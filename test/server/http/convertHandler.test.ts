@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { expect } from 'chai';
-import { registry } from '../../converters/index.js';
-import { createConvertHandler } from '../../src/http/convertHandler.js';
-import type { ReviewObserver, ReviewRecord } from '../../src/http/observer.js';
-import type { Registry } from '../../src/kinds/registry.js';
-import { stringifyJson } from '../../src/json/index.js';
-import { acceptAnswer, buildReview, type SentReview } from '../support/apiserver.js';
-import { backendV1, databaseV1alpha1 } from '../support/objects.js';
+import { registry } from '../../../converters/index.js';
+import { createConvertHandler } from '../../../src/server/http/convertHandler.js';
+import type { ReviewObserver, ReviewRecord } from '../../../src/server/http/observer.js';
+import type { Registry } from '../../../src/kinds/registry.js';
+import { stringifyJson } from '../../../src/json/index.js';
+import { acceptAnswer, buildReview, type SentReview } from '../../support/apiserver.js';
+import { backendV1, databaseV1alpha1 } from '../../support/objects.js';
 
 /**
  * The handler driven without sockets, so that the test decides which bodies arrive in one turn of

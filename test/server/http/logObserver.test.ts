@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { logObserver } from '../../src/http/logObserver.js';
-import type { ReviewRecord } from '../../src/http/observer.js';
-import type { ObjectOutcome } from '../../src/review/handleReview.js';
-import { capturingLogger } from '../support/service.js';
+import { logObserver } from '../../../src/server/http/logObserver.js';
+import type { ReviewRecord } from '../../../src/server/http/observer.js';
+import type { ObjectOutcome } from '../../../src/review/handleReview.js';
+import { capturingLogger } from '../../support/service.js';
 
 const answered: ReviewRecord = {
   uid: 'u-1',

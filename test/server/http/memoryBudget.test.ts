@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { defaultMaxInflightBytes, MemoryBudget, type Grant, type Refusal } from '../../src/http/memoryBudget.js';
+import {
+  defaultMaxInflightBytes,
+  MemoryBudget,
+  type Grant,
+  type Refusal,
+} from '../../../src/server/http/memoryBudget.js';
 
 const MiB = 1024 * 1024;
 

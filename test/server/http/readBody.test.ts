@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { BodyTooLarge, readBody } from '../../src/http/readBody.js';
+import { BodyTooLarge, readBody } from '../../../src/server/http/readBody.js';
 
 /** A request body arriving in the given chunks, with an optional declared Content-Length. */
 function request(chunks: readonly Buffer[], contentLength?: number): IncomingMessage {

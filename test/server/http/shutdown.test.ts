@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type https from 'node:https';
-import { drainServer, trackServer } from '../../src/http/shutdown.js';
-import { createWebhookServer } from '../../src/http/webhookServer.js';
-import { createDevCertificates, type DevCertificates } from '../../src/tls/devCert.js';
-import { eventually } from '../support/service.js';
+import { drainServer, trackServer } from '../../../src/server/http/shutdown.js';
+import { createWebhookServer } from '../../../src/server/http/webhookServer.js';
+import { createDevCertificates, type DevCertificates } from '../../../src/server/tls/devCert.js';
+import { eventually } from '../../support/service.js';
 
 // More than loopback's socket buffers on both sides can hold, so that the answer is still being
 // written (ended, not flushed) for as long as the client does not read.

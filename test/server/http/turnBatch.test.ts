@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { perTurn } from '../../src/http/turnBatch.js';
+import { perTurn } from '../../../src/server/http/turnBatch.js';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

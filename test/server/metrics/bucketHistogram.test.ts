@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Histogram, Registry } from 'prom-client';
-import { BucketHistogram } from '../../src/metrics/bucketHistogram.js';
-import { BYTES_BUCKETS, DURATION_BUCKETS, OBJECTS_BUCKETS } from '../../src/metrics/webhookMetrics.js';
+import { BucketHistogram } from '../../../src/server/metrics/bucketHistogram.js';
+import { BYTES_BUCKETS, DURATION_BUCKETS, OBJECTS_BUCKETS } from '../../../src/server/metrics/webhookMetrics.js';
 
 /** The registry's JSON as it is sent (keys holding undefined dropped). */
 const asJson = async (registry: Registry) => JSON.parse(JSON.stringify(await registry.getMetricsAsJSON())) as unknown;

@@ -1,16 +1,16 @@
 import { expect } from 'chai';
-import { registry } from '../../converters/index.js';
-import type { ReviewRecord } from '../../src/http/observer.js';
+import { registry } from '../../../converters/index.js';
+import type { ReviewRecord } from '../../../src/server/http/observer.js';
 import {
   FAILURE_WINDOW_MS,
   LOOP_FAILURES,
   MAX_TRACKED_OBJECTS,
   RepeatedFailures,
-} from '../../src/metrics/repeatedFailures.js';
-import { createWebhookMetrics } from '../../src/metrics/webhookMetrics.js';
-import { handleReview } from '../../src/review/handleReview.js';
-import type { ObjectOutcome } from '../../src/review/handleReview.js';
-import { backendV1 } from '../support/objects.js';
+} from '../../../src/server/metrics/repeatedFailures.js';
+import { createWebhookMetrics } from '../../../src/server/metrics/webhookMetrics.js';
+import { handleReview } from '../../../src/review/handleReview.js';
+import type { ObjectOutcome } from '../../../src/review/handleReview.js';
+import { backendV1 } from '../../support/objects.js';
 import { parseMetrics, valueOf } from './promText.js';
 
 const MINUTE = 60_000;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { registry } from '../../converters/index.js';
-import type { ObjectOutcome } from '../../src/review/handleReview.js';
-import type { ReviewRecord } from '../../src/http/observer.js';
-import { createWebhookMetrics, DURATION_BUCKETS } from '../../src/metrics/webhookMetrics.js';
+import { registry } from '../../../converters/index.js';
+import type { ObjectOutcome } from '../../../src/review/handleReview.js';
+import type { ReviewRecord } from '../../../src/server/http/observer.js';
+import { createWebhookMetrics, DURATION_BUCKETS } from '../../../src/server/metrics/webhookMetrics.js';
 import { parseMetrics, valueOf } from './promText.js';
 
 const object = (o: Partial<ObjectOutcome>): ObjectOutcome => ({

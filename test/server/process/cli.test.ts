@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Command, CommanderError } from 'commander';
-import { registerServe } from '../../src/cli/serve.js';
+import { registerServe } from '../../../src/cli/serve.js';
 
 /** `crdconv serve` alone, errors thrown instead of exiting. */
 function serveCommand(): Command {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { formatAddress, parseBindAddress } from '../../src/service/bindAddress.js';
-import { formatDuration, parseDuration } from '../../src/service/duration.js';
+import { formatAddress, parseBindAddress } from '../../../src/server/http/bindAddress.js';
+import { formatDuration, parseDuration } from '../../../src/cli/duration.js';
 
 describe('serve flag values', () => {
   describe('durations', () => {

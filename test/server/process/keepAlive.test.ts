@@ -3,17 +3,17 @@ import https from 'node:https';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringifyJson } from '../../src/json/index.js';
-import { acceptAnswer, buildReview } from '../support/apiserver.js';
-import { databaseV1alpha1 } from '../support/objects.js';
-import { spawnServe } from '../support/serve.js';
+import { stringifyJson } from '../../../src/json/index.js';
+import { acceptAnswer, buildReview } from '../../support/apiserver.js';
+import { databaseV1alpha1 } from '../../support/objects.js';
+import { spawnServe } from '../../support/serve.js';
 
 /**
  * The apiserver sends its next review on a keep-alive connection as soon as it has read the last
  * answer. With answers written at the end of an event-loop turn, node:http may still count the
  * last answer as being flushed when the next request comes in, and pause the connection's parser;
  * read natively, the parser then fails the request's later TLS records (HPE_PAUSED) and node drops
- * the connection (see readThroughStream in src/http/webhookServer.ts). It takes a server in its
+ * the connection (see readThroughStream in src/server/http/webhookServer.ts). It takes a server in its
  * own process (in one process, the client cannot answer within the same turn) and bodies and
  * answers over 16 KiB (two TLS records; an answer node must flush in pieces).
  */

@@ -9,7 +9,7 @@ import {
   httpsRequest,
   startTestService,
   type TestService,
-} from '../support/service.js';
+} from '../../support/service.js';
 
 /** Open a socket, let `start` write whatever it writes, and time how long until the server hangs up. */
 function timeUntilCut(

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { stringifyJson } from '../../src/json/index.js';
-import { buildReview } from '../support/apiserver.js';
-import { backendV1 } from '../support/objects.js';
-import { httpsRequest, startTestService, type TestService } from '../support/service.js';
+import { stringifyJson } from '../../../src/json/index.js';
+import { buildReview } from '../../support/apiserver.js';
+import { backendV1 } from '../../support/objects.js';
+import { httpsRequest, startTestService, type TestService } from '../../support/service.js';
 
 describe('service: logs', () => {
   let t: TestService;

@@ -5,12 +5,12 @@ import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { databaseCases, reviewPayload } from '../../bench/payloads.js';
+import { databaseCases, reviewPayload } from '../../../bench/payloads.js';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { spawnServe } from '../support/serve.js';
-import { backendReview } from '../support/service.js';
+import { spawnServe } from '../../support/serve.js';
+import { backendReview } from '../../support/service.js';
 
 /**
  * Load test on the real process (`crdconv serve` under `node --max-old-space-size=256`, what a

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { createRegistry } from '../../src/kinds/registry.js';
-import { stringifyJson } from '../../src/json/index.js';
-import { buildReview } from '../support/apiserver.js';
-import { backendV1, databaseV1 } from '../support/objects.js';
+import { createRegistry } from '../../../src/kinds/registry.js';
+import { stringifyJson } from '../../../src/json/index.js';
+import { buildReview } from '../../support/apiserver.js';
+import { backendV1, databaseV1 } from '../../support/objects.js';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
-import { backendReview, httpGet, httpsRequest, startTestService, type TestService } from '../support/service.js';
+import { backendReview, httpGet, httpsRequest, startTestService, type TestService } from '../../support/service.js';
 
 describe('service: probes and metrics', () => {
   let t: TestService;

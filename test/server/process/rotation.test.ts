@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import https from 'node:https';
-import { inspectPair } from '../../src/tls/certificate.js';
-import type { DevCertificates } from '../../src/tls/devCert.js';
+import { inspectPair } from '../../../src/server/tls/certificate.js';
+import type { DevCertificates } from '../../../src/server/tls/devCert.js';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
 import { freshPairs } from '../tls/pairs.js';
 import { SecretVolume } from '../tls/secretVolume.js';
@@ -12,7 +12,7 @@ import {
   httpsRequest,
   startTestService,
   type TestService,
-} from '../support/service.js';
+} from '../../support/service.js';
 
 /** Reviews in a loop, each on a fresh connection (so each sees the certificate served right then). */
 function loadLoop(port: number, ca: string[], workers: number) {

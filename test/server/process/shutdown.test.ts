@@ -10,7 +10,7 @@ import {
   startTestService,
   type Answer,
   type TestService,
-} from '../support/service.js';
+} from '../../support/service.js';
 
 /** A review whose body arrives in two parts: in flight until `finish()` is called. */
 function slowReview(port: number, ca: string) {

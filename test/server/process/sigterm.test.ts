@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
-import { spawnServe } from '../support/serve.js';
-import { backendReview, eventually, httpGet } from '../support/service.js';
+import { spawnServe } from '../../support/serve.js';
+import { backendReview, eventually, httpGet } from '../../support/service.js';
 
 const GRACE_MS = 10_000;
 

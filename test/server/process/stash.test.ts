@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { stringifyJson } from '../../src/json/index.js';
-import { STASH_ANNOTATION } from '../../src/convert/stash.js';
-import { buildReview } from '../support/apiserver.js';
-import { backendV1 } from '../support/objects.js';
+import { stringifyJson } from '../../../src/json/index.js';
+import { STASH_ANNOTATION } from '../../../src/convert/stash.js';
+import { buildReview } from '../../support/apiserver.js';
+import { backendV1 } from '../../support/objects.js';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
-import { httpGet, httpsRequest, startTestService, type TestService } from '../support/service.js';
+import { httpGet, httpsRequest, startTestService, type TestService } from '../../support/service.js';
 
 describe('service: a malformed stash', () => {
   let t: TestService;

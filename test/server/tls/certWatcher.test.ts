@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inspectPair, type ServingCertificate } from '../../src/tls/certificate.js';
-import { watchCertificate, type CertWatcher } from '../../src/tls/certWatcher.js';
-import type { DevCertificates } from '../../src/tls/devCert.js';
+import { inspectPair, type ServingCertificate } from '../../../src/server/tls/certificate.js';
+import { watchCertificate, type CertWatcher } from '../../../src/server/tls/certWatcher.js';
+import type { DevCertificates } from '../../../src/server/tls/devCert.js';
 import { freshPairs } from './pairs.js';
 import { SecretVolume } from './secretVolume.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { X509Certificate } from 'node:crypto';
-import { inspectPair, UnusableCertificate } from '../../src/tls/certificate.js';
-import type { DevCertificates } from '../../src/tls/devCert.js';
+import { inspectPair, UnusableCertificate } from '../../../src/server/tls/certificate.js';
+import type { DevCertificates } from '../../../src/server/tls/devCert.js';
 import { freshPairs } from './pairs.js';
 
 describe('serving certificate checks', () => {

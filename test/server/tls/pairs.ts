@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDevCertificates, type DevCertificates } from '../../src/tls/devCert.js';
+import { createDevCertificates, type DevCertificates } from '../../../src/server/tls/devCert.js';
 
 /** Fresh certificate pairs, each from its own CA (its `ca` verifies it and no other). */
 export async function freshPairs(n: number): Promise<DevCertificates[]> {

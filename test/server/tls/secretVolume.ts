@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CertificatePair } from '../../src/tls/certificate.js';
+import type { CertificatePair } from '../../../src/server/tls/certificate.js';
 
 let generation = 0;
 
