@@ -175,31 +175,14 @@ export function createLogger(level: LogLevel = 'info', stream: NodeJS.WritableSt
   });
 }
 
-const LEVEL = Symbol.for('level');
-const ignore = () => {};
-
 /**
- * `logger.log(level, entry)` without winston's object-mode streams between the logger and its
- * transports: the entry goes through the logger's format, then to each transport as
- * winston-transport would hand it over (silent, the transport's level and its own format
- * honoured). For the line written for every review: the streams cost more than the line itself.
- * The entry object is taken over (level and formatted message are set on it).
+ * One entry at `level`, through winston's public API: the logger's format, its transports and
+ * their levels, as any other line. The entry object is taken over (its level is set on it).
  */
 export function logEntry(logger: Logger, level: LogLevel, entry: Record<string, unknown>): void {
   if (logger.silent || !logger.isLevelEnabled(level)) return;
-  const info = entry as winston.Logform.TransformableInfo;
-  info.level = level;
-  (info as Record<symbol, unknown>)[LEVEL] = level;
-  const formatted = logger.format.transform(info, logger.format.options);
-  if (typeof formatted !== 'object') return; // a format filtered the entry out
-  const levels = logger.levels;
-  for (const transport of logger.transports) {
-    if (transport.silent || levels[transport.level ?? logger.level]! < levels[level]!) continue;
-    const out = transport.format
-      ? transport.format.transform(Object.assign({}, formatted), transport.format.options)
-      : formatted;
-    if (typeof out === 'object' && transport.log) transport.log(out, ignore);
-  }
+  entry.level = level;
+  logger.log(entry as winston.LogEntry);
 }
 
 /** A logger that drops everything: for tests and library use. */
