@@ -1,6 +1,6 @@
 /**
  * Generated payloads: Database objects at v1alpha1 as the codec arbitraries make them
- * (src/interpreters/arbitrary.ts for the body, metadataArbitrary for the metadata): random keys
+ * (src/testing/generators/arbitrary.ts for the body, metadataArbitrary for the metadata): random keys
  * (`__proto__`, `a/b`, unicode), strings from all of unicode, free-keyed maps, and integers
  * beyond 2^53 wherever an Int64 may hold one, which about two objects in three do. Sampled with a
  * fixed seed, so the bytes are the same on every machine.
@@ -13,8 +13,8 @@
 import fc from 'fast-check';
 import { database } from '../converters/platform.example.com/Database/index.js';
 import { v1alpha1 } from '../converters/platform.example.com/Database/v1alpha1.js';
-import { arbitraryFor } from '../src/interpreters/arbitrary.js';
-import { metadataArbitrary } from '../src/interpreters/metadataArbitrary.js';
+import { arbitraryFor } from '../src/testing/generators/arbitrary.js';
+import { metadataArbitrary } from '../src/testing/generators/metadataArbitrary.js';
 import { parseJson, stringifyJson } from '../src/json/index.js';
 import { createRegistry } from '../src/kinds/registry.js';
 import { handleReview } from '../src/review/handleReview.js';

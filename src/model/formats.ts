@@ -3,7 +3,7 @@ import { isIP, isIPv4, isIPv6 } from 'node:net';
 /**
  * The string and number formats the apiserver knows (kube-openapi's format registry), with a
  * JavaScript check for each. The checks are as strict as the apiserver or stricter, so a value
- * crdconv admits is one the apiserver admits; the generators (interpreters/arbitraryAnnotations.ts)
+ * crdconv admits is one the apiserver admits; the generators (testing/generators/arbitraryAnnotations.ts)
  * make values that pass them.
  */
 const re = (source: string) => {

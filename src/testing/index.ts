@@ -16,7 +16,7 @@ export {
   builtinLeafArbitraries,
   mergeGenerators,
   registerLeafArbitrary,
-} from '../interpreters/arbitrary.js';
-export type { ArbitraryOptions, Generators, LeafArbitrary } from '../interpreters/arbitrary.js';
-export { metadataArbitrary } from '../interpreters/metadataArbitrary.js';
-export type { MetadataArbitraryOptions } from '../interpreters/metadataArbitrary.js';
+} from './generators/arbitrary.js';
+export type { ArbitraryOptions, Generators, LeafArbitrary } from './generators/arbitrary.js';
+export { metadataArbitrary } from './generators/metadataArbitrary.js';
+export type { MetadataArbitraryOptions } from './generators/metadataArbitrary.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { registry } from '../../converters/index.js';
-import { arbitraryFor } from '../../src/interpreters/arbitrary.js';
+import { arbitraryFor } from '../../src/testing/generators/arbitrary.js';
 import { strict } from '../../src/interpreters/lenient.js';
 import { formatValidationProblems, validator } from '../../src/validate/validator.js';
 import { shippedGenerators } from '../converters/generators.js';

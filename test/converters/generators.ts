@@ -5,7 +5,7 @@ import { schedule } from '../../converters/batch.tutorial.kubebuilder.io/CronJob
 import { image } from '../../converters/platform.example.com/Database/v1alpha1.js';
 import { hostPort } from '../../converters/stable.example.com/Backend/v1.js';
 import { port } from '../../converters/stable.example.com/Backend/v2.js';
-import { type Generators, mergeGenerators } from '../../src/interpreters/arbitrary.js';
+import { type Generators, mergeGenerators } from '../../src/testing/generators/arbitrary.js';
 
 /**
  * Generators for the values the shipped converters parse, per kind: a generator derived from

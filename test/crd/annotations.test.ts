@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { buildCrd } from '../../src/crd/build.js';
 import { renderCrd } from '../../src/crd/render.js';
 import { crdProblems } from '../../src/crd/structural.js';
-import { arbitraryFor } from '../../src/interpreters/arbitrary.js';
+import { arbitraryFor } from '../../src/testing/generators/arbitrary.js';
 import { lenient, strict } from '../../src/interpreters/lenient.js';
 import { openApiSchema } from '../../src/interpreters/openapi.js';
 import { validator } from '../../src/validate/validator.js';

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { kinds } from '../../converters/index.js';
 import { buildCrd } from '../../src/crd/build.js';
 import { renderCrd } from '../../src/crd/render.js';
-import { arbitraryFor } from '../../src/interpreters/arbitrary.js';
+import { arbitraryFor } from '../../src/testing/generators/arbitrary.js';
 import { lenient, strict } from '../../src/interpreters/lenient.js';
 import { schemaFixtureKinds } from './fixtures.js';
 import { schemaArbitrary, valueProblems } from './schemaValues.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { evaluate } from '@marcbachmann/cel-js';
 import { RE2 } from 're2-wasm';
 import { celField } from '../../src/model/rules.js';
-import { formatArbitrary } from '../../src/interpreters/arbitraryAnnotations.js';
+import { formatArbitrary } from '../../src/testing/generators/arbitraryAnnotations.js';
 import { STRING_FORMATS } from '../../src/model/formats.js';
 import { patternRegExp } from '../../src/model/pattern.js';
 

@@ -10,7 +10,7 @@ import { buildProgram } from '../../src/cli/main.js';
 import { buildCrd } from '../../src/crd/build.js';
 import { renderCrd } from '../../src/crd/render.js';
 import { crdDifferences, importCrd, readCrds, versionOrder, type ImportedKind } from '../../src/import/index.js';
-import { arbitraryFor } from '../../src/interpreters/arbitrary.js';
+import { arbitraryFor } from '../../src/testing/generators/arbitrary.js';
 import { lenient } from '../../src/interpreters/lenient.js';
 import type { Kind } from '../../src/kinds/defineKind.js';
 import { unexpressibleYaml, widgetCrd, widgetYaml } from './fixture.js';

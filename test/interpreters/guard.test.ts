@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import * as t from 'io-ts';
 import { kinds } from '../../converters/index.js';
-import { arbitraryFor } from '../../src/interpreters/arbitrary.js';
+import { arbitraryFor } from '../../src/testing/generators/arbitrary.js';
 import { guard } from '../../src/interpreters/guard.js';
 import { lenient, strict } from '../../src/interpreters/lenient.js';
 import { Int64, IntOrString, constrained } from '../../src/model/index.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, fromBigInt } from '../model/int.js';
-import type { Constraints } from '../model/constraints.js';
-import { patternRegExp } from '../model/pattern.js';
+import { INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, fromBigInt } from '../../model/int.js';
+import type { Constraints } from '../../model/constraints.js';
+import { patternRegExp } from '../../model/pattern.js';
 
 /**
  * The scalar and JSON building blocks the codec interpreter (arbitrary.ts) and the metadata

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { metadataArbitrary } from '../../src/interpreters/metadataArbitrary.js';
-import { parseJson, stringifyJson, jsonEqual } from '../../src/json/index.js';
-import { fcParameters, jsonProblems, show } from './jsonClean.js';
+import { metadataArbitrary } from '../../../src/testing/generators/metadataArbitrary.js';
+import { parseJson, stringifyJson, jsonEqual } from '../../../src/json/index.js';
+import { fcParameters, jsonProblems, show } from '../../interpreters/jsonClean.js';
 
 type Meta = Record<string, unknown>;
 
@@ -88,7 +88,7 @@ function metadataProblems(m: Meta, namespaced: boolean): string[] {
   return problems;
 }
 
-describe('interpreters/metadataArbitrary', () => {
+describe('testing/generators/metadataArbitrary', () => {
   it('generates ObjectMeta the apiserver would accept, JSON-clean, surviving a JSON round trip', () => {
     for (const namespaced of [false, true]) {
       fc.assert(

@@ -7,7 +7,7 @@ import {
   listMapKey,
   type AnnotatedType,
   type SchemaAnnotations,
-} from '../model/annotations.js';
+} from '../../model/annotations.js';
 import { registerLeafArbitrary } from './arbitraryLeaves.js';
 import { dateTimeArbitrary } from './arbitraryLeaves.js';
 import { int64Arbitrary, jsonValueArbitrary } from './arbitraryPrimitives.js';

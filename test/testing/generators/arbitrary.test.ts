@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import * as t from 'io-ts';
 import { isRight } from 'fp-ts/lib/Either.js';
-import { arbitraryFor } from '../../src/interpreters/arbitrary.js';
-import { lenient } from '../../src/interpreters/lenient.js';
+import { arbitraryFor } from '../../../src/testing/generators/arbitrary.js';
+import { lenient } from '../../../src/interpreters/lenient.js';
 import {
   DateTime,
   FreeForm,
@@ -17,8 +17,8 @@ import {
   Quantity,
   constrained,
   nullable,
-} from '../../src/model/index.js';
-import { allKeys, fcParameters, jsonProblems, show } from './jsonClean.js';
+} from '../../../src/model/index.js';
+import { allKeys, fcParameters, jsonProblems, show } from '../../interpreters/jsonClean.js';
 
 const Item = t.type({ id: Int32, note: nullable(t.string) });
 
@@ -78,7 +78,7 @@ const decodes = (codec: t.Mixed, v: unknown) => {
   expect(isRight(codec.decode(v)), `decode() rejects ${show(v)}`).to.equal(true);
 };
 
-describe('interpreters/arbitrary', () => {
+describe('testing/generators/arbitrary', () => {
   describe('the generators do not lie', () => {
     it('every value of a codec with every combinator and leaf decodes under it', () => {
       fc.assert(
@@ -111,7 +111,7 @@ describe('interpreters/arbitrary', () => {
     });
 
     it('every version of every shipped kind generates values its codec admits', async () => {
-      const { kinds } = await import('../../converters/index.js');
+      const { kinds } = await import('../../../converters/index.js');
       expect(kinds.length).to.be.greaterThan(0);
       for (const kind of kinds) {
         for (const version of kind.versions) {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import * as t from 'io-ts';
-import { constrained, type Constraints } from '../model/constraints.js';
+import { constrained, type Constraints } from '../../model/constraints.js';
 import { type LeafArbitrary, lookupLeafArbitrary } from './arbitraryLeaves.js';
-import { isAnnotated } from '../model/annotations.js';
+import { isAnnotated } from '../../model/annotations.js';
 import { annotatedArbitrary } from './arbitraryAnnotations.js';
-import { lenient } from './lenient.js';
+import { lenient } from '../../interpreters/lenient.js';
 import {
   dictionaryArbitrary,
   doubleArbitrary,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Constraints } from '../model/constraints.js';
+import type { Constraints } from '../../model/constraints.js';
 import {
   int32Arbitrary,
   int64Arbitrary,
