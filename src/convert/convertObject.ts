@@ -2,9 +2,9 @@ import type { RegisteredKind, Registry } from '../kinds/registry.js';
 import { decodeProblems, formatProblems } from './decode.js';
 import { canonicalJson, jsonEqual } from '../json/index.js';
 import { formatValidationProblems, type ValidationProblem, type Validator } from '../validate/validator.js';
-import { differences } from './diff.js';
+import { differences } from '../json/diff.js';
 import type { ConversionFailure } from './errors.js';
-import { ABSENT, isRecord, type JsonPath, ownValue } from './paths.js';
+import { ABSENT, type JsonPath, ownValue } from '../json/path.js';
 import { applyRoute, applyRouteSteps, ConverterBug } from './route.js';
 import {
   ANNOTATIONS_LIMIT_BYTES,
@@ -16,6 +16,8 @@ import {
   stashEntries,
   takeStash,
 } from './stash.js';
+import { isJsonObject } from '../json/objects.js';
+import { splitApiVersion } from '../kinds/apiVersion.js';
 
 /** What happened to the stash while converting one object (for logs and metrics). */
 export type StashOutcome = 'none' | 'written' | 'restored' | 'superseded' | 'rejected';
@@ -56,13 +58,6 @@ export function formatIdentity({ kind, name, namespace }: ObjectIdentity): strin
 /** How an object names itself in messages: `Kind namespace/name`, never its content. */
 export const describeObject = (object: unknown): string => formatIdentity(objectIdentity(object));
 
-const splitApiVersion = (apiVersion: string): { group: string; version: string } => {
-  const slash = apiVersion.lastIndexOf('/');
-  return slash < 0
-    ? { group: '', version: apiVersion }
-    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-};
-
 /** The desired apiVersion is the same for every object of a review: split it once. */
 let lastDesired: { readonly apiVersion: string; readonly split: { group: string; version: string } } | undefined;
 const splitDesired = (apiVersion: string) => {
@@ -83,7 +78,7 @@ const splitDesired = (apiVersion: string) => {
  *    the stash annotation.
  */
 export function convertObject(registry: Registry, object: unknown, desiredAPIVersion: string): ConvertResult {
-  if (!isRecord(object)) return fail('NotAnObject', 'the object is not a JSON object');
+  if (!isJsonObject(object)) return fail('NotAnObject', 'the object is not a JSON object');
   const { apiVersion, kind: kindName, metadata: rawMetadata, ...body } = object;
   if (typeof apiVersion !== 'string' || typeof kindName !== 'string') {
     return fail('BadApiVersion', `${describeObject(object)}: apiVersion and kind must be strings`);
@@ -117,7 +112,7 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
     );
   }
   const metadata = Object.hasOwn(object, 'metadata') ? rawMetadata : ABSENT;
-  if (metadata !== ABSENT && metadata !== null && !isRecord(metadata)) {
+  if (metadata !== ABSENT && metadata !== null && !isJsonObject(metadata)) {
     return fail('BadMetadata', `${about()}: metadata must be an object`);
   }
   if (source.version === target.version) return { ok: true, object, from: source.version, stash: 'none' };

@@ -1,6 +1,7 @@
 import type * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { guard } from '../interpreters/guard.js';
+import { pathSegment } from '../json/path.js';
 
 /** One place where a value does not fit its codec: a JSON path, the expected type, what was there. */
 export interface DecodeProblem {
@@ -48,12 +49,10 @@ function toProblem(error: t.ValidationError, root: string): DecodeProblem {
   return { path: path || '(root)', expected: owner?.name ?? 'unknown', found: jsonType(error.value) };
 }
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-
-const segment = (parentTag: string | undefined, key: string): string => {
-  if (parentTag === 'ArrayType' || parentTag === 'ReadonlyArrayType' || parentTag === 'TupleType') return `[${key}]`;
-  return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
-};
+const segment = (parentTag: string | undefined, key: string): string =>
+  pathSegment(
+    parentTag === 'ArrayType' || parentTag === 'ReadonlyArrayType' || parentTag === 'TupleType' ? Number(key) : key,
+  );
 
 export const jsonType = (value: unknown): string => {
   if (value === null) return 'null';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, parseJson, stringifyJson } from '../json/index.js';
-import type { Difference } from './diff.js';
-import { ABSENT, type Absent, type JsonPath, defineOwn, getAt, isRecord, ownValue } from './paths.js';
+import type { Difference } from '../json/diff.js';
+import { ABSENT, type Absent, type JsonPath, defineOwn, getAt, ownValue } from '../json/path.js';
+import { isJsonObject } from '../json/objects.js';
 
 /**
  * The stash: what a conversion could not carry, kept in one annotation on the converted object.
@@ -94,7 +95,7 @@ export function restoreEntries(body: unknown, entries: readonly StashEntry[]): u
     if (
       Array.isArray(parent)
         ? parent.length !== entry.n || typeof key !== 'number' || !restoresValue
-        : !isRecord(parent) || typeof key !== 'string'
+        : !isJsonObject(parent) || typeof key !== 'string'
     )
       continue;
     if (fingerprint(ownValue(parent, key)) !== entry.h) continue;
@@ -145,9 +146,9 @@ export type ReadStash =
  * before the framework added anything). A malformed stash is reported and left where it is.
  */
 export function takeStash(metadata: unknown): { stash: ReadStash; metadata: unknown } {
-  if (!isRecord(metadata)) return { stash: { kind: 'none' }, metadata };
+  if (!isJsonObject(metadata)) return { stash: { kind: 'none' }, metadata };
   const annotations = ownValue(metadata, 'annotations');
-  if (!isRecord(annotations) || !Object.hasOwn(annotations, STASH_ANNOTATION))
+  if (!isJsonObject(annotations) || !Object.hasOwn(annotations, STASH_ANNOTATION))
     return { stash: { kind: 'none' }, metadata };
   const parsed = parseStash(annotations[STASH_ANNOTATION]);
   if (typeof parsed === 'string') return { stash: { kind: 'malformed', reason: parsed }, metadata };
@@ -167,27 +168,27 @@ export function takeStash(metadata: unknown): { stash: ReadStash; metadata: unkn
 export function putStash(metadata: unknown, stash: Stash): Record<string, unknown> {
   const meta: { annotations?: Created; metadata?: Created } = {};
   let base: Record<string, unknown>;
-  if (isRecord(metadata)) base = { ...metadata };
+  if (isJsonObject(metadata)) base = { ...metadata };
   else {
     meta.metadata = metadata === null ? 'null' : 'absent';
     base = {};
   }
   const annotations = ownValue(base, 'annotations');
-  if (!isRecord(annotations)) meta.annotations = annotations === null ? 'null' : 'absent';
+  if (!isJsonObject(annotations)) meta.annotations = annotations === null ? 'null' : 'absent';
   const doc: StashDocument = {
     v: 1,
     origin: stash.origin,
     entries: stash.entries,
     ...(Object.keys(meta).length && { meta }),
   };
-  base.annotations = { ...(isRecord(annotations) ? annotations : {}), [STASH_ANNOTATION]: stringifyJson(doc) };
+  base.annotations = { ...(isJsonObject(annotations) ? annotations : {}), [STASH_ANNOTATION]: stringifyJson(doc) };
   return base;
 }
 
 /** Bytes taken by all annotations together, as the apiserver counts them. */
 export function annotationsSize(metadata: unknown): number {
   const annotations = ownValue(metadata, 'annotations');
-  if (!isRecord(annotations)) return 0;
+  if (!isJsonObject(annotations)) return 0;
   let size = 0;
   for (const [k, v] of Object.entries(annotations))
     size += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
@@ -202,10 +203,10 @@ function parseStash(raw: unknown): StashDocument | string {
   } catch (e) {
     return `the annotation is not JSON (${(e as Error).message})`;
   }
-  if (!isRecord(doc) || doc.v !== 1) return 'the annotation is not a version 1 stash document';
+  if (!isJsonObject(doc) || doc.v !== 1) return 'the annotation is not a version 1 stash document';
   if (typeof doc.origin !== 'string' || !Array.isArray(doc.entries)) return 'the stash has no origin or entries';
   for (const e of doc.entries) {
-    if (!isRecord(e) || !Array.isArray(e.p) || typeof e.h !== 'string')
+    if (!isJsonObject(e) || !Array.isArray(e.p) || typeof e.h !== 'string')
       return 'a stash entry has no path or fingerprint';
     if (!e.p.every((k) => typeof k === 'string' || (typeof k === 'number' && Number.isInteger(k) && k >= 0))) {
       return 'a stash entry has a malformed path';
@@ -216,7 +217,8 @@ function parseStash(raw: unknown): StashDocument | string {
   const meta = doc.meta;
   if (meta !== undefined) {
     const ok = (c: unknown) => c === undefined || c === 'absent' || c === 'null';
-    if (!isRecord(meta) || !ok(meta.annotations) || !ok(meta.metadata)) return 'the stash has malformed bookkeeping';
+    if (!isJsonObject(meta) || !ok(meta.annotations) || !ok(meta.metadata))
+      return 'the stash has malformed bookkeeping';
   }
   return doc as unknown as StashDocument;
 }

@@ -11,10 +11,9 @@
  */
 
 import { patternProblem } from '../model/pattern.js';
+import { isJsonObject } from '../json/objects.js';
 
 type Json = Record<string, unknown>;
-
-const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u);
 
 const TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
 
@@ -153,7 +152,7 @@ export function structuralSchemaProblems(schema: unknown, path = 'openAPIV3Schem
 }
 
 function checkNode(node: unknown, level: Level, path: string, p: Problems): void {
-  if (!isObject(node)) {
+  if (!isJsonObject(node)) {
     p.add(path, 'must be a schema object');
     return;
   }
@@ -230,7 +229,7 @@ const matchesType = (value: unknown, type: string): boolean => {
     case 'array':
       return Array.isArray(value);
     case 'object':
-      return isObject(value);
+      return isJsonObject(value);
     default:
       return false;
   }
@@ -284,7 +283,7 @@ function checkChildren(node: Json, level: Level, path: string, p: Problems): voi
   const type = node.type;
   const { properties, additionalProperties, items, required } = node;
   if (properties !== undefined) {
-    if (!isObject(properties)) p.add(`${path}.properties`, 'must be a map of schemas');
+    if (!isJsonObject(properties)) p.add(`${path}.properties`, 'must be a map of schemas');
     else {
       if (type !== 'object') p.add(`${path}.properties`, 'only an object has properties');
       for (const [key, child] of Object.entries(properties)) checkNode(child, 'field', `${path}.properties.${key}`, p);
@@ -293,7 +292,7 @@ function checkChildren(node: Json, level: Level, path: string, p: Problems): voi
   if (additionalProperties !== undefined) {
     if (additionalProperties === false)
       p.add(`${path}.additionalProperties`, 'must not be false (pruning drops unknown fields)');
-    else if (!isObject(additionalProperties)) p.add(`${path}.additionalProperties`, 'must be a schema');
+    else if (!isJsonObject(additionalProperties)) p.add(`${path}.additionalProperties`, 'must be a schema');
     else checkNode(additionalProperties, 'field', `${path}.additionalProperties`, p);
     if (level === 'root') p.add(`${path}.additionalProperties`, 'must not be used at the root');
     if (properties !== undefined) p.add(path, 'properties and additionalProperties are mutually exclusive');
@@ -308,7 +307,7 @@ function checkChildren(node: Json, level: Level, path: string, p: Problems): voi
     if (!Array.isArray(required) || !required.every((r) => typeof r === 'string')) {
       p.add(`${path}.required`, 'must be a list of field names');
     } else {
-      const known = isObject(properties) ? properties : {};
+      const known = isJsonObject(properties) ? properties : {};
       for (const name of required) {
         if (!(name in known)) p.add(`${path}.required`, `names ${name}, which is not among the properties`);
       }
@@ -323,7 +322,7 @@ function checkValueValidations(node: Json, path: string, p: Problems): void {
   const skipFirstAllOf =
     node['x-kubernetes-int-or-string'] === true &&
     Array.isArray(allOf) &&
-    isObject(allOf[0]) &&
+    isJsonObject(allOf[0]) &&
     isIntOrStringAnyOf(allOf[0].anyOf);
   if (isIntOrStringAnyOf(node.anyOf) && !skipAnyOf) {
     p.add(`${path}.anyOf`, 'the int-or-string form needs x-kubernetes-int-or-string: true');
@@ -348,7 +347,7 @@ function checkJunctors(node: Json, path: string, p: Problems, skipAnyOf: boolean
 }
 
 function checkNested(node: unknown, path: string, p: Problems, skipAnyOf: boolean): void {
-  if (!isObject(node)) {
+  if (!isJsonObject(node)) {
     p.add(path, 'must be a schema object');
     return;
   }
@@ -361,28 +360,28 @@ function checkNested(node: unknown, path: string, p: Problems, skipAnyOf: boolea
 
 /** apiVersion and kind are strings; metadata may restrict at most name and generateName. */
 function checkRootFields(node: Json, path: string, p: Problems): void {
-  const properties = isObject(node.properties) ? node.properties : {};
+  const properties = isJsonObject(node.properties) ? node.properties : {};
   for (const key of ['apiVersion', 'kind']) {
     const field = properties[key];
-    if (field !== undefined && (!isObject(field) || field.type !== 'string')) {
+    if (field !== undefined && (!isJsonObject(field) || field.type !== 'string')) {
       p.add(`${path}.properties.${key}.type`, 'must be string');
     }
   }
   const metadata = properties.metadata;
   if (metadata === undefined) return;
   const at = `${path}.properties.metadata`;
-  if (!isObject(metadata)) return;
+  if (!isJsonObject(metadata)) return;
   if (metadata.type !== 'object') p.add(`${at}.type`, 'must be object');
   for (const key of Object.keys(metadata)) {
     if (key !== 'type' && key !== 'properties') {
       p.add(`${at}.${key}`, 'metadata may only restrict name and generateName');
     }
   }
-  const fields = isObject(metadata.properties) ? metadata.properties : {};
+  const fields = isJsonObject(metadata.properties) ? metadata.properties : {};
   for (const [key, field] of Object.entries(fields)) {
     if (key !== 'name' && key !== 'generateName') {
       p.add(`${at}.properties.${key}`, 'metadata may only restrict name and generateName');
-    } else if (!isObject(field) || field.type !== 'string') {
+    } else if (!isJsonObject(field) || field.type !== 'string') {
       p.add(`${at}.properties.${key}.type`, 'must be string');
     }
   }
@@ -396,12 +395,12 @@ export interface ExpectedConversion {
 /** Problems of a whole CRD in wire form: its versions' schemas and its settings. */
 export function crdProblems(crd: unknown, expected: ExpectedConversion = {}): string[] {
   const p = new Problems();
-  if (!isObject(crd)) return ['(crd): must be an object'];
+  if (!isJsonObject(crd)) return ['(crd): must be an object'];
   if (crd.apiVersion !== 'apiextensions.k8s.io/v1') p.add('apiVersion', 'must be apiextensions.k8s.io/v1');
   if (crd.kind !== 'CustomResourceDefinition') p.add('kind', 'must be CustomResourceDefinition');
-  const spec = isObject(crd.spec) ? crd.spec : {};
-  const names = isObject(spec.names) ? spec.names : {};
-  const metadata = isObject(crd.metadata) ? crd.metadata : {};
+  const spec = isJsonObject(crd.spec) ? crd.spec : {};
+  const names = isJsonObject(spec.names) ? spec.names : {};
+  const metadata = isJsonObject(crd.metadata) ? crd.metadata : {};
   if (metadata.name !== `${String(names.plural)}.${String(spec.group)}`) {
     p.add('metadata.name', `must be <plural>.<group> (${String(names.plural)}.${String(spec.group)})`);
   }
@@ -435,7 +434,7 @@ function checkVersions(versions: unknown, p: Problems): void {
   let storage = 0;
   versions.forEach((v: unknown, i) => {
     const at = `spec.versions[${i}]`;
-    if (!isObject(v)) return p.add(at, 'must be an object');
+    if (!isJsonObject(v)) return p.add(at, 'must be an object');
     if (typeof v.name !== 'string' || !/^v[0-9]+((alpha|beta)[0-9]+)?$/.test(v.name)) {
       p.add(`${at}.name`, 'must be a Kubernetes version name (v1, v2beta1, ...)');
     }
@@ -444,17 +443,17 @@ function checkVersions(versions: unknown, p: Problems): void {
     if (typeof v.served !== 'boolean') p.add(`${at}.served`, 'must be a boolean');
     if (typeof v.storage !== 'boolean') p.add(`${at}.storage`, 'must be a boolean');
     if (v.storage === true) storage++;
-    const schema = isObject(v.schema) ? v.schema : {};
-    if (!isObject(schema.openAPIV3Schema)) p.add(`${at}.schema.openAPIV3Schema`, 'must be specified');
+    const schema = isJsonObject(v.schema) ? v.schema : {};
+    if (!isJsonObject(schema.openAPIV3Schema)) p.add(`${at}.schema.openAPIV3Schema`, 'must be specified');
     if (v.subresources !== undefined) {
-      const sub = isObject(v.subresources) ? v.subresources : {};
+      const sub = isJsonObject(v.subresources) ? v.subresources : {};
       if (sub.status !== undefined && JSON.stringify(sub.status) !== '{}')
         p.add(`${at}.subresources.status`, 'must be {}');
     }
     const columns = v.additionalPrinterColumns;
     if (columns !== undefined) {
       (Array.isArray(columns) ? columns : []).forEach((c: unknown, j) => {
-        const col = isObject(c) ? c : {};
+        const col = isJsonObject(c) ? c : {};
         if (!PRINTER_COLUMN_TYPES.includes(String(col.type))) {
           p.add(`${at}.additionalPrinterColumns[${j}].type`, `must be one of ${PRINTER_COLUMN_TYPES.join(', ')}`);
         }
@@ -468,17 +467,17 @@ function checkVersions(versions: unknown, p: Problems): void {
 }
 
 function checkConversion(conversion: unknown, expected: ExpectedConversion, p: Problems): void {
-  const c = isObject(conversion) ? conversion : {};
+  const c = isJsonObject(conversion) ? conversion : {};
   if (c.strategy !== 'Webhook') return p.add('spec.conversion.strategy', 'must be Webhook');
-  const webhook = isObject(c.webhook) ? c.webhook : {};
+  const webhook = isJsonObject(c.webhook) ? c.webhook : {};
   if (JSON.stringify(webhook.conversionReviewVersions) !== JSON.stringify(['v1', 'v1beta1'])) {
     p.add('spec.conversion.webhook.conversionReviewVersions', 'must be [v1, v1beta1]');
   }
-  const config = isObject(webhook.clientConfig) ? webhook.clientConfig : {};
+  const config = isJsonObject(webhook.clientConfig) ? webhook.clientConfig : {};
   if ('caBundle' in config)
     p.add('spec.conversion.webhook.clientConfig.caBundle', 'must not be in the files (injected at install)');
   if ('url' in config) p.add('spec.conversion.webhook.clientConfig.url', 'must not be set: the webhook is a Service');
-  const service = isObject(config.service) ? config.service : undefined;
+  const service = isJsonObject(config.service) ? config.service : undefined;
   if (!service) return p.add('spec.conversion.webhook.clientConfig.service', 'must be specified');
   const at = 'spec.conversion.webhook.clientConfig.service';
   for (const key of ['name', 'namespace', 'path']) {
@@ -496,7 +495,7 @@ function checkConversion(conversion: unknown, expected: ExpectedConversion, p: P
 function schemaProblemsOf(versions: unknown): string[] {
   if (!Array.isArray(versions)) return [];
   return versions.flatMap((v: unknown, i) => {
-    const schema = isObject(v) && isObject(v.schema) ? v.schema.openAPIV3Schema : undefined;
+    const schema = isJsonObject(v) && isJsonObject(v.schema) ? v.schema.openAPIV3Schema : undefined;
     return schema === undefined ? [] : structuralSchemaProblems(schema, `spec.versions[${i}].schema.openAPIV3Schema`);
   });
 }

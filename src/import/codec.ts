@@ -6,6 +6,7 @@
  */
 
 import { patternProblem } from '../model/pattern.js';
+import { isJsonObject } from '../json/objects.js';
 
 export type Json = Record<string, unknown>;
 
@@ -15,12 +16,10 @@ export interface ImportProblem {
   readonly reason: string;
 }
 
-const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u);
-
 /** JSON as a TypeScript literal (object keys quoted where needed). */
 export function literal(u: unknown): string {
   if (Array.isArray(u)) return `[${u.map(literal).join(', ')}]`;
-  if (isObject(u)) {
+  if (isJsonObject(u)) {
     const entries = Object.entries(u).map(([k, v]) => `${propertyKey(k)}: ${literal(v)}`);
     return entries.length ? `{ ${entries.join(', ')} }` : '{}';
   }
@@ -117,7 +116,7 @@ export class CodecWriter {
 
   /** The codec of a schema node; `hint` is the field path, for constant names. */
   codec(node: unknown, path: string, hint: string[], required = false): string {
-    if (!isObject(node)) {
+    if (!isJsonObject(node)) {
       this.problem(path, 'is not a schema object');
       return `${this.use('t')}.unknown`;
     }
@@ -142,7 +141,7 @@ export class CodecWriter {
       if (wire === 'x-kubernetes-preserve-unknown-fields' && this.absorbsPreserve(node)) continue;
       if (wire === 'anyOf' && intOrString && JSON.stringify(value) === INT_OR_STRING_ANY_OF) continue;
       if (wire === 'x-kubernetes-validations' && Array.isArray(value)) {
-        value = value.map((r) => (isObject(r) ? r : {}));
+        value = value.map((r) => (isJsonObject(r) ? r : {}));
       }
       annotations.push(`${name}: ${literal(value)}`);
     }
@@ -189,7 +188,7 @@ export class CodecWriter {
       case 'boolean':
         return `${this.use('t')}.boolean`;
       case 'array':
-        if (!isObject(node.items)) {
+        if (!isJsonObject(node.items)) {
           this.problem(`${path}.items`, 'an array without items has no structural schema');
           return `${this.use('t')}.array(${this.use('t')}.unknown)`;
         }
@@ -250,7 +249,7 @@ export class CodecWriter {
       this.problem(path, 'properties and additionalProperties together are not structural');
     }
     if (additional !== undefined) {
-      if (!isObject(additional)) {
+      if (!isJsonObject(additional)) {
         this.problem(
           `${path}.additionalProperties`,
           `additionalProperties: ${JSON.stringify(additional)} is not structural`,
@@ -265,7 +264,7 @@ export class CodecWriter {
         this.problem(`${path}.required`, 'required fields of an object without properties');
       return `${this.use('t')}.partial({})`;
     }
-    if (!isObject(properties)) {
+    if (!isJsonObject(properties)) {
       this.problem(`${path}.properties`, 'must be a map of schemas');
       return this.use('FreeForm');
     }

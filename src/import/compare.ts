@@ -1,4 +1,5 @@
 import type { Json } from './codec.js';
+import { isJsonObject } from '../json/objects.js';
 
 /**
  * Whether two CRDs (wire form, as parsed from YAML) state the same thing, ignoring order and
@@ -18,25 +19,24 @@ export function crdDifferences(input: unknown, output: unknown): string[] {
   return out;
 }
 
-const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u);
 const INT_OR_STRING = JSON.stringify([{ type: 'integer' }, { type: 'string' }]);
 
 function normalizeCrd(crd: unknown): unknown {
-  if (!isObject(crd)) return crd;
-  const spec = isObject(crd.spec) ? { ...crd.spec } : {};
+  if (!isJsonObject(crd)) return crd;
+  const spec = isJsonObject(crd.spec) ? { ...crd.spec } : {};
   delete spec.conversion;
   if (spec.preserveUnknownFields === false) delete spec.preserveUnknownFields;
-  const names = isObject(spec.names) ? { ...spec.names } : {};
+  const names = isJsonObject(spec.names) ? { ...spec.names } : {};
   const kind = String(names.kind);
   if (names.singular === kind.toLowerCase()) delete names.singular;
   if (names.listKind === `${kind}List`) delete names.listKind;
   spec.names = names;
   if (Array.isArray(spec.versions)) {
     spec.versions = Object.fromEntries(
-      spec.versions.filter(isObject).map((v) => {
+      spec.versions.filter(isJsonObject).map((v) => {
         const version: Json = { ...v };
         if (version.deprecated === false) delete version.deprecated;
-        if (isObject(version.schema) && version.schema.openAPIV3Schema !== undefined) {
+        if (isJsonObject(version.schema) && version.schema.openAPIV3Schema !== undefined) {
           version.schema = { ...version.schema, openAPIV3Schema: normalizeSchema(version.schema.openAPIV3Schema) };
         }
         return [`[${String(v.name)}]`, version];
@@ -46,19 +46,19 @@ function normalizeCrd(crd: unknown): unknown {
   return {
     apiVersion: crd.apiVersion,
     kind: crd.kind,
-    metadata: { name: isObject(crd.metadata) ? crd.metadata.name : undefined },
+    metadata: { name: isJsonObject(crd.metadata) ? crd.metadata.name : undefined },
     spec,
   };
 }
 
 function normalizeSchema(node: unknown): unknown {
-  if (!isObject(node)) return node;
+  if (!isJsonObject(node)) return node;
   const out: Json = {};
   for (const [key, value] of Object.entries(node)) {
     switch (key) {
       case 'properties':
-        if (isObject(value) && Object.keys(value).length === 0) continue;
-        out[key] = isObject(value)
+        if (isJsonObject(value) && Object.keys(value).length === 0) continue;
+        out[key] = isJsonObject(value)
           ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeSchema(v)]))
           : value;
         break;
@@ -95,7 +95,7 @@ const show = (u: unknown) => {
 };
 
 function diff(a: unknown, b: unknown, path: string, out: string[]): void {
-  if (isObject(a) && isObject(b)) {
+  if (isJsonObject(a) && isJsonObject(b)) {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       diff(a[key], b[key], path ? `${path}.${key}` : key, out);
     }

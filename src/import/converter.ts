@@ -1,4 +1,5 @@
 import { propertyKey, type Json } from './codec.js';
+import { isJsonObject } from '../json/objects.js';
 
 /**
  * The converter skeleton between two neighbouring versions: every field whose type is the same
@@ -8,18 +9,16 @@ import { propertyKey, type Json } from './codec.js';
  * what a converter drops, and gives it back on the way back.
  */
 
-const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u);
-
 /** What decides a field's TypeScript type (not its documentation or validation). */
 export function shape(node: unknown): unknown {
-  if (!isObject(node)) return null;
+  if (!isJsonObject(node)) return null;
   const s: Json = {};
   if (node['x-kubernetes-int-or-string'] === true) s.intOrString = true;
   else if (node.type !== undefined) s.type = node.type;
   if (node.type === 'integer') s.int32 = node.format === 'int32';
   if (node.nullable === true) s.nullable = true;
   if (Array.isArray(node.enum)) s.enum = [...node.enum].map((v) => JSON.stringify(v)).sort();
-  if (isObject(node.properties)) {
+  if (isJsonObject(node.properties)) {
     s.properties = Object.fromEntries(
       Object.keys(node.properties)
         .sort()
@@ -29,7 +28,7 @@ export function shape(node: unknown): unknown {
     s.free = node['x-kubernetes-preserve-unknown-fields'] === true;
   }
   if (node.items !== undefined) s.items = shape(node.items);
-  if (isObject(node.additionalProperties)) s.values = shape(node.additionalProperties);
+  if (isJsonObject(node.additionalProperties)) s.values = shape(node.additionalProperties);
   return s;
 }
 
@@ -37,14 +36,14 @@ const same = (a: unknown, b: unknown) => JSON.stringify(shape(a)) === JSON.strin
 
 /** A short type for the comment: `string`, `array of object {a, b}`, `map of integer (int32) | null`. */
 export function describeType(node: unknown): string {
-  if (!isObject(node)) return 'unknown';
+  if (!isJsonObject(node)) return 'unknown';
   let d: string;
   if (node['x-kubernetes-int-or-string'] === true) d = 'int-or-string';
   else if (Array.isArray(node.enum)) d = `enum ${node.enum.map((v) => JSON.stringify(v)).join('|')}`;
   else if (node.type === 'array') d = `array of ${describeType(node.items)}`;
-  else if (node.type === 'object' && isObject(node.additionalProperties))
+  else if (node.type === 'object' && isJsonObject(node.additionalProperties))
     d = `map of ${describeType(node.additionalProperties)}`;
-  else if (node.type === 'object' && isObject(node.properties)) {
+  else if (node.type === 'object' && isJsonObject(node.properties)) {
     const keys = Object.keys(node.properties);
     d = `object {${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', ...' : ''}}`;
   } else if (node.type === 'object') {
@@ -55,7 +54,7 @@ export function describeType(node: unknown): string {
 }
 
 const isRecordObject = (n: unknown): n is Json =>
-  isObject(n) && n.type === 'object' && isObject(n.properties) && n.nullable !== true;
+  isJsonObject(n) && n.type === 'object' && isJsonObject(n.properties) && n.nullable !== true;
 
 interface Context {
   readonly from: string;
@@ -85,7 +84,7 @@ function convert(a: Json, b: Json, x: string, path: string, ctx: Context, indent
     } else {
       ctx.differences.push(`${at}: ${ctx.from} ${describeType(fa)}; ${ctx.to} ${describeType(fb)}`);
       dropped.push(key);
-      const [ia, ib] = [isObject(fa) ? fa.items : undefined, isObject(fb) ? fb.items : undefined];
+      const [ia, ib] = [isJsonObject(fa) ? fa.items : undefined, isJsonObject(fb) ? fb.items : undefined];
       if (isRecordObject(ia) && isRecordObject(ib)) {
         // What differs inside the items, for the author (the list is left out whole).
         convert(ia, ib, 'item', `${at}[]`, { ...ctx, counter: 0 }, indent);

@@ -1,6 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { CodecWriter, literal, type ImportProblem, type Json } from './codec.js';
 import { converterSource } from './converter.js';
+import { isJsonObject } from '../json/objects.js';
 
 /**
  * `crdconv import`: an existing CRD (every version) -> a kind folder in crdconv's model:
@@ -9,8 +10,6 @@ import { converterSource } from './converter.js';
  * compare.ts for what "the same" means); what the model cannot say is listed as problems.
  */
 
-const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u);
-
 /** The CustomResourceDefinitions in a YAML (or JSON) text of one or more documents. */
 export function readCrds(text: string, source = 'input'): Json[] {
   const docs = parseAllDocuments(text, { intAsBigInt: false });
@@ -18,7 +17,7 @@ export function readCrds(text: string, source = 'input'): Json[] {
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     if (doc.errors.length) throw new Error(`${source}: ${doc.errors[0]!.message}`);
     const value = doc.toJS({ maxAliasCount: -1 }) as unknown;
-    if (!isObject(value)) continue;
+    if (!isJsonObject(value)) continue;
     if (value.kind !== 'CustomResourceDefinition') continue;
     if (value.apiVersion !== 'apiextensions.k8s.io/v1') {
       throw new Error(
@@ -80,7 +79,7 @@ const camel = (kind: string) => kind.charAt(0).toLowerCase() + kind.slice(1);
 
 /** The body part of a version's schema (without apiVersion, kind, metadata), as the codec states it. */
 export function bodySchema(root: Json): Json {
-  const properties = isObject(root.properties) ? { ...root.properties } : {};
+  const properties = isJsonObject(root.properties) ? { ...root.properties } : {};
   for (const field of ['apiVersion', 'kind', 'metadata']) delete properties[field];
   const required = Array.isArray(root.required)
     ? root.required.filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r as string))
@@ -90,8 +89,8 @@ export function bodySchema(root: Json): Json {
 
 export function importCrd(crd: Json, options: ImportOptions = {}): ImportedKind {
   const from = options.from ?? 'crdconv';
-  const spec = isObject(crd.spec) ? crd.spec : {};
-  const names = isObject(spec.names) ? spec.names : {};
+  const spec = isJsonObject(crd.spec) ? crd.spec : {};
+  const names = isJsonObject(spec.names) ? spec.names : {};
   const problems: ImportProblem[] = [];
   const notes: string[] = [];
   const kind = String(names.kind);
@@ -108,7 +107,7 @@ export function importCrd(crd: Json, options: ImportOptions = {}): ImportedKind 
   }
   if (spec.conversion !== undefined)
     notes.push('spec.conversion: crdconv writes its own (Webhook, to the crdconv service)');
-  const versions = (Array.isArray(spec.versions) ? spec.versions : []).filter(isObject);
+  const versions = (Array.isArray(spec.versions) ? spec.versions : []).filter(isJsonObject);
   const ordered = [...versions].sort((a, b) => versionOrder(String(a.name), String(b.name)));
   if (ordered.map((v) => v.name).join() !== versions.map((v) => v.name).join()) {
     notes.push(`versions are declared oldest first: ${ordered.map((v) => v.name).join(', ')}`);
@@ -120,20 +119,21 @@ export function importCrd(crd: Json, options: ImportOptions = {}): ImportedKind 
   for (const v of ordered) {
     const name = String(v.name);
     const at = `spec.versions[${name}]`;
-    const root = isObject(v.schema) && isObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : undefined;
+    const root =
+      isJsonObject(v.schema) && isJsonObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : undefined;
     if (!root) {
       problems.push({ path: `${at}.schema.openAPIV3Schema`, reason: 'missing' });
       continue;
     }
     const writer = new CodecWriter(new Set([name, 'version', ...MODEL_NAMES]));
     const path = `${at}.schema.openAPIV3Schema`;
-    const rootProps = isObject(root.properties) ? root.properties : {};
+    const rootProps = isJsonObject(root.properties) ? root.properties : {};
     const typeMeta: Json = {};
     for (const field of ['apiVersion', 'kind', 'metadata'] as const) {
       const node = rootProps[field];
       if (node === undefined) continue;
       const expected = field === 'metadata' ? 'object' : 'string';
-      if (!isObject(node)) continue;
+      if (!isJsonObject(node)) continue;
       const { type, description, ...rest } = node;
       if (type !== expected || Object.keys(rest).length) {
         problems.push({
@@ -159,9 +159,9 @@ export function importCrd(crd: Json, options: ImportOptions = {}): ImportedKind 
       codec = `annotate(${codec}, { typeMeta: ${literal(typeMeta)} })`;
     }
     problems.push(...writer.problems);
-    const subresources = isObject(v.subresources) ? v.subresources : {};
+    const subresources = isJsonObject(v.subresources) ? v.subresources : {};
     statusOn.push(subresources.status !== undefined);
-    statusField.push(isObject(body.properties) && 'status' in body.properties);
+    statusField.push(isJsonObject(body.properties) && 'status' in body.properties);
     const options: string[] = [];
     if (v.served === false) options.push('served: false');
     if (v.storage === true) options.push('storage: true');
@@ -171,9 +171,9 @@ export function importCrd(crd: Json, options: ImportOptions = {}): ImportedKind 
       options.push(`printerColumns: ${literal(v.additionalPrinterColumns)}`);
     }
     if (Array.isArray(v.selectableFields) && v.selectableFields.length) {
-      options.push(`selectableFields: ${literal(v.selectableFields.map((f) => (isObject(f) ? f.jsonPath : f)))}`);
+      options.push(`selectableFields: ${literal(v.selectableFields.map((f) => (isJsonObject(f) ? f.jsonPath : f)))}`);
     }
-    if (isObject(subresources.scale)) options.push(`scale: ${literal(subresources.scale)}`);
+    if (isJsonObject(subresources.scale)) options.push(`scale: ${literal(subresources.scale)}`);
     for (const key of Object.keys(subresources)) {
       if (key !== 'status' && key !== 'scale')
         problems.push({ path: `${at}.subresources.${key}`, reason: 'unknown subresource' });

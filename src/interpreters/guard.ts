@@ -1,4 +1,5 @@
 import type * as t from 'io-ts';
+import { isJsonObject } from '../json/objects.js';
 
 /** Whether a value is admitted by a codec: what `codec.is` answers, as one closure per codec node. */
 export type Guard = (u: unknown) => boolean;
@@ -30,7 +31,6 @@ const cache = new WeakMap<t.Mixed, Guard>();
 type Node = t.Mixed & { readonly _tag?: string };
 
 /** io-ts's UnknownRecord: an object that is not an array. */
-const isRecord = (u: unknown): u is Record<string, unknown> => u !== null && typeof u === 'object' && !Array.isArray(u);
 const isString: Guard = (u) => typeof u === 'string';
 const isBoolean: Guard = (u) => typeof u === 'boolean';
 const isNull: Guard = (u) => u === null;
@@ -100,7 +100,7 @@ function propsGuard(props: t.Props, required: boolean): Guard {
   const guards = keys.map((k) => guard(props[k] as t.Mixed));
   const n = keys.length;
   return (u) => {
-    if (!isRecord(u)) return false;
+    if (!isJsonObject(u)) return false;
     for (let i = 0; i < n; i++) {
       const k = keys[i]!;
       const v = u[k];
@@ -117,7 +117,7 @@ function propsGuard(props: t.Props, required: boolean): Guard {
 /** Every own enumerable key's value must pass (io-ts: Object.keys). */
 function recordGuard(value: Guard): Guard {
   return (u) => {
-    if (!isRecord(u)) return false;
+    if (!isJsonObject(u)) return false;
     for (const k in u) {
       if (!hasOwn.call(u, k)) continue;
       if (!value(u[k])) return false;

@@ -1,4 +1,5 @@
-import { ABSENT, type Absent, type JsonPath, isRecord, ownValue } from './paths.js';
+import { ABSENT, type Absent, type JsonPath, ownValue } from './path.js';
+import { isJsonObject } from './objects.js';
 
 /** Where two JSON values differ: the path, and the value on each side (ABSENT when missing). */
 export interface Difference {
@@ -32,7 +33,7 @@ export function differences(left: unknown, right: unknown): Difference[] {
 /** `path` is one stack shared by the whole walk (copied only when a difference is recorded). */
 function walk(left: unknown, right: unknown, path: Array<string | number>, out: Difference[]): void {
   if (left === right) return;
-  if (isRecord(left) && isRecord(right)) {
+  if (isJsonObject(left) && isJsonObject(right)) {
     for (const key of Object.keys(left)) {
       path.push(key);
       walk(ownValue(left, key), ownValue(right, key), path, out);

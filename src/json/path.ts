@@ -1,3 +1,4 @@
+import { isJsonObject } from './objects.js';
 /**
  * Reading and writing JSON values by path, with user-controlled keys. A key such as `__proto__`
  * must only ever be an own data property: reads check ownership first, writes define the
@@ -9,14 +10,11 @@ export type JsonPath = ReadonlyArray<string | number>;
 export const ABSENT: unique symbol = Symbol('absent');
 export type Absent = typeof ABSENT;
 
-export const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export function ownValue(container: unknown, key: string | number): unknown | Absent {
   if (Array.isArray(container)) {
     return typeof key === 'number' && key >= 0 && key < container.length ? container[key] : ABSENT;
   }
-  if (isRecord(container) && typeof key === 'string' && Object.hasOwn(container, key)) {
+  if (isJsonObject(container) && typeof key === 'string' && Object.hasOwn(container, key)) {
     // JSON has no undefined: a key holding it is as good as absent.
     return container[key] === undefined ? ABSENT : container[key];
   }
@@ -53,3 +51,13 @@ export function setAt(root: unknown, path: JsonPath, value: unknown | Absent): u
   else defineOwn(copy, key as string, child);
   return copy;
 }
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+
+/** One step of a path as messages write it: `.name`, `[3]`, or `["odd key"]`. */
+export const pathSegment = (key: string | number): string =>
+  typeof key === 'number' ? `[${key}]` : IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+
+/** A path as messages write it (`.spec.users[0].name`), `(root)` for the empty path. */
+export const formatJsonPath = (path: JsonPath): string =>
+  path.length === 0 ? '(root)' : path.map(pathSegment).join('');

@@ -1,9 +1,11 @@
 import { convertObject, describeObject } from '../convert/convertObject.js';
-import { isRecord } from '../convert/paths.js';
+
 import type { Registry } from '../kinds/registry.js';
 import type { ManifestFile } from './documents.js';
 import { lookupDocumentKind } from './lookup.js';
 import type { OutputDocument } from './write.js';
+import { isJsonObject } from '../json/objects.js';
+import { splitApiVersion } from '../kinds/apiVersion.js';
 
 export interface ConvertedFile {
   readonly documents: readonly OutputDocument[];
@@ -17,9 +19,9 @@ export interface ConvertedFile {
  * group/v1` only that group's. Anything else passes through untouched, in its place.
  */
 export function targetFor(to: string, apiVersion: string): string | undefined {
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  const { group } = splitApiVersion(apiVersion);
   if (!to.includes('/')) return `${group}/${to}`;
-  return to.slice(0, to.lastIndexOf('/')) === group ? to : undefined;
+  return splitApiVersion(to).group === group ? to : undefined;
 }
 
 /** Convert a manifest file's documents with the service's own pipeline (and stash). */
@@ -33,7 +35,8 @@ export function convertDocuments(registry: Registry, file: ManifestFile, to: str
       ...(doc.source !== undefined && { source: doc.source }),
     };
     const value = doc.value;
-    if (!isRecord(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return unchanged;
+    if (!isJsonObject(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
+      return unchanged;
     const found = lookupDocumentKind(registry, value.apiVersion, value.kind);
     if ('foreign' in found) return unchanged;
     if ('unknown' in found) {

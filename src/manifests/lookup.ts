@@ -1,4 +1,5 @@
 import type { RegisteredKind, Registry } from '../kinds/registry.js';
+import { splitApiVersion } from '../kinds/apiVersion.js';
 
 /** What a manifest document's apiVersion and kind mean to the registry. */
 export type DocumentKind =
@@ -9,9 +10,7 @@ export type DocumentKind =
   | { readonly foreign: true };
 
 export function lookupDocumentKind(registry: Registry, apiVersion: string, kindName: string): DocumentKind {
-  const slash = apiVersion.lastIndexOf('/');
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  const version = apiVersion.slice(slash + 1);
+  const { group, version } = splitApiVersion(apiVersion);
   const kind = registry.lookup(group, kindName);
   if (kind) return { kind, group, version };
   const inGroup = registry.kinds.filter((k) => k.def.group === group).map((k) => k.def.kind);

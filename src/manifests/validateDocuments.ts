@@ -1,11 +1,12 @@
 import { describeObject } from '../convert/convertObject.js';
 import { decodeProblems } from '../convert/decode.js';
 import { strict } from '../interpreters/lenient.js';
-import { formatPath } from '../validate/validator.js';
-import { isRecord } from '../convert/paths.js';
+
 import type { Registry } from '../kinds/registry.js';
 import type { ManifestFile } from './documents.js';
 import { lookupDocumentKind } from './lookup.js';
+import { isJsonObject } from '../json/objects.js';
+import { formatJsonPath } from '../json/path.js';
 
 export interface ValidationReport {
   readonly checked: number;
@@ -26,7 +27,7 @@ export function validateDocuments(registry: Registry, file: ManifestFile): Valid
   for (const doc of file.documents) {
     const where = `${file.path}#${doc.index}`;
     const value = doc.value;
-    if (!isRecord(value)) {
+    if (!isJsonObject(value)) {
       problems.push(
         `${where}: not a Kubernetes object (a ${Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value})`,
       );
@@ -56,7 +57,7 @@ export function validateDocuments(registry: Registry, file: ManifestFile): Valid
       continue;
     }
     const metadata = value.metadata;
-    if (!isRecord(metadata)) problems.push(`${who}: .metadata: required object missing`);
+    if (!isJsonObject(metadata)) problems.push(`${who}: .metadata: required object missing`);
     else if (typeof metadata.name !== 'string' && typeof metadata.generateName !== 'string')
       problems.push(`${who}: .metadata.name: required string missing`);
     const { apiVersion: _a, kind: _k, metadata: _m, ...body } = value;
@@ -68,7 +69,7 @@ export function validateDocuments(registry: Registry, file: ManifestFile): Valid
       );
     }
     for (const p of registered.validator.problems(body).filter((p) => p.kind === 'pruned'))
-      problems.push(`${who}: ${formatPath(p.path)}: not in the ${version} schema (the apiserver would prune it)`);
+      problems.push(`${who}: ${formatJsonPath(p.path)}: not in the ${version} schema (the apiserver would prune it)`);
   }
   return { checked, skipped, problems };
 }

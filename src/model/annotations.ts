@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { isConstrained, type Constraints } from './constraints.js';
 import { formatHolds } from './formats.js';
+import { isJsonObject } from '../json/objects.js';
 
 /**
  * One CEL rule of `x-kubernetes-validations`: the apiserver evaluates `rule` at admission, with
@@ -82,13 +83,11 @@ export function innerConstraints(codec: t.Mixed): Constraints {
   return found;
 }
 
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
-
 /** A stable key for deep equality of JSON values (object keys sorted). */
 export function jsonKey(u: unknown): string {
   if (typeof u === 'bigint') return `${u}n`;
   if (Array.isArray(u)) return `[${u.map(jsonKey).join(',')}]`;
-  if (isObject(u)) {
+  if (isJsonObject(u)) {
     return `{${Object.keys(u)
       .sort()
       .map((k) => `${JSON.stringify(k)}:${jsonKey(u[k])}`)
@@ -99,7 +98,7 @@ export function jsonKey(u: unknown): string {
 
 /** The key of a list-map entry: the values of its key fields. */
 export const listMapKey = (keys: readonly string[], item: unknown): string =>
-  jsonKey(keys.map((k) => (isObject(item) ? item[k] : undefined)));
+  jsonKey(keys.map((k) => (isJsonObject(item) ? item[k] : undefined)));
 
 const unique = (items: readonly unknown[], key: (u: unknown) => string): boolean =>
   new Set(items.map(key)).size === items.length;
@@ -121,7 +120,7 @@ export function annotationsHold(a: SchemaAnnotations, constraints: Constraints, 
       if (!ok) return false;
     }
   }
-  if (isObject(u)) {
+  if (isJsonObject(u)) {
     const n = Object.keys(u).length;
     if (a.minProperties !== undefined && n < a.minProperties) return false;
     if (a.maxProperties !== undefined && n > a.maxProperties) return false;
@@ -143,7 +142,7 @@ const embeddedResourceHolds = (u: Record<string, unknown>): boolean =>
   u.apiVersion !== '' &&
   typeof u.kind === 'string' &&
   u.kind !== '' &&
-  (u.metadata === undefined || isObject(u.metadata));
+  (u.metadata === undefined || isJsonObject(u.metadata));
 
 const describe = (a: SchemaAnnotations): string => {
   const shown = Object.entries(a)

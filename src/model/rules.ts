@@ -1,4 +1,5 @@
 import type { ValidationRule } from './annotations.js';
+import { isJsonObject } from '../json/objects.js';
 
 /**
  * CEL rules (`x-kubernetes-validations`) for the refinements a model states most often, each with
@@ -32,9 +33,8 @@ export function celField(name: string): string {
 }
 
 const has = (field: string) => `has(self.${celField(field)})`;
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 const present = (u: unknown, fields: readonly string[]) =>
-  isObject(u) ? fields.filter((f) => Object.prototype.hasOwnProperty.call(u, f)).length : 0;
+  isJsonObject(u) ? fields.filter((f) => Object.prototype.hasOwnProperty.call(u, f)).length : 0;
 
 const list = (fields: readonly string[]) => fields.join(', ');
 
@@ -70,7 +70,7 @@ export const ordered = (low: string, high: string): ValidationRule => ({
   rule: `!${has(low)} || !${has(high)} || self.${celField(low)} <= self.${celField(high)}`,
   message: `${low} must not exceed ${high}`,
   holds: ((u: unknown) => {
-    if (!isObject(u) || !(low in u) || !(high in u)) return true;
+    if (!isJsonObject(u) || !(low in u) || !(high in u)) return true;
     const [a, b] = [u[low], u[high]];
     return (typeof a === 'string' && typeof b === 'string') ||
       ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint'))

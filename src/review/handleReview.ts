@@ -9,6 +9,7 @@ import type { ConversionFailure, FailureReason } from '../convert/errors.js';
 import { stringifyJson } from '../json/index.js';
 import type { Registry } from '../kinds/registry.js';
 import type { ConversionRequest, ConversionResponse } from './review.js';
+import { splitApiVersion } from '../kinds/apiVersion.js';
 
 /** What happened to each object, for metrics and logs (names only, never content). */
 export interface ObjectOutcome {
@@ -127,7 +128,7 @@ export class ReviewConversion {
   ) {
     const { desiredAPIVersion, objects } = request;
     this.desired = typeof desiredAPIVersion === 'string' ? desiredAPIVersion : '';
-    this.to = this.desired.slice(this.desired.lastIndexOf('/') + 1);
+    this.to = splitApiVersion(this.desired).version;
     if (this.desired === '') this.refused = 'the ConversionReview request has no desiredAPIVersion';
     else if (source === undefined && !Array.isArray(objects))
       this.refused = 'the ConversionReview request has no objects list';

@@ -1,4 +1,4 @@
-import { isRecord } from '../convert/paths.js';
+import { isJsonObject } from '../json/objects.js';
 
 /**
  * The ConversionReview envelope, in the two versions the apiserver speaks. The answer must be
@@ -30,7 +30,7 @@ export interface ConversionResponse {
  * apiserver may include is ignored.
  */
 export function readReview(body: unknown): ConversionRequest | { error: string } {
-  if (!isRecord(body)) return { error: 'the body is not a JSON object' };
+  if (!isJsonObject(body)) return { error: 'the body is not a JSON object' };
   if (body.kind !== 'ConversionReview')
     return { error: 'the body is not a ConversionReview (kind must be "ConversionReview")' };
   const reviewVersion = REVIEW_VERSIONS.find((v) => v === body.apiVersion);
@@ -40,7 +40,7 @@ export function readReview(body: unknown): ConversionRequest | { error: string }
     };
   }
   const request = Object.hasOwn(body, 'request') ? body.request : undefined;
-  if (!isRecord(request)) return { error: 'the ConversionReview has no request' };
+  if (!isJsonObject(request)) return { error: 'the ConversionReview has no request' };
   if (typeof request.uid !== 'string' || request.uid === '')
     return { error: 'the ConversionReview request has no uid' };
   return { reviewVersion, uid: request.uid, desiredAPIVersion: request.desiredAPIVersion, objects: request.objects };

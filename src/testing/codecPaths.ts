@@ -1,5 +1,5 @@
 import type * as t from 'io-ts';
-import type { JsonPath } from '../convert/paths.js';
+import type { JsonPath } from '../json/path.js';
 import { canonicalJson } from '../json/index.js';
 import type { Converter } from '../kinds/defineKind.js';
 import { openApiSchema } from '../interpreters/openapi.js';

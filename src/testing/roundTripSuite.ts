@@ -4,18 +4,19 @@
 import fc from 'fast-check';
 import { convertObject, type ConvertResult } from '../convert/convertObject.js';
 import { decodeProblems, formatProblems } from '../convert/decode.js';
-import { ABSENT, getAt, type JsonPath, setAt } from '../convert/paths.js';
+import { ABSENT, getAt, type JsonPath, setAt } from '../json/path.js';
 import { applyRoute } from '../convert/route.js';
 import { STASH_ANNOTATION, takeStash } from '../convert/stash.js';
 import { arbitraryFor, type Generators } from './generators/arbitrary.js';
-import { differences } from '../convert/diff.js';
-import { formatValidationProblems, formatPath, type Validator } from '../validate/validator.js';
+import { differences } from '../json/diff.js';
+import { formatValidationProblems, type Validator } from '../validate/validator.js';
 import { hasPlace, lossyFor, sharedPaths } from './codecPaths.js';
 import { lenient } from '../interpreters/lenient.js';
 import { metadataArbitrary } from './generators/metadataArbitrary.js';
 import { canonicalJson, jsonEqual, parseJson, stringifyJson } from '../json/index.js';
 import type { RegisteredKind, Registry } from '../kinds/registry.js';
 import { roundTripOverHttp } from './overHttp.js';
+import { formatJsonPath } from '../json/path.js';
 
 /**
  * The lossless guarantee as property tests, derived from the codecs alone: call it from a mocha
@@ -220,7 +221,7 @@ function kindSuite(registry: Registry, kind: RegisteredKind, settings: Settings)
                 expectSame(
                   show(getAt(body, p)),
                   show(getAt(input, p)),
-                  `${formatPath(p)} has the same schema in ${a} and ${b} but did not come through unchanged`,
+                  `${formatJsonPath(p)} has the same schema in ${a} and ${b} but did not come through unchanged`,
                 );
               }
               justifyStash(kind, a, b, input, there, shared);
@@ -305,7 +306,7 @@ function kindSuite(registry: Registry, kind: RegisteredKind, settings: Settings)
                   expectSame(
                     show(getAt(homeBody, p)),
                     show(getAt(bodyOf(original), p)),
-                    `${a}-only data at ${formatPath(p)}, which ${b} cannot see, was lost by an edit through ${b}`,
+                    `${a}-only data at ${formatJsonPath(p)}, which ${b} cannot see, was lost by an edit through ${b}`,
                   );
                 }
               },
@@ -430,7 +431,7 @@ function justifyStash(
   const originalAtOrigin = origin === a ? input : applyRoute(kind, a, origin, input, false);
   const backAtOrigin = applyRoute(kind, b, origin, bodyOf(there), false);
   for (const entry of entries) {
-    const at = formatPath(entry.p);
+    const at = formatJsonPath(entry.p);
     if (shared.some((p) => p.every((k, i) => entry.p[i] === k) || entry.p.every((k, i) => p[i] === k)))
       throw new Error(`stash entry at ${at}: ${a} and ${b} hold that field alike, yet it did not come through`);
     if (!hasPlace(target, entry.p)) continue;

@@ -1,5 +1,7 @@
 import type * as t from 'io-ts';
 import { isAnnotated } from '../model/annotations.js';
+import { isJsonObject } from '../json/objects.js';
+import { formatJsonPath } from '../json/path.js';
 
 /**
  * Interpreter: codec -> a check of a value against its version as the apiserver would hold it:
@@ -58,21 +60,13 @@ const cache = new WeakMap<t.Mixed, Validator>();
 /** Formats problems the way decode failures are formatted: `.spec.x: expected T` (never the value). */
 export function formatValidationProblems(problems: readonly ValidationProblem[], limit = 5): string {
   const shown = problems.slice(0, limit).map((p) => {
-    const at = formatPath(p.path);
+    const at = formatJsonPath(p.path);
     if (p.kind === 'missing') return `${at}: required ${p.expected} missing`;
     if (p.kind === 'pruned') return `${at}: not in the schema (the apiserver would prune it)`;
     return `${at}: expected ${p.expected}`;
   });
   return shown.join('; ') + (problems.length > limit ? `; and ${problems.length - limit} more` : '');
 }
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-export const formatPath = (path: ReadonlyArray<string | number>): string =>
-  path.length === 0
-    ? '(root)'
-    : path
-        .map((k) => (typeof k === 'number' ? `[${k}]` : IDENTIFIER.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`))
-        .join('');
 
 /** The walk's state: strictness, and, when explaining, the current path and the problems found. */
 interface State {
@@ -91,7 +85,6 @@ const report = (s: State, kind: ValidationProblem['kind'], expected: string, key
   return false;
 };
 
-const isRecord = (u: unknown): u is Record<string, unknown> => u !== null && typeof u === 'object' && !Array.isArray(u);
 const hasOwn = Object.prototype.hasOwnProperty;
 
 type Node = t.Mixed & {
@@ -133,7 +126,7 @@ function compile(codec: t.Mixed): Check {
       return () => true;
     case 'AnyDictionaryType':
     case 'ObjectType':
-      return typeCheck(isRecord, c.name);
+      return typeCheck(isJsonObject, c.name);
     case 'AnyArrayType':
       return typeCheck(Array.isArray, c.name);
     case 'ExactType':
@@ -217,7 +210,7 @@ function objectCheck(shape: ObjectShape, name: string, keep?: (key: string) => b
   const n = keys.length;
   const known = new Set(keys);
   return (u, s) => {
-    if (!isRecord(u)) return report(s, 'invalid', name);
+    if (!isJsonObject(u)) return report(s, 'invalid', name);
     let ok = true;
     for (let i = 0; i < n; i++) {
       const key = keys[i]!;
@@ -267,7 +260,7 @@ function arrayCheck(item: Check, name: string): Check {
 
 function mapCheck(value: Check, name: string): Check {
   return (u, s) => {
-    if (!isRecord(u)) return report(s, 'invalid', name);
+    if (!isJsonObject(u)) return report(s, 'invalid', name);
     let ok = true;
     for (const key in u) {
       if (!hasOwn.call(u, key)) continue;
@@ -319,7 +312,7 @@ const sameShape = (codec: t.Mixed, u: unknown): boolean => {
   if (u === null) return tag === 'NullType';
   if (tag === 'NullType') return false;
   if (Array.isArray(u)) return tag === 'ArrayType' || tag === 'ReadonlyArrayType';
-  if (isRecord(u)) return objectShape(codec) !== undefined;
+  if (isJsonObject(u)) return objectShape(codec) !== undefined;
   return objectShape(codec) === undefined && tag !== 'ArrayType' && tag !== 'ReadonlyArrayType';
 };
 

@@ -3,7 +3,7 @@ import { kinds, registry } from '../../converters/index.js';
 import { createRegistry } from '../../src/kinds/registry.js';
 import { convertObject, type ConvertResult } from '../../src/convert/convertObject.js';
 import { fingerprint, STASH_ANNOTATION } from '../../src/convert/stash.js';
-import { ABSENT } from '../../src/convert/paths.js';
+import { ABSENT } from '../../src/json/path.js';
 import { parseJson, stringifyJson } from '../../src/json/index.js';
 import { backendV1, backendV2, cronJobV1, databaseV1, databaseV1alpha1 } from '../support/objects.js';
 

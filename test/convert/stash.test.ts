@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { differences } from '../../src/convert/diff.js';
-import { ABSENT, setAt } from '../../src/convert/paths.js';
+import { differences } from '../../src/json/diff.js';
+import { ABSENT, setAt } from '../../src/json/path.js';
 import {
   annotationsSize,
   fingerprint,

@@ -1,4 +1,5 @@
 import type { Registry } from '../../kinds/registry.js';
+import { splitApiVersion } from '../../kinds/apiVersion.js';
 
 /** The label value for anything outside the registry's vocabulary. */
 export const OTHER = 'other';
@@ -28,4 +29,4 @@ export function labelVocabulary(registry: Registry): LabelVocabulary {
 
 /** `apiextensions.k8s.io/v1` -> `v1`; the review versions are a closed set already. */
 export const reviewVersionLabel = (apiVersion: string | undefined): string =>
-  apiVersion === undefined ? 'none' : apiVersion.slice(apiVersion.lastIndexOf('/') + 1);
+  apiVersion === undefined ? 'none' : splitApiVersion(apiVersion).version;

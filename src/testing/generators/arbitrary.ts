@@ -15,6 +15,7 @@ import {
   objectKeyArbitrary,
   stringArbitrary,
 } from './arbitraryPrimitives.js';
+import { isJsonObject } from '../../json/objects.js';
 
 export { type LeafArbitrary, builtinLeafArbitraries, registerLeafArbitrary } from './arbitraryLeaves.js';
 
@@ -280,15 +281,12 @@ function unionOf(union: t.Mixed, all: t.Mixed[], ctx: Context): fc.Arbitrary<unk
   );
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Merge the parts of an intersection of objects; shared keys holding objects merge deeply. */
 function mergeObjects(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const entries = new Map(Object.entries(a));
   for (const [k, v] of Object.entries(b)) {
     const mine = entries.get(k);
-    entries.set(k, isPlainObject(mine) && isPlainObject(v) ? mergeObjects(mine, v) : v);
+    entries.set(k, isJsonObject(mine) && isJsonObject(v) ? mergeObjects(mine, v) : v);
   }
   return Object.fromEntries(entries);
 }
@@ -301,7 +299,7 @@ function intersectionOf(c: t.IntersectionType<t.Mixed[]>, ctx: Context): fc.Arbi
       .tuple(...parts)
       // Objects merge; for an intersection of scalars (rare in a CRD model) one part's value must
       // satisfy the others, which the filter checks.
-      .map((values) => (values.every(isPlainObject) ? values.reduce(mergeObjects) : values[0]))
+      .map((values) => (values.every(isJsonObject) ? values.reduce(mergeObjects) : values[0]))
       .filter((v) => admits.is(v))
   );
 }

@@ -11,6 +11,7 @@ import {
 import { registerLeafArbitrary } from './arbitraryLeaves.js';
 import { dateTimeArbitrary } from './arbitraryLeaves.js';
 import { int64Arbitrary, jsonValueArbitrary } from './arbitraryPrimitives.js';
+import { isJsonObject } from '../../json/objects.js';
 
 /**
  * Generators for annotated codecs (model/annotations.ts), used by arbitrary.ts: the base codec's
@@ -53,17 +54,15 @@ const dedupe = (items: unknown[], key: (u: unknown) => string): unknown[] => {
   });
 };
 
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
-
 /** An embedded object is a Kubernetes object: apiVersion and kind set, metadata an object if any. */
 const embedded =
   (partial: boolean) =>
   (v: unknown): unknown => {
-    if (!isObject(v)) return v;
+    if (!isJsonObject(v)) return v;
     if (partial && Object.keys(v).length === 0) return v;
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      if (k !== 'metadata' || isObject(x))
+      if (k !== 'metadata' || isJsonObject(x))
         Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
     }
     if (typeof out.apiVersion !== 'string' || out.apiVersion === '') out.apiVersion = 'v1';
