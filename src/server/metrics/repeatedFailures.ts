@@ -17,7 +17,8 @@ interface Tracked {
 /**
  * Tells a rejection loop (the same object failing again and again: a controller or an informer
  * retrying one stored object) from many distinct failures. An object is its uid and
- * resourceVersion: the same stored revision. Memory is bounded: at most MAX_TRACKED_OBJECTS
+ * resourceVersion: the same stored revision (the uid alone when the apiserver sends no
+ * resourceVersion, as it does for objects read from storage). Memory is bounded: at most MAX_TRACKED_OBJECTS
  * entries of a short key (uids and resourceVersions longer than a real one are hashed), kept in
  * least-recently-failed order (a Map's insertion order, re-inserted on each failure) and expired
  * FAILURE_WINDOW_MS after their last failure.

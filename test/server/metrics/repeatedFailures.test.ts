@@ -132,10 +132,16 @@ describe('repeated failures of one object (rejection loops)', () => {
     now += MINUTE;
     finish([failed({}), failed({ uid: 'b', kind: 'Database', reason: 'DecodeFailed' })]);
     finish([failed({ kind: 'Evil', uid: 'e' }), failed({ kind: 'Evil', uid: 'e' })]);
-    // Objects without a uid or resourceVersion cannot be told apart: not tracked.
-    finish([failed({ uid: undefined }), failed({ uid: undefined }), failed({ resourceVersion: undefined })]);
+    // Objects without a uid cannot be told apart: not tracked. Without a resourceVersion (read
+    // from storage, as the apiserver sends them), the uid alone names the object.
+    finish([
+      failed({ uid: undefined }),
+      failed({ uid: undefined }),
+      failed({ resourceVersion: undefined }),
+      failed({ resourceVersion: undefined }),
+    ]);
     samples = await scrape();
-    expect(valueOf(samples, 'crdconv_repeated_object_failures_total', { kind: 'Backend' })).to.equal(2);
+    expect(valueOf(samples, 'crdconv_repeated_object_failures_total', { kind: 'Backend' })).to.equal(3);
     expect(valueOf(samples, 'crdconv_repeated_object_failures_total', { kind: 'Database' })).to.equal(1);
     expect(valueOf(samples, 'crdconv_repeated_object_failures_total', { kind: 'other' })).to.equal(1);
     expect(valueOf(samples, 'crdconv_rejection_loop_objects', { kind: 'Backend' })).to.equal(1);
