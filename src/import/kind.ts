@@ -107,6 +107,16 @@ export function importCrd(crd: Json, options: ImportOptions = {}): ImportedKind 
   }
   if (spec.conversion !== undefined)
     notes.push('spec.conversion: crdconv writes its own (Webhook, to the crdconv service)');
+  // The kind describes the schema; the CRD's own labels and annotations are the deployment's
+  // (controller-gen's version stamp, api-approved.kubernetes.io for *.k8s.io groups): said, not kept.
+  const crdMeta = isJsonObject(crd.metadata) ? crd.metadata : {};
+  for (const field of ['annotations', 'labels'] as const) {
+    const entries = isJsonObject(crdMeta[field]) ? Object.keys(crdMeta[field]) : [];
+    if (entries.length > 0)
+      notes.push(
+        `metadata.${field} of the CRD (${entries.join(', ')}) are not part of the kind and not written by crdconv crds: add them where you apply the CRD`,
+      );
+  }
   const versions = (Array.isArray(spec.versions) ? spec.versions : []).filter(isJsonObject);
   const ordered = [...versions].sort((a, b) => versionOrder(String(a.name), String(b.name)));
   if (ordered.map((v) => v.name).join() !== versions.map((v) => v.name).join()) {

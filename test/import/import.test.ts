@@ -76,10 +76,30 @@ describe('crdconv import', function () {
       kind = await loadKind(imported.dir);
     });
 
+    it("names the CRD's own labels and annotations in a note: the kind does not carry them", () => {
+      const crd = readCrds(widgetYaml)[0]!;
+      const stamped = {
+        ...crd,
+        metadata: {
+          ...(crd['metadata'] as object),
+          annotations: { 'controller-gen.kubebuilder.io/version': 'v0.19.0', 'api-approved.kubernetes.io': 'x' },
+          labels: { team: 'a' },
+        },
+      };
+      const notes = importCrd(stamped).notes;
+      expect(notes.find((n) => n.startsWith('metadata.annotations'))).to.include(
+        'controller-gen.kubebuilder.io/version, api-approved.kubernetes.io',
+      );
+      expect(notes.find((n) => n.startsWith('metadata.labels'))).to.include('team');
+    });
+
     it('writes a codec per version, a converter per pair of neighbours and an index, versions oldest first', () => {
       expect([...imported.files.keys()]).to.deep.equal(['v1alpha1.ts', 'v1.ts', 'v1alpha1-v1.ts', 'index.ts']);
       expect(imported.problems).to.deep.equal([]);
-      expect(imported.notes).to.deep.equal(['versions are declared oldest first: v1alpha1, v1']);
+      expect(imported.notes).to.deep.equal([
+        'metadata.annotations of the CRD (controller-gen.kubebuilder.io/version) are not part of the kind and not written by crdconv crds: add them where you apply the CRD',
+        'versions are declared oldest first: v1alpha1, v1',
+      ]);
       expect(kind.versions.map((v) => v.name)).to.deep.equal(['v1alpha1', 'v1']);
       expect(kind).to.include({ group: 'example.com', kind: 'Widget', plural: 'widgets', scope: 'Namespaced' });
       expect(kind.shortNames).to.deep.equal(['wd']);
