@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import https from 'node:https';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -9,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { KindsLoadError, loadKinds, loadRegistry, SHIPPED_KINDS_SOURCE } from '../../src/kinds/load.js';
 import { spawnServe } from '../support/serve.js';
 import type { Kind } from '../../src/kinds/defineKind.js';
+import { postReviewJson } from '../support/service.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = join(ROOT, 'test/cli/fixtures');
@@ -239,7 +239,7 @@ describe('kinds from the user: --kinds, CRDCONV_KINDS, crdconv.config.json', () 
           'Gadget.cli.test.example (v1, v2)',
         ]);
         const ca = await readFile(join(devCertDir, 'ca.crt'), 'utf8');
-        const answer = await postReview(proc.port, ca, {
+        const answer = await postReviewJson(proc.port, ca, {
           apiVersion: 'apiextensions.k8s.io/v1',
           kind: 'ConversionReview',
           request: {
@@ -271,29 +271,3 @@ describe('kinds from the user: --kinds, CRDCONV_KINDS, crdconv.config.json', () 
     });
   });
 });
-
-function postReview(port: number, ca: string, review: unknown): Promise<any> {
-  const body = JSON.stringify(review);
-  return new Promise((done, fail) => {
-    const req = https.request(
-      {
-        host: '127.0.0.1',
-        servername: 'localhost',
-        port,
-        ca,
-        method: 'POST',
-        path: '/convert?timeout=30s',
-        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () =>
-          res.statusCode === 200 ? done(JSON.parse(text)) : fail(new Error(`${res.statusCode}: ${text}`)),
-        );
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
-  });
-}

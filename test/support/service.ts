@@ -184,3 +184,10 @@ export async function eventually(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** POSTs a review as the apiserver does and gives the parsed answer; anything but 200 throws. */
+export async function postReviewJson(port: number, ca: string, review: unknown): Promise<any> {
+  const answer = await httpsRequest(port, ca, { body: JSON.stringify(review) });
+  if (answer.status !== 200) throw new Error(`${answer.status}: ${answer.text}`);
+  return JSON.parse(answer.text);
+}

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { postReviewJson } from '../../support/service.js';
 
 /**
  * examples/widgets as a user has it: crdconv packed (`npm pack`, which builds it) and installed
@@ -135,7 +135,11 @@ describe('examples/widgets: a project using crdconv as a package', function () {
     const served = await serve(crdconv, ['--kinds', 'dist/kinds/index.js', '--dev-cert-dir', devCertDir], project);
     try {
       expect(served.logs.find((l) => l.message === 'kinds loaded')?.from).to.equal('--kinds dist/kinds/index.js');
-      const answer = await postReview(served.port, await readFile(join(devCertDir, 'ca.crt'), 'utf8'), WIDGET_REVIEW);
+      const answer = await postReviewJson(
+        served.port,
+        await readFile(join(devCertDir, 'ca.crt'), 'utf8'),
+        WIDGET_REVIEW,
+      );
       expect(answer.response.result).to.deep.equal({ status: 'Success' });
       expect(answer.response.convertedObjects).to.deep.equal([
         {
@@ -238,30 +242,4 @@ async function serve(bin: string, args: readonly string[], cwd: string) {
     );
   });
   return { child, logs, port: await listening };
-}
-
-function postReview(port: number, ca: string, review: unknown): Promise<any> {
-  const body = JSON.stringify(review);
-  return new Promise((done, fail) => {
-    const req = https.request(
-      {
-        host: '127.0.0.1',
-        servername: 'localhost',
-        port,
-        ca,
-        method: 'POST',
-        path: '/convert?timeout=30s',
-        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () =>
-          res.statusCode === 200 ? done(JSON.parse(text)) : fail(new Error(`${res.statusCode}: ${text}`)),
-        );
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
-  });
 }

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
-import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { databaseCases, reviewPayload } from '../../../bench/payloads.js';
@@ -10,7 +9,7 @@ import { parseMetrics, valueOf } from '../metrics/promText.js';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { spawnServe } from '../../support/serve.js';
-import { backendReview } from '../../support/service.js';
+import { backendReview, httpsRequest } from '../../support/service.js';
 
 /**
  * Load test on the real process (`crdconv serve` under `node --max-old-space-size=256`, what a
@@ -34,44 +33,11 @@ function residentBytes(pid: number): { peak: number; now: number } | undefined {
   return { peak: kb('VmHWM'), now: kb('VmRSS') };
 }
 
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-  ms: number;
-}
-
-function post(port: number, ca: string, body: Buffer | string): Promise<Answer> {
+/** One review POSTed as the apiserver does, timed from the first byte sent to the last received. */
+async function post(port: number, ca: string, body: Buffer | string) {
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: '127.0.0.1',
-        servername: 'localhost',
-        port,
-        ca,
-        method: 'POST',
-        path: '/convert?timeout=30s',
-        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
-        agent: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
-            ms: performance.now() - started,
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  const answer = await httpsRequest(port, ca, { body });
+  return { ...answer, ms: performance.now() - started };
 }
 
 const MiB = 1024 * 1024;
