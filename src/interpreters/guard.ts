@@ -1,5 +1,6 @@
 import type * as t from 'io-ts';
 import { isJsonObject } from '../json/objects.js';
+import { inspect, unhandled } from '../model/inspect.js';
 
 /** Whether a value is admitted by a codec: what `codec.is` answers, as one closure per codec node. */
 export type Guard = (u: unknown) => boolean;
@@ -28,8 +29,6 @@ export function guard(codec: t.Mixed): Guard {
 
 const cache = new WeakMap<t.Mixed, Guard>();
 
-type Node = t.Mixed & { readonly _tag?: string };
-
 /** io-ts's UnknownRecord: an object that is not an array. */
 const isString: Guard = (u) => typeof u === 'string';
 const isBoolean: Guard = (u) => typeof u === 'boolean';
@@ -38,47 +37,50 @@ const always: Guard = () => true;
 const hasOwn = Object.prototype.hasOwnProperty;
 
 function build(codec: t.Mixed): Guard {
-  const c = codec as Node;
-  switch (c._tag) {
-    case 'StringType':
+  const node = inspect(codec);
+  switch (node.kind) {
+    case 'string':
       return isString;
-    case 'BooleanType':
+    case 'boolean':
       return isBoolean;
-    case 'NullType':
+    case 'null':
       return isNull;
-    case 'UnknownType':
+    case 'unknown':
       return always;
-    case 'LiteralType': {
-      const value = (c as unknown as t.LiteralType<string | number | boolean>).value;
+    case 'literal': {
+      const value = node.value;
       return (u) => u === value;
     }
-    case 'KeyofType': {
-      const keys = (c as unknown as t.KeyofType<Record<string, unknown>>).keys;
+    case 'keyof': {
+      const keys = node.keys;
       return (u) => typeof u === 'string' && hasOwn.call(keys, u);
     }
-    case 'ArrayType':
-    case 'ReadonlyArrayType':
-      return arrayGuard(guard((c as unknown as t.ArrayType<t.Mixed>).type));
-    case 'PartialType':
-      return propsGuard((c as unknown as t.PartialType<t.Props>).props, false);
-    case 'InterfaceType':
-      return propsGuard((c as unknown as t.InterfaceType<t.Props>).props, true);
-    case 'DictionaryType': {
-      const d = c as unknown as t.DictionaryType<t.Mixed, t.Mixed>;
+    case 'array':
+      return arrayGuard(guard(node.item));
+    case 'props':
+      return propsGuard(node.props, node.required);
+    case 'record':
       // Only string keys here: io-ts checks records over enumerated keys differently.
-      if ((d.domain as Node)._tag !== 'StringType') return (u) => c.is(u);
-      return recordGuard(guard(d.codomain));
-    }
-    case 'UnionType':
-      return someGuard((c as unknown as t.UnionType<t.Mixed[]>).types.map(guard));
-    case 'IntersectionType':
-      return everyGuard((c as unknown as t.IntersectionType<t.Mixed[]>).types.map(guard));
-    case 'ExactType':
-    case 'ReadonlyType':
-      return guard((c as unknown as { type: t.Mixed }).type);
-    default:
+      if (inspect(node.domain).kind !== 'string') return (u) => codec.is(u);
+      return recordGuard(guard(node.codomain));
+    case 'union':
+      return someGuard(node.members.map(guard));
+    case 'intersection':
+      return everyGuard(node.members.map(guard));
+    case 'wrapper':
+      return guard(node.inner);
+    case 'number':
+    case 'undefined':
+    case 'unknownRecord':
+    case 'unknownArray':
+    case 'tuple':
+    case 'refinement':
+    case 'recursive':
+    case 'leaf':
       // Leaves, refinements, custom types: their own guard.
-      return (u) => c.is(u);
+      return (u) => codec.is(u);
+    default:
+      return unhandled(node);
   }
 }
 
