@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { inspect, unhandled } from '../model/inspect.js';
 
 /**
  * Interpreters: codec -> the codecs values are checked with, as they arrive from JSON.
@@ -47,52 +48,53 @@ const jsonNumber = new t.Type<number | bigint>(
 );
 
 function build(codec: t.Mixed, mode: Mode): t.Mixed {
-  const c = codec as t.Mixed & { _tag?: string };
+  const node = inspect(codec);
+  const name = codec.name;
   const go = (inner: t.Mixed) => interpret(inner, mode);
   const mapProps = (props: t.Props): t.Props =>
     Object.fromEntries(Object.entries(props).map(([k, v]) => [k, go(v as t.Mixed)]));
-  switch (c._tag) {
-    case 'NumberType':
+  switch (node.kind) {
+    case 'number':
       return jsonNumber;
-    case 'InterfaceType':
-    case 'StrictType': {
-      const props = mapProps((c as unknown as t.InterfaceType<t.Props>).props);
-      return mode.lenient ? t.partial(props, c.name) : t.type(props, c.name);
+    case 'props': {
+      const props = mapProps(node.props);
+      return mode.lenient || !node.required ? t.partial(props, name) : t.type(props, name);
     }
-    case 'PartialType':
-      return t.partial(mapProps((c as unknown as t.PartialType<t.Props>).props), c.name);
-    case 'ExactType':
-    case 'ReadonlyType':
-      return go((c as unknown as { type: t.Mixed }).type);
-    case 'RefinementType': {
-      const r = c as unknown as t.RefinementType<t.Mixed>;
-      if (mode.lenient) return go(r.type);
+    case 'wrapper':
+      return go(node.inner);
+    case 'refinement': {
+      if (mode.lenient) return go(node.base);
       // Keep the refinement (and its constraints) around the rebuilt base.
       return Object.assign(
-        t.refinement(go(r.type), r.predicate as (u: unknown) => boolean, c.name),
-        'constraints' in c ? { constraints: (c as { constraints: unknown }).constraints } : {},
+        t.refinement(go(node.base), node.predicate, name),
+        'constraints' in codec ? { constraints: (codec as { constraints: unknown }).constraints } : {},
       );
     }
-    case 'ArrayType':
-    case 'ReadonlyArrayType':
-      return t.array(go((c as unknown as t.ArrayType<t.Mixed>).type), c.name);
-    case 'DictionaryType': {
-      const d = c as unknown as t.DictionaryType<t.Mixed, t.Mixed>;
-      return t.record(go(d.domain) as t.Mixed & t.Type<string, string, unknown>, go(d.codomain), c.name);
-    }
-    case 'UnionType':
-      return t.union((c as unknown as t.UnionType<t.Mixed[]>).types.map(go) as [t.Mixed, t.Mixed], c.name);
-    case 'IntersectionType':
-      return t.intersection(
-        (c as unknown as t.IntersectionType<t.Mixed[]>).types.map(go) as [t.Mixed, t.Mixed],
-        c.name,
-      );
-    case 'TupleType':
-      return t.tuple((c as unknown as t.TupleType<t.Mixed[]>).types.map(go) as [t.Mixed], c.name);
-    case 'RecursiveType':
-      throw new Error(`recursive codec ${c.name} is not supported (CRD schemas cannot recurse)`);
-    default:
+    case 'array':
+      return t.array(go(node.item), name);
+    case 'record':
+      return t.record(go(node.domain) as t.Mixed & t.Type<string, string, unknown>, go(node.codomain), name);
+    case 'union':
+      return t.union(node.members.map(go) as [t.Mixed, t.Mixed], name);
+    case 'intersection':
+      return t.intersection(node.members.map(go) as [t.Mixed, t.Mixed], name);
+    case 'tuple':
+      return t.tuple(node.members.map(go) as [t.Mixed], name);
+    case 'recursive':
+      throw new Error(`recursive codec ${name} is not supported (CRD schemas cannot recurse)`);
+    case 'string':
+    case 'boolean':
+    case 'null':
+    case 'undefined':
+    case 'unknown':
+    case 'unknownRecord':
+    case 'unknownArray':
+    case 'literal':
+    case 'keyof':
+    case 'leaf':
       // Scalars, literals, keyof, leaves, unknown: already about type only.
-      return c;
+      return codec;
+    default:
+      return unhandled(node);
   }
 }
