@@ -1,5 +1,6 @@
 import type * as t from 'io-ts';
 import { isAnnotated } from '../model/annotations.js';
+import { inspect, unhandled, type CodecNode } from '../model/inspect.js';
 import { isJsonObject } from '../json/objects.js';
 import { formatJsonPath } from '../json/path.js';
 
@@ -87,18 +88,6 @@ const report = (s: State, kind: ValidationProblem['kind'], expected: string, key
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-type Node = t.Mixed & {
-  readonly _tag?: string;
-  readonly props?: t.Props;
-  readonly type?: t.Mixed;
-  readonly types?: t.Mixed[];
-  readonly domain?: t.Mixed;
-  readonly codomain?: t.Mixed;
-  readonly keys?: Record<string, unknown>;
-  readonly value?: unknown;
-  readonly predicate?: (u: unknown) => boolean;
-};
-
 /** An object node: its fields (a field declared in several parts of an intersection checks all). */
 interface ObjectShape {
   readonly fields: Map<string, { checks: Check[]; required: boolean; name: string }>;
@@ -107,71 +96,72 @@ interface ObjectShape {
 function compile(codec: t.Mixed): Check {
   const shape = objectShape(codec);
   if (shape) return objectCheck(shape, codec.name);
-  const c = codec as Node;
-  switch (c._tag) {
-    case 'StringType':
-      return typeCheck((u) => typeof u === 'string', c.name);
-    case 'BooleanType':
-      return typeCheck((u) => typeof u === 'boolean', c.name);
-    case 'NumberType':
+  const node = inspect(codec);
+  const name = codec.name;
+  switch (node.kind) {
+    case 'string':
+      return typeCheck((u) => typeof u === 'string', name);
+    case 'boolean':
+      return typeCheck((u) => typeof u === 'boolean', name);
+    case 'number':
       // As the lenient decoder: JSON integers beyond 2^53 arrive as bigint.
-      return typeCheck((u) => (typeof u === 'number' && Number.isFinite(u)) || typeof u === 'bigint', c.name);
-    case 'NullType':
-      return typeCheck((u) => u === null, c.name);
-    case 'LiteralType':
-    case 'KeyofType':
-      return typeCheck((u) => c.is(u), c.name);
-    case 'UnknownType':
-    case 'AnyType':
+      return typeCheck((u) => (typeof u === 'number' && Number.isFinite(u)) || typeof u === 'bigint', name);
+    case 'null':
+      return typeCheck((u) => u === null, name);
+    case 'literal':
+    case 'keyof':
+      return typeCheck((u) => codec.is(u), name);
+    case 'unknown':
       return () => true;
-    case 'AnyDictionaryType':
-    case 'ObjectType':
-      return typeCheck(isJsonObject, c.name);
-    case 'AnyArrayType':
-      return typeCheck(Array.isArray, c.name);
-    case 'ExactType':
-    case 'ReadonlyType':
-      return compile(c.type!);
-    case 'ArrayType':
-    case 'ReadonlyArrayType':
-      return arrayCheck(compile(c.type!), c.name);
-    case 'DictionaryType':
-      return (c.domain as Node)._tag === 'StringType'
-        ? mapCheck(compile(c.codomain!), c.name)
-        : typeCheck((u) => c.is(u), c.name);
-    case 'UnionType':
-      return unionCheck(c.types!, c.name);
-    case 'IntersectionType':
-      return allCheck(c.types!.map(compile));
-    case 'RefinementType':
-      return refinementCheck(c);
-    default:
+    case 'unknownRecord':
+      return typeCheck(isJsonObject, name);
+    case 'unknownArray':
+      return typeCheck(Array.isArray, name);
+    case 'wrapper':
+      return compile(node.inner);
+    case 'array':
+      return arrayCheck(compile(node.item), name);
+    case 'record':
+      return inspect(node.domain).kind === 'string'
+        ? mapCheck(compile(node.codomain), name)
+        : typeCheck((u) => codec.is(u), name);
+    case 'union':
+      return unionCheck(node.members, name);
+    case 'intersection':
+      return allCheck(node.members.map(compile));
+    case 'refinement':
+      return refinementCheck(node);
+    case 'props':
+      // Taken by objectShape above; an intersection of objects and others checks each part.
+      return objectCheck(objectShape(codec)!, name);
+    case 'undefined':
+    case 'tuple':
+    case 'recursive':
+    case 'leaf':
       // Leaves (Int32, Quantity, FreeForm ...) and custom types: their own guard, all or nothing.
       // Nothing below a leaf is pruned: FreeForm preserves unknown fields.
-      return typeCheck((u) => c.is(u), c.name);
+      return typeCheck((u) => codec.is(u), name);
+    default:
+      return unhandled(node);
   }
 }
 
 /** The fields of a t.type / t.partial, through exact/readonly and intersections of them. */
 function objectShape(codec: t.Mixed): ObjectShape | undefined {
-  const c = codec as Node;
-  switch (c._tag) {
-    case 'InterfaceType':
-    case 'StrictType':
-    case 'PartialType': {
+  const node = inspect(codec);
+  switch (node.kind) {
+    case 'props': {
       const fields: ObjectShape['fields'] = new Map();
-      const required = c._tag !== 'PartialType';
-      for (const [key, prop] of Object.entries(c.props!)) {
+      for (const [key, prop] of Object.entries(node.props)) {
         const p = prop as t.Mixed;
-        fields.set(key, { checks: [compile(p)], required: required && !p.is(undefined), name: p.name });
+        fields.set(key, { checks: [compile(p)], required: node.required && !p.is(undefined), name: p.name });
       }
       return { fields };
     }
-    case 'ExactType':
-    case 'ReadonlyType':
-      return objectShape(c.type!);
-    case 'IntersectionType': {
-      const parts = c.types!.map(objectShape);
+    case 'wrapper':
+      return objectShape(node.inner);
+    case 'intersection': {
+      const parts = node.members.map(objectShape);
       if (parts.some((p) => p === undefined)) return undefined;
       const fields: ObjectShape['fields'] = new Map();
       for (const part of parts as ObjectShape[]) {
@@ -187,8 +177,26 @@ function objectShape(codec: t.Mixed): ObjectShape | undefined {
       }
       return { fields };
     }
-    default:
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'null':
+    case 'undefined':
+    case 'unknown':
+    case 'unknownRecord':
+    case 'unknownArray':
+    case 'literal':
+    case 'keyof':
+    case 'array':
+    case 'record':
+    case 'union':
+    case 'tuple':
+    case 'refinement':
+    case 'recursive':
+    case 'leaf':
       return undefined;
+    default:
+      return unhandled(node);
   }
 }
 
@@ -197,7 +205,7 @@ function typeCheck(is: (u: unknown) => boolean, name: string): Check {
 }
 
 /** Keys an annotated object keeps beyond its fields: all (preserve-unknown-fields), or an embedded resource's own. */
-function keptKeys(c: Node): ((key: string) => boolean) | undefined {
+function keptKeys(c: t.Mixed): ((key: string) => boolean) | undefined {
   if (!isAnnotated(c)) return undefined;
   if (c.annotations.preserveUnknownFields) return () => true;
   if (c.annotations.embeddedResource) return (key) => key === 'apiVersion' || key === 'kind' || key === 'metadata';
@@ -308,22 +316,22 @@ function unionCheck(members: readonly t.Mixed[], name: string): Check {
 }
 
 const sameShape = (codec: t.Mixed, u: unknown): boolean => {
-  const tag = (codec as Node)._tag;
-  if (u === null) return tag === 'NullType';
-  if (tag === 'NullType') return false;
-  if (Array.isArray(u)) return tag === 'ArrayType' || tag === 'ReadonlyArrayType';
+  const kind = inspect(codec).kind;
+  if (u === null) return kind === 'null';
+  if (kind === 'null') return false;
+  if (Array.isArray(u)) return kind === 'array';
   if (isJsonObject(u)) return objectShape(codec) !== undefined;
-  return objectShape(codec) === undefined && tag !== 'ArrayType' && tag !== 'ReadonlyArrayType';
+  return objectShape(codec) === undefined && kind !== 'array';
 };
 
 /** constrained(...), brands, t.Int: the base, and in strict mode the predicate on top. */
-function refinementCheck(c: Node): Check {
+function refinementCheck(node: Extract<CodecNode, { kind: 'refinement' }>): Check {
   // annotate(obj, { preserveUnknownFields | embeddedResource }): the CRD keeps (some) unknown keys there.
-  const keep = keptKeys(c);
-  const shape = keep && objectShape(c.type!);
-  const base = shape ? objectCheck(shape, c.type!.name, keep) : compile(c.type!);
-  const predicate = c.predicate!;
-  const name = c.name;
+  const keep = keptKeys(node.codec);
+  const shape = keep && objectShape(node.base);
+  const base = shape ? objectCheck(shape, node.base.name, keep) : compile(node.base);
+  const predicate = node.predicate;
+  const name = node.name;
   return (u, s) => {
     if (!base(u, s)) return false;
     return !s.strict || predicate(u) || report(s, 'invalid', name);
