@@ -3,42 +3,50 @@ import type { JsonPath } from '../json/path.js';
 import { canonicalJson } from '../json/index.js';
 import type { Converter } from '../kinds/defineKind.js';
 import { openApiSchema } from '../interpreters/openapi.js';
+import { inspect, unhandled } from '../model/inspect.js';
+import { isLeaf } from '../model/leaf.js';
 
 /**
  * What the round-trip suite reads from codecs to state correctness, not only losslessness: which
  * places several versions hold alike, and whether a version has a place for a path at all.
  */
 
-type Node = t.Mixed & {
-  readonly _tag?: string;
-  readonly props?: t.Props;
-  readonly type?: t.Mixed;
-  readonly types?: t.Mixed[];
-  readonly domain?: t.Mixed;
-  readonly codomain?: t.Mixed;
-};
-
 /** The fields of an object codec (t.type, t.partial, through exact/readonly and intersections). */
 export function objectFields(codec: t.Mixed): Map<string, t.Mixed[]> | undefined {
-  const c = codec as Node;
-  switch (c._tag) {
-    case 'InterfaceType':
-    case 'StrictType':
-    case 'PartialType':
-      return new Map(Object.entries(c.props!).map(([k, v]) => [k, [v as t.Mixed]]));
-    case 'ExactType':
-    case 'ReadonlyType':
-      return objectFields(c.type!);
-    case 'IntersectionType': {
-      const parts = c.types!.map(objectFields);
+  const node = inspect(codec);
+  switch (node.kind) {
+    case 'props':
+      return new Map(Object.entries(node.props).map(([k, v]) => [k, [v as t.Mixed]]));
+    case 'wrapper':
+      return objectFields(node.inner);
+    case 'intersection': {
+      const parts = node.members.map(objectFields);
       if (parts.some((p) => p === undefined)) return undefined;
       const out = new Map<string, t.Mixed[]>();
       for (const part of parts as Array<Map<string, t.Mixed[]>>)
         for (const [k, v] of part) out.set(k, [...(out.get(k) ?? []), ...v]);
       return out;
     }
-    default:
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'null':
+    case 'undefined':
+    case 'unknown':
+    case 'unknownRecord':
+    case 'unknownArray':
+    case 'literal':
+    case 'keyof':
+    case 'array':
+    case 'record':
+    case 'union':
+    case 'tuple':
+    case 'refinement':
+    case 'recursive':
+    case 'leaf':
       return undefined;
+    default:
+      return unhandled(node);
   }
 }
 
@@ -84,37 +92,44 @@ function walkShared(codecs: readonly t.Mixed[], path: Array<string | number>, ou
  */
 export function hasPlace(codec: t.Mixed, path: JsonPath): boolean {
   if (path.length === 0) return true;
-  const c = codec as Node;
+  const node = inspect(codec);
   const [key, ...rest] = path as [string | number, ...Array<string | number>];
-  switch (c._tag) {
-    case 'UnknownType':
-    case 'AnyType':
-    case 'AnyDictionaryType':
-    case 'ObjectType':
+  switch (node.kind) {
+    case 'unknown':
+    case 'unknownRecord':
       return true;
-    case 'LeafType':
+    case 'leaf':
       // FreeForm keeps whatever it is given; a scalar leaf has nothing inside.
-      return c.name === 'FreeForm';
-    case 'ExactType':
-    case 'ReadonlyType':
-    case 'RefinementType':
-      return hasPlace(c.type!, path);
-    case 'UnionType':
-    case 'IntersectionType':
-      return c.types!.some((m) => hasPlace(m, path));
-    case 'ArrayType':
-    case 'ReadonlyArrayType':
-      return typeof key === 'number' && hasPlace(c.type!, rest);
-    case 'DictionaryType':
-      return typeof key === 'string' && c.domain!.is(key) && hasPlace(c.codomain!, rest);
-    case 'InterfaceType':
-    case 'StrictType':
-    case 'PartialType': {
-      const field = typeof key === 'string' && Object.hasOwn(c.props!, key) ? (c.props![key] as t.Mixed) : undefined;
+      return isLeaf(codec) && codec.name === 'FreeForm';
+    case 'wrapper':
+      return hasPlace(node.inner, path);
+    case 'refinement':
+      return hasPlace(node.base, path);
+    case 'union':
+    case 'intersection':
+      return node.members.some((m) => hasPlace(m, path));
+    case 'array':
+      return typeof key === 'number' && hasPlace(node.item, rest);
+    case 'record':
+      return typeof key === 'string' && node.domain.is(key) && hasPlace(node.codomain, rest);
+    case 'props': {
+      const field =
+        typeof key === 'string' && Object.hasOwn(node.props, key) ? (node.props[key] as t.Mixed) : undefined;
       return field !== undefined && hasPlace(field, rest);
     }
-    default:
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'null':
+    case 'undefined':
+    case 'unknownArray':
+    case 'literal':
+    case 'keyof':
+    case 'tuple':
+    case 'recursive':
       return false;
+    default:
+      return unhandled(node);
   }
 }
 
