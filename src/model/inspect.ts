@@ -48,8 +48,11 @@ export type CodecNode =
       readonly name: string;
     }
   | { readonly kind: 'recursive'; readonly codec: t.Mixed }
-  /** The model's LeafType (told apart by `name`), and any codec io-ts has no combinator for. */
-  | { readonly kind: 'leaf'; readonly codec: t.Mixed };
+  /**
+   * The model's LeafType (told apart by `name`), and any codec io-ts has no combinator for (`tag`
+   * is io-ts's own name for it, for error messages only).
+   */
+  | { readonly kind: 'leaf'; readonly codec: t.Mixed; readonly tag: string | undefined };
 
 export type CodecKind = CodecNode['kind'];
 
@@ -120,7 +123,7 @@ export function inspect(codec: t.Mixed): CodecNode {
       return { kind: 'recursive', codec };
     default:
       // LeafType, BigIntType, NeverType, FunctionType, custom and untagged types.
-      return { kind: 'leaf', codec };
+      return { kind: 'leaf', codec, tag: c._tag };
   }
 }
 

@@ -3,6 +3,8 @@ import * as t from 'io-ts';
 import { constrained, type Constraints } from '../../model/constraints.js';
 import { type LeafArbitrary, lookupLeafArbitrary } from './arbitraryLeaves.js';
 import { isAnnotated } from '../../model/annotations.js';
+import { inspect, unhandled, type CodecNode } from '../../model/inspect.js';
+import { isLeaf } from '../../model/leaf.js';
 import { annotatedArbitrary } from './arbitraryAnnotations.js';
 import { lenient } from '../../interpreters/lenient.js';
 import {
@@ -78,9 +80,6 @@ interface Context {
   readonly path: string;
 }
 
-/** A codec as the interpreter reads it: any io-ts type, told apart by `_tag`. */
-type Tagged = t.Mixed & { readonly _tag?: string };
-
 const at = (ctx: Context) => (ctx.path === '' ? 'the root' : ctx.path);
 
 /** An error that names the codec and where it sits; never a silent undefined. */
@@ -102,59 +101,56 @@ function build(codec: t.Mixed, ctx: Context): fc.Arbitrary<unknown> {
 }
 
 function derive(codec: t.Mixed, ctx: Context): fc.Arbitrary<unknown> {
-  const c = codec as Tagged;
-  switch (c._tag) {
-    case 'InterfaceType':
-    case 'StrictType':
-      return objectOf((c as unknown as t.InterfaceType<t.Props>).props, !ctx.partial, ctx);
-    case 'PartialType':
-      return objectOf((c as unknown as t.PartialType<t.Props>).props, false, ctx);
-    case 'ExactType':
-    case 'ReadonlyType':
+  const node = inspect(codec);
+  switch (node.kind) {
+    case 'props':
+      return objectOf(node.props, node.required && !ctx.partial, ctx);
+    case 'wrapper':
       // No extra keys are generated, so stripping them (exact) changes nothing.
-      return build((c as unknown as { type: t.Mixed }).type, ctx);
-    case 'RefinementType':
-      return refinementOf(c as unknown as t.RefinementType<t.Mixed>, ctx);
-    case 'ArrayType':
-    case 'ReadonlyArrayType':
-      return arrayOf((c as unknown as t.ArrayType<t.Mixed>).type, ctx);
-    case 'DictionaryType':
-      return dictionaryOf(c as unknown as t.DictionaryType<t.Mixed, t.Mixed>, ctx);
-    case 'UnionType':
-      return unionOf(c, (c as unknown as t.UnionType<t.Mixed[]>).types, ctx);
-    case 'IntersectionType':
-      return intersectionOf(c as unknown as t.IntersectionType<t.Mixed[]>, ctx);
-    case 'TupleType':
-      return fc.tuple(...(c as unknown as t.TupleType<t.Mixed[]>).types.map((m, i) => build(m, child(ctx, `[${i}]`))));
-    case 'LiteralType':
-      return fc.constant((c as unknown as t.LiteralType<string | number | boolean>).value);
-    case 'KeyofType':
-      return fc.constantFrom(...Object.keys((c as unknown as t.KeyofType<Record<string, unknown>>).keys));
-    case 'StringType':
-      return guarded(c, ctx, () => stringArbitrary(ctx.constraints));
-    case 'NumberType':
-      return guarded(c, ctx, () => doubleArbitrary(ctx.constraints));
-    case 'BooleanType':
+      return build(node.inner, ctx);
+    case 'refinement':
+      return refinementOf(node, ctx);
+    case 'array':
+      return arrayOf(node.item, ctx);
+    case 'record':
+      return dictionaryOf(node, ctx);
+    case 'union':
+      return unionOf(codec, node.members, ctx);
+    case 'intersection':
+      return intersectionOf(node, ctx);
+    case 'tuple':
+      return fc.tuple(...node.members.map((m, i) => build(m, child(ctx, `[${i}]`))));
+    case 'literal':
+      return fc.constant(node.value);
+    case 'keyof':
+      return fc.constantFrom(...Object.keys(node.keys));
+    case 'string':
+      return guarded(codec, ctx, () => stringArbitrary(ctx.constraints));
+    case 'number':
+      return guarded(codec, ctx, () => doubleArbitrary(ctx.constraints));
+    case 'boolean':
       return fc.boolean();
-    case 'NullType':
+    case 'null':
       return fc.constant(null);
-    case 'UnknownType':
-    case 'AnyType':
+    case 'unknown':
       return jsonValueArbitrary;
-    case 'AnyDictionaryType':
+    case 'unknownRecord':
       return jsonObjectArbitrary;
-    case 'AnyArrayType':
+    case 'unknownArray':
       return fc.array(jsonValueArbitrary, { maxLength: 5 });
-    case 'LeafType':
-      return leafOf(c, ctx);
-    case 'RecursiveType':
-      return fail(c, ctx, 'recursive codecs are not supported (CRD schemas cannot recurse)');
-    default:
+    case 'recursive':
+      return fail(codec, ctx, 'recursive codecs are not supported (CRD schemas cannot recurse)');
+    case 'undefined':
+      return fail(codec, ctx, `no generator for ${codec.name} (JSON cannot hold it)`);
+    case 'leaf':
+      if (isLeaf(codec)) return leafOf(codec, ctx);
       return fail(
-        c,
+        codec,
         ctx,
-        `no generator for _tag ${JSON.stringify(c._tag)} (JSON cannot hold it, or the interpreter does not know it)`,
+        `no generator for _tag ${JSON.stringify(node.tag)} (JSON cannot hold it, or the interpreter does not know it)`,
       );
+    default:
+      return unhandled(node);
   }
 }
 
@@ -175,9 +171,10 @@ function objectOf(props: t.Props, required: boolean, ctx: Context): fc.Arbitrary
   return fc.record(model, { requiredKeys: required ? Object.keys(model) : [], noNullPrototype: true });
 }
 
-function refinementOf(c: t.RefinementType<t.Mixed>, ctx: Context): fc.Arbitrary<unknown> {
+function refinementOf(node: Extract<CodecNode, { kind: 'refinement' }>, ctx: Context): fc.Arbitrary<unknown> {
+  const c = node.codec;
   // annotate(...): the base's values, shaped and filtered by the annotations (arbitraryAnnotations.ts).
-  if (isAnnotated(c)) return annotatedArbitrary(c, build(c.type, ctx), ctx.partial);
+  if (isAnnotated(c)) return annotatedArbitrary(c, build(node.base, ctx), ctx.partial);
   const own = (c as { constraints?: Constraints }).constraints;
   if (own === undefined) {
     // A brand or predicate the interpreter cannot read: only a registered generator will do.
@@ -189,7 +186,7 @@ function refinementOf(c: t.RefinementType<t.Mixed>, ctx: Context): fc.Arbitrary<
       'a refinement without constraints cannot be generated; use constrained(...) or pass a generator in generators.leaves',
     );
   }
-  const base = build(c.type, { ...ctx, constraints: mergeConstraints(ctx.constraints, own) });
+  const base = build(node.base, { ...ctx, constraints: mergeConstraints(ctx.constraints, own) });
   // The base generators honour the constraints; this only catches the ones that cannot (a plain
   // leaf arbitrary, a pattern with a minLength), and never relies on the base being complete,
   // which partial objects are not.
@@ -227,20 +224,17 @@ function arrayOf(element: t.Mixed, ctx: Context): fc.Arbitrary<unknown> {
 
 /** The keys of a domain with finitely many (literals, keyof, unions of them), as io-ts reads them. */
 function finiteKeys(domain: t.Mixed): string[] | undefined {
-  const d = domain as Tagged;
-  if (d._tag === 'LiteralType') {
-    const value = (d as unknown as t.LiteralType<string | number | boolean>).value;
-    return typeof value === 'string' ? [value] : undefined;
-  }
-  if (d._tag === 'KeyofType') return Object.keys((d as unknown as t.KeyofType<Record<string, unknown>>).keys);
-  if (d._tag === 'UnionType') {
-    const each = (d as unknown as t.UnionType<t.Mixed[]>).types.map(finiteKeys);
+  const d = inspect(domain);
+  if (d.kind === 'literal') return typeof d.value === 'string' ? [d.value] : undefined;
+  if (d.kind === 'keyof') return Object.keys(d.keys);
+  if (d.kind === 'union') {
+    const each = d.members.map(finiteKeys);
     return each.every((k) => k !== undefined) ? [...new Set(each.flat())] : undefined;
   }
   return undefined;
 }
 
-function dictionaryOf(c: t.DictionaryType<t.Mixed, t.Mixed>, ctx: Context): fc.Arbitrary<unknown> {
+function dictionaryOf(c: Extract<CodecNode, { kind: 'record' }>, ctx: Context): fc.Arbitrary<unknown> {
   const enumerable = finiteKeys(c.domain);
   if (enumerable !== undefined) {
     // io-ts requires every key of a finite domain, like a t.type (partial objects included).
@@ -253,30 +247,26 @@ function dictionaryOf(c: t.DictionaryType<t.Mixed, t.Mixed>, ctx: Context): fc.A
 
 /** Map keys: for a plain string domain hostile ones and any string; else the domain's own, plus the hostile ones it admits. */
 function keysOf(domain: t.Mixed, ctx: Context): fc.Arbitrary<string> {
-  if ((domain as Tagged)._tag === 'StringType') return objectKeyArbitrary;
+  if (inspect(domain).kind === 'string') return objectKeyArbitrary;
   const own = build(domain, child(ctx, '{key}')).filter((k): k is string => typeof k === 'string');
   const hostile = HOSTILE_KEYS.filter((k) => domain.is(k));
   return hostile.length === 0 ? own : fc.oneof(own, fc.constantFrom(...hostile));
 }
 
 /**
- * Members JSON cannot hold. `t.union([c, t.undefined])` gets c's values: io-ts' `t.type` wants
- * the key present even then, and JSON has no undefined to put there.
+ * Members JSON cannot hold (`t.undefined`, `t.void`). `t.union([c, t.undefined])` gets c's values:
+ * io-ts' `t.type` wants the key present even then, and JSON has no undefined to put there.
  */
-const NOT_JSON = new Set(['UndefinedType', 'VoidType']);
-
-function unionOf(union: t.Mixed, all: t.Mixed[], ctx: Context): fc.Arbitrary<unknown> {
-  const members = all.filter((m) => !NOT_JSON.has((m as Tagged)._tag ?? ''));
+function unionOf(union: t.Mixed, all: readonly t.Mixed[], ctx: Context): fc.Arbitrary<unknown> {
+  const members = all.map(inspect).filter((m) => m.kind !== 'undefined');
   if (members.length === 0) return fail(union, ctx, 'no member of the union has a JSON value');
-  const tags = members.map((m) => (m as Tagged)._tag);
-  if (tags.every((tag) => tag === 'LiteralType')) {
-    return fc.constantFrom(...members.map((m) => (m as t.LiteralType<string | number | boolean>).value));
-  }
+  const literals = members.flatMap((m) => (m.kind === 'literal' ? [m.value] : []));
+  if (literals.length === members.length) return fc.constantFrom(...literals);
   // null is one value; the others have more to explore, so null comes up about once in four.
   return fc.oneof(
-    ...members.map((m, i) => ({
-      arbitrary: build(m, ctx),
-      weight: tags[i] === 'NullType' ? 1 : 3,
+    ...members.map((m) => ({
+      arbitrary: build(m.codec, ctx),
+      weight: m.kind === 'null' ? 1 : 3,
     })),
   );
 }
@@ -291,9 +281,9 @@ function mergeObjects(a: Record<string, unknown>, b: Record<string, unknown>): R
   return Object.fromEntries(entries);
 }
 
-function intersectionOf(c: t.IntersectionType<t.Mixed[]>, ctx: Context): fc.Arbitrary<unknown> {
-  const parts = c.types.map((m) => build(m, ctx));
-  const admits = ctx.partial ? lenient(c) : c;
+function intersectionOf(node: Extract<CodecNode, { kind: 'intersection' }>, ctx: Context): fc.Arbitrary<unknown> {
+  const parts = node.members.map((m) => build(m, ctx));
+  const admits = ctx.partial ? lenient(node.codec) : node.codec;
   return (
     fc
       .tuple(...parts)
