@@ -1,6 +1,8 @@
 import type { V1JSONSchemaProps } from '@kubernetes/client-node';
 import type * as t from 'io-ts';
-import { isAnnotated, type SchemaAnnotations } from '../model/annotations.js';
+import { isAnnotated, type AnnotatedType, type SchemaAnnotations } from '../model/annotations.js';
+import { inspect, unhandled, type CodecNode } from '../model/inspect.js';
+import { isLeaf } from '../model/leaf.js';
 import { isConstrained, type Constraints } from '../model/constraints.js';
 import { formatTypes } from '../model/formats.js';
 import { patternProblem } from '../model/pattern.js';
@@ -74,70 +76,56 @@ export class SchemaError extends Error {
   }
 }
 
-/** The parts of io-ts codecs this interpreter reads, by `_tag`. */
-type Tagged = t.Mixed & {
-  _tag?: string;
-  props?: t.Props;
-  type?: t.Mixed;
-  types?: t.Mixed[];
-  domain?: t.Mixed;
-  codomain?: t.Mixed;
-  value?: string | number | boolean;
-  keys?: Record<string, unknown>;
-};
+type LiteralNode = Extract<CodecNode, { kind: 'literal' | 'keyof' }>;
 
 const child = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
 function schemaAt(codec: t.Mixed, path: string): V1JSONSchemaProps {
-  const c = codec as Tagged;
-  switch (c._tag) {
-    case 'InterfaceType':
-    case 'StrictType':
-      return objectSchema(c.props!, true, path);
-    case 'PartialType':
-      return objectSchema(c.props!, false, path);
-    case 'ExactType':
-    case 'ReadonlyType':
+  const node = inspect(codec);
+  switch (node.kind) {
+    case 'props':
+      return objectSchema(node.props, node.required, path);
+    case 'wrapper':
       // Key stripping and immutability are about the TypeScript value, not the JSON.
-      return schemaAt(c.type!, path);
-    case 'IntersectionType':
-      return intersectionSchema(c, path);
-    case 'ArrayType':
-    case 'ReadonlyArrayType':
-      return { type: 'array', items: schemaAt(c.type!, `${path}[]`) };
-    case 'AnyArrayType':
+      return schemaAt(node.inner, path);
+    case 'intersection':
+      return intersectionSchema(node, path);
+    case 'array':
+      return { type: 'array', items: schemaAt(node.item, `${path}[]`) };
+    case 'unknownArray':
       return { type: 'array', items: { x_kubernetes_preserve_unknown_fields: true } };
-    case 'DictionaryType':
-      return dictionarySchema(c, path);
-    case 'AnyDictionaryType':
-    case 'ObjectType':
+    case 'record':
+      return dictionarySchema(node, path);
+    case 'unknownRecord':
       return { type: 'object', x_kubernetes_preserve_unknown_fields: true };
-    case 'UnionType':
-      return unionSchema(c, path);
-    case 'LiteralType':
-    case 'KeyofType':
-      return enumSchema(c, literalValues(c), path);
-    case 'StringType':
+    case 'union':
+      return unionSchema(codec, path);
+    case 'literal':
+    case 'keyof':
+      return enumSchema(codec, literalValues(node), path);
+    case 'string':
       return { type: 'string' };
-    case 'NumberType':
+    case 'number':
       return { type: 'number' };
-    case 'BooleanType':
+    case 'boolean':
       return { type: 'boolean' };
-    case 'UnknownType':
-    case 'AnyType':
+    case 'unknown':
       return { x_kubernetes_preserve_unknown_fields: true };
-    case 'RefinementType':
-      return refinementSchema(c, path);
-    case 'LeafType':
-      return leafSchema(c, path);
-    case 'NullType':
-      throw new SchemaError(c, path, 'a structural schema has no null type: use nullable(codec)');
-    case 'TupleType':
-      throw new SchemaError(c, path, 'a structural schema cannot express a tuple: use an array or an object');
-    case 'RecursiveType':
-      throw new SchemaError(c, path, 'a structural schema cannot recurse');
+    case 'refinement':
+      return refinementSchema(node, path);
+    case 'null':
+      throw new SchemaError(codec, path, 'a structural schema has no null type: use nullable(codec)');
+    case 'tuple':
+      throw new SchemaError(codec, path, 'a structural schema cannot express a tuple: use an array or an object');
+    case 'recursive':
+      throw new SchemaError(codec, path, 'a structural schema cannot recurse');
+    case 'undefined':
+      throw new SchemaError(codec, path, `no OpenAPI schema for codecs of kind ${codec.name}`);
+    case 'leaf':
+      if (isLeaf(codec)) return leafSchema(codec, path);
+      throw new SchemaError(codec, path, `no OpenAPI schema for codecs of kind ${node.tag ?? '(untagged)'}`);
     default:
-      throw new SchemaError(c, path, `no OpenAPI schema for codecs of kind ${c._tag ?? '(untagged)'}`);
+      return unhandled(node);
   }
 }
 
@@ -159,11 +147,12 @@ function objectSchema(props: t.Props, fromType: boolean, path: string): V1JSONSc
 }
 
 /** An intersection of object codecs is one object with the fields of all of them. */
-function intersectionSchema(c: Tagged, path: string): V1JSONSchemaProps {
+function intersectionSchema(node: Extract<CodecNode, { kind: 'intersection' }>, path: string): V1JSONSchemaProps {
+  const c = node.codec;
   const properties: Record<string, V1JSONSchemaProps> = {};
   const required: string[] = [];
   const descriptions: string[] = [];
-  for (const part of c.types!) {
+  for (const part of node.members) {
     const s = schemaAt(part, path);
     const { type, properties: props = {}, required: req, description, ...rest } = s;
     if (type !== 'object' || Object.keys(rest).length) {
@@ -195,43 +184,50 @@ function intersectionSchema(c: Tagged, path: string): V1JSONSchemaProps {
  * `t.record(t.string, V)` is a map (`additionalProperties`); a record over a finite set of keys
  * (`t.keyof`, literals) is an object that has every one of them, as io-ts checks it.
  */
-function dictionarySchema(c: Tagged, path: string): V1JSONSchemaProps {
-  const domain = c.domain! as Tagged;
+function dictionarySchema(node: Extract<CodecNode, { kind: 'record' }>, path: string): V1JSONSchemaProps {
+  const c = node.codec;
+  const domain = node.domain;
   const keys = domainKeys(domain);
   if (keys) {
     const properties: Record<string, V1JSONSchemaProps> = {};
-    for (const key of keys) properties[key] = schemaAt(c.codomain!, child(path, key));
+    for (const key of keys) properties[key] = schemaAt(node.codomain, child(path, key));
     return { type: 'object', properties, ...(keys.length ? { required: [...keys] } : {}) };
   }
   if (!isStringDomain(domain)) {
     throw new SchemaError(c, path, `map keys must be strings, not ${domain.name}`);
   }
-  return { type: 'object', additionalProperties: schemaAt(c.codomain!, `${path}[*]`) };
+  return { type: 'object', additionalProperties: schemaAt(node.codomain, `${path}[*]`) };
 }
 
-function domainKeys(domain: Tagged): string[] | undefined {
-  if (domain._tag === 'KeyofType' || domain._tag === 'LiteralType') {
-    const values = literalValues(domain);
+function domainKeys(domain: t.Mixed): string[] | undefined {
+  const node = inspect(domain);
+  if (node.kind === 'keyof' || node.kind === 'literal') {
+    const values = literalValues(node);
     return values.every((v) => typeof v === 'string') ? (values as string[]) : undefined;
   }
-  if (domain._tag === 'UnionType') {
-    const parts = domain.types!.map((d) => domainKeys(d as Tagged));
+  if (node.kind === 'union') {
+    const parts = node.members.map(domainKeys);
     return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
   }
   return undefined;
 }
 
 /** Map keys are strings in JSON: the domain may be `t.string` or a refinement of it. */
-const isStringDomain = (domain: Tagged): boolean =>
-  domain._tag === 'StringType' || (domain._tag === 'RefinementType' && isStringDomain(domain.type as Tagged));
+const isStringDomain = (domain: t.Mixed): boolean => {
+  const node = inspect(domain);
+  return node.kind === 'string' || (node.kind === 'refinement' && isStringDomain(node.base));
+};
 
 type Literal = string | number | boolean | null;
 
-const literalValues = (c: Tagged): Literal[] => (c._tag === 'LiteralType' ? [c.value!] : Object.keys(c.keys ?? {}));
+const literalValues = (node: LiteralNode): Literal[] =>
+  node.kind === 'literal' ? [node.value] : Object.keys(node.keys);
 
 /** Every alternative of a union, nested unions flattened. */
-const alternatives = (c: Tagged): Tagged[] =>
-  c._tag === 'UnionType' ? c.types!.flatMap((m) => alternatives(m as Tagged)) : [c];
+const alternatives = (c: t.Mixed): CodecNode[] => {
+  const node = inspect(c);
+  return node.kind === 'union' ? node.members.flatMap(alternatives) : [node];
+};
 
 /**
  * Structural schemas have no unions of shapes. What they can say:
@@ -239,20 +235,18 @@ const alternatives = (c: Tagged): Tagged[] =>
  * - `X | undefined` is X (the field may be missing: see objectSchema),
  * - a union of literals (and `t.keyof`) is an enum.
  */
-function unionSchema(c: Tagged, path: string): V1JSONSchemaProps {
+function unionSchema(c: t.Mixed, path: string): V1JSONSchemaProps {
   const all = alternatives(c);
-  const isNull = (m: Tagged) => m._tag === 'NullType';
-  const isUndefined = (m: Tagged) => m._tag === 'UndefinedType' || m._tag === 'VoidType';
-  const nullable = all.some(isNull);
-  const rest = all.filter((m) => !isNull(m) && !isUndefined(m));
-  const isLiteral = (m: Tagged) => m._tag === 'LiteralType' || m._tag === 'KeyofType';
+  const nullable = all.some((m) => m.kind === 'null');
+  const rest = all.filter((m) => m.kind !== 'null' && m.kind !== 'undefined');
+  const isLiteral = (m: CodecNode): m is LiteralNode => m.kind === 'literal' || m.kind === 'keyof';
   let schema: V1JSONSchemaProps;
   if (rest.length === 0) {
     throw new SchemaError(c, path, 'a union of only null and undefined has no structural schema');
   } else if (rest.every(isLiteral)) {
     schema = enumSchema(c, rest.flatMap(literalValues), path);
   } else if (rest.length === 1) {
-    schema = schemaAt(rest[0]!, path);
+    schema = schemaAt(rest[0]!.codec, path);
   } else {
     throw new SchemaError(
       c,
@@ -266,7 +260,7 @@ function unionSchema(c: Tagged, path: string): V1JSONSchemaProps {
 }
 
 /** One JSON type for all the values of an enum; integers are `integer`/`int64`. */
-function enumSchema(c: Tagged, values: Literal[], path: string): V1JSONSchemaProps {
+function enumSchema(c: t.Mixed, values: Literal[], path: string): V1JSONSchemaProps {
   const unique = [...new Set(values)];
   const types = new Set(unique.map((v) => (typeof v === 'number' && Number.isInteger(v) ? 'integer' : typeof v)));
   if (types.has('integer') && types.has('number')) types.delete('integer');
@@ -281,8 +275,9 @@ function enumSchema(c: Tagged, values: Literal[], path: string): V1JSONSchemaPro
   return { type, ...(type === 'integer' ? { format: 'int64' } : {}), _enum: unique };
 }
 
-function refinementSchema(c: Tagged, path: string): V1JSONSchemaProps {
-  const base = schemaAt(c.type!, path);
+function refinementSchema(node: Extract<CodecNode, { kind: 'refinement' }>, path: string): V1JSONSchemaProps {
+  const c = node.codec;
+  const base = schemaAt(node.base, path);
   if (isConstrained(c)) return withConstraints(c, base, c.constraints, path);
   if (isAnnotated(c)) return withAnnotations(c, base, c.annotations, path);
   // t.Int is a brand of number: say integer, the closest OpenAPI has.
@@ -303,7 +298,7 @@ const constraintTypes: Record<keyof Constraints, readonly string[] | 'any'> = {
 };
 
 function withConstraints(
-  c: Tagged,
+  c: t.Mixed,
   base: V1JSONSchemaProps,
   constraints: Constraints,
   path: string,
@@ -355,7 +350,12 @@ const annotationTypes: Record<keyof SchemaAnnotations, readonly string[] | 'any'
   typeMeta: ['object'],
 };
 
-function withAnnotations(c: Tagged, base: V1JSONSchemaProps, a: SchemaAnnotations, path: string): V1JSONSchemaProps {
+function withAnnotations(
+  c: AnnotatedType<t.Mixed>,
+  base: V1JSONSchemaProps,
+  a: SchemaAnnotations,
+  path: string,
+): V1JSONSchemaProps {
   const types = typesOf(base);
   const wrong = (reason: string) => new SchemaError(c, path, reason);
   for (const [key, value] of Object.entries(a) as Array<[keyof SchemaAnnotations, unknown]>) {
@@ -424,8 +424,7 @@ function withAnnotations(c: Tagged, base: V1JSONSchemaProps, a: SchemaAnnotation
   if (a.externalDocs !== undefined) result.externalDocs = { ...a.externalDocs };
   if (a.default !== undefined) {
     // The apiserver validates defaults against the schema; at least the type must fit.
-    if (!lenient(c.type!).is(a.default))
-      throw wrong(`default ${JSON.stringify(a.default)} is not a value of this type`);
+    if (!lenient(c.type).is(a.default)) throw wrong(`default ${JSON.stringify(a.default)} is not a value of this type`);
     result._default = structuredClone(a.default);
   }
   return result;
@@ -446,7 +445,7 @@ function listMapKeyProblems(array: V1JSONSchemaProps, keys: readonly string[]): 
   return problems;
 }
 
-function leafSchema(c: Tagged, path: string): V1JSONSchemaProps {
+function leafSchema(c: t.Mixed, path: string): V1JSONSchemaProps {
   const schema = leafSchemas.get(c.name);
   if (!schema) {
     throw new SchemaError(c, path, `leaf ${c.name} has no registered schema (registerLeafSchema('${c.name}', ...))`);
