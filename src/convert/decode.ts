@@ -2,6 +2,7 @@ import type * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { guard } from '../interpreters/guard.js';
 import { pathSegment } from '../json/path.js';
+import { inspect, type CodecKind } from '../model/inspect.js';
 
 /** One place where a value does not fit its codec: a JSON path, the expected type, what was there. */
 export interface DecodeProblem {
@@ -40,19 +41,17 @@ function toProblem(error: t.ValidationError, root: string): DecodeProblem {
   let owner = error.context[0]?.type;
   const ctx = error.context;
   for (let i = 1; i < ctx.length; i++) {
-    const parentTag = (ctx[i - 1]!.type as { _tag?: string })._tag;
-    if (parentTag === 'UnionType' || parentTag === 'IntersectionType') continue;
+    const parent = inspect(ctx[i - 1]!.type as t.Mixed).kind;
+    if (parent === 'union' || parent === 'intersection') continue;
     const entry = ctx[i]!;
-    path += segment(parentTag, entry.key);
+    path += segment(parent, entry.key);
     owner = entry.type;
   }
   return { path: path || '(root)', expected: owner?.name ?? 'unknown', found: jsonType(error.value) };
 }
 
-const segment = (parentTag: string | undefined, key: string): string =>
-  pathSegment(
-    parentTag === 'ArrayType' || parentTag === 'ReadonlyArrayType' || parentTag === 'TupleType' ? Number(key) : key,
-  );
+const segment = (parent: CodecKind, key: string): string =>
+  pathSegment(parent === 'array' || parent === 'tuple' ? Number(key) : key);
 
 export const jsonType = (value: unknown): string => {
   if (value === null) return 'null';

@@ -1,5 +1,6 @@
 import type { V1JSONSchemaProps } from '@kubernetes/client-node';
 import type * as t from 'io-ts';
+import { inspect } from '../model/inspect.js';
 import type { Version } from '../kinds/defineKind.js';
 import { isAnnotated, type SchemaAnnotations } from '../model/annotations.js';
 import { openApiSchema } from '../interpreters/openapi.js';
@@ -12,10 +13,9 @@ const NOT_AT_ROOT = ['items', 'additionalProperties', 'nullable', '_enum', 'form
 
 /** The root codec's `typeMeta` annotation (descriptions of apiVersion, kind and metadata). */
 function typeMetaOf(codec: t.Mixed): SchemaAnnotations['typeMeta'] {
-  let c = codec as t.Mixed & { _tag?: string; type?: t.Mixed };
-  while (c._tag === 'RefinementType') {
+  for (let node = inspect(codec); node.kind === 'refinement'; node = inspect(node.base)) {
+    const c = node.codec;
     if (isAnnotated(c) && c.annotations.typeMeta) return c.annotations.typeMeta;
-    c = c.type as typeof c;
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { isConstrained, type Constraints } from './constraints.js';
+import { inspect } from './inspect.js';
 import { formatHolds } from './formats.js';
 import { isJsonObject } from '../json/objects.js';
 
@@ -74,11 +75,10 @@ export interface AnnotatedType<C extends t.Mixed> extends t.RefinementType<C, t.
 
 /** The constraints of the `constrained(...)` codecs directly inside (through other annotations). */
 export function innerConstraints(codec: t.Mixed): Constraints {
-  let c = codec as t.Mixed & { _tag?: string; type?: t.Mixed };
   const found: Constraints = {};
-  while (c._tag === 'RefinementType') {
+  for (let node = inspect(codec); node.kind === 'refinement'; node = inspect(node.base)) {
+    const c = node.codec;
     if (isConstrained(c)) Object.assign(found, { ...c.constraints, ...found });
-    c = c.type as typeof c;
   }
   return found;
 }
@@ -174,7 +174,7 @@ export function annotate<C extends t.Mixed>(codec: C, annotations: SchemaAnnotat
 }
 
 export const isAnnotated = (codec: t.Mixed): codec is AnnotatedType<t.Mixed> =>
-  (codec as { _tag?: string })._tag === 'RefinementType' && 'annotations' in codec;
+  inspect(codec).kind === 'refinement' && 'annotations' in codec;
 
 /** Shorthand for the most common annotation. */
 export const described = <C extends t.Mixed>(description: string, codec: C): AnnotatedType<C> =>

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { lazyPattern } from './pattern.js';
+import { inspect } from './inspect.js';
 
 /**
  * What a codec can say about a value beyond its type, in the words OpenAPI has for it. The CRD
@@ -60,4 +61,4 @@ export function constrained<C extends t.Mixed>(codec: C, constraints: Constraint
 }
 
 export const isConstrained = (codec: t.Mixed): codec is ConstrainedType<t.Mixed> =>
-  (codec as { _tag?: string })._tag === 'RefinementType' && 'constraints' in codec;
+  inspect(codec).kind === 'refinement' && 'constraints' in codec;
