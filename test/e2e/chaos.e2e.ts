@@ -220,7 +220,8 @@ describe('chaos: faults between the real apiserver and crdconv (issue 18)', func
       expect(late.status).to.equal(500);
       expect(lateMs).to.be.within(29_000, 40_000);
       expect(statusMessage(late.text)).to.match(
-        /convert\?timeout=30s": (context deadline exceeded|net\/http: request canceled \(Client\.Timeout exceeded while awaiting headers\))$/,
+        // Three wordings seen, depending on which of client-go's timers fires first.
+        /convert\?timeout=30s": (context deadline exceeded|net\/http: request canceled \(Client\.Timeout exceeded while awaiting headers\)|context deadline exceeded \(Client\.Timeout exceeded while awaiting headers\))$/,
       );
 
       proxy.delayMs = 0;
