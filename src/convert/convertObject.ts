@@ -247,7 +247,8 @@ function richestForm(
   const shows = (candidate: unknown) =>
     decodeProblems(originVersion.decoder, candidate).length === 0 &&
     jsonEqual(applyRoute(kind, origin, version, candidate), body);
-  if (restored !== plain && !shows(restored) && entries.length <= SINGLY) {
+  let fits = restored !== plain && shows(restored);
+  if (restored !== plain && !fits && entries.length <= SINGLY) {
     // Some entry contradicts the edit (a value hidden only while its neighbour was absent):
     // restore the others, each tried on its own first. Bounded, so that a stash of many entries
     // cannot make this cost one conversion per entry.
@@ -256,8 +257,9 @@ function richestForm(
       return one !== plain && shows(one);
     });
     restored = restoreEntries(plain, fitting);
+    fits = restored !== plain && shows(restored);
   }
-  if (restored !== plain && shows(restored)) {
+  if (fits) {
     return { version: origin, body: restored, outcome: outcome('restored'), ...(problem !== undefined && { problem }) };
   }
   if (jsonEqual(applyRoute(kind, origin, version, plain), body))

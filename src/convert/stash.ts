@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson, parseJson, stringifyJson } from '../json/index.js';
 import type { Difference } from '../json/diff.js';
 import { ABSENT, type Absent, type JsonPath, defineOwn, getAt, ownValue } from '../json/path.js';
@@ -57,7 +57,9 @@ export const fingerprint = (value: unknown | Absent): string => {
   if (value === ABSENT) return '-';
   const text = canonicalJson(value);
   stashWork.hashed += text.length;
-  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
+  // One-shot hashing: a stash has thousands of small entries, and a Hash object per entry costs
+  // more than the hashing itself.
+  return hash('sha256', text, 'base64url').slice(0, 16);
 };
 
 /** Entries for every difference between the original body and what the round trip gave back. */
@@ -85,55 +87,82 @@ export function stashEntries(original: unknown, differences: readonly Difference
  * object, whatever the number of entries.
  */
 export function restoreEntries(body: unknown, entries: readonly StashEntry[]): unknown {
-  const root: RestoreNode = { children: new Map() };
-  let any = false;
+  const root: RestoreNode = {};
   for (const entry of entries) {
-    const key = entry.p[entry.p.length - 1];
-    if (key === undefined) continue;
-    const parent = getAt(body, entry.p.slice(0, -1));
-    const restoresValue = Object.hasOwn(entry, 'v');
-    if (
-      Array.isArray(parent)
-        ? parent.length !== entry.n || typeof key !== 'number' || !restoresValue
-        : !isJsonObject(parent) || typeof key !== 'string'
-    )
-      continue;
-    if (fingerprint(ownValue(parent, key)) !== entry.h) continue;
+    if (entry.p.length === 0) continue;
     let node = root;
     for (const k of entry.p) {
-      let next = node.children.get(k);
-      if (!next) node.children.set(k, (next = { children: new Map() }));
+      const children = (node.children ??= new Map());
+      let next = children.get(k);
+      if (!next) children.set(k, (next = {}));
       node = next;
     }
-    node.value = restoresValue ? entry.v : ABSENT;
-    node.set = true;
-    any = true;
+    node.entry = entry;
   }
-  return any ? rebuild(body, root) : body;
+  return rebuild(body, root);
 }
 
 interface RestoreNode {
-  readonly children: Map<string | number, RestoreNode>;
-  set?: boolean;
-  value?: unknown;
+  /** Created on demand: most nodes are leaves, one per entry. */
+  children?: Map<string | number, RestoreNode>;
+  /** The entry whose path ends here (paths are disjoint, so such a node has no children). */
+  entry?: StashEntry;
 }
 
+/**
+ * `at` with the entries under `node` applied: `at` itself when none applies, otherwise a copy of
+ * each container on the way. One walk of the body and the trie together: each entry's parent is
+ * reached once, not looked up from the root.
+ */
 function rebuild(at: unknown, node: RestoreNode): unknown {
-  if (node.set) return node.value;
+  if (!node.children) return at;
   if (Array.isArray(at)) {
-    const copy = at.slice();
-    stashWork.copied += copy.length;
-    for (const [k, child] of node.children) copy[k as number] = rebuild(at[k as number], child);
-    return copy;
+    let copy: unknown[] | undefined;
+    for (const [k, child] of node.children) {
+      if (typeof k !== 'number' || k >= at.length) continue;
+      let value: unknown;
+      if (child.entry) {
+        const { entry } = child;
+        // An array keeps its length: only an entry that replaces an element of an array of the
+        // length it was stashed from applies.
+        if (at.length !== entry.n || !Object.hasOwn(entry, 'v') || fingerprint(at[k]) !== entry.h) continue;
+        value = entry.v;
+      } else {
+        value = rebuild(at[k], child);
+        if (value === at[k]) continue;
+      }
+      if (!copy) {
+        copy = at.slice();
+        stashWork.copied += copy.length;
+      }
+      copy[k] = value;
+    }
+    return copy ?? at;
   }
-  const copy = { ...(at as Record<string, unknown>) };
-  stashWork.copied += Object.keys(copy).length;
+  if (!isJsonObject(at)) return at;
+  let copy: Record<string, unknown> | undefined;
   for (const [k, child] of node.children) {
-    const value = rebuild(ownValue(at, k), child);
-    if (value === ABSENT) delete copy[k as string];
-    else defineOwn(copy, k as string, value);
+    if (typeof k !== 'string') continue;
+    const current = ownValue(at, k);
+    let value: unknown;
+    if (child.entry) {
+      const { entry } = child;
+      if (fingerprint(current) !== entry.h) continue;
+      value = Object.hasOwn(entry, 'v') ? entry.v : ABSENT;
+    } else {
+      if (current === ABSENT) continue;
+      value = rebuild(current, child);
+      if (value === current) continue;
+    }
+    if (!copy) {
+      copy = { ...at };
+      stashWork.copied += Object.keys(copy).length;
+    }
+    if (value === ABSENT) delete copy[k];
+    else if (k === '__proto__') defineOwn(copy, k, value);
+    else copy[k] = value;
   }
-  return copy;
+  return copy ?? at;
 }
 
 export type ReadStash =

@@ -1,3 +1,4 @@
+import { quote } from './jsonValue.js';
 import { serialize } from './serialize.js';
 
 /**
@@ -9,6 +10,11 @@ import { serialize } from './serialize.js';
  * @throws TypeError for a value with no JSON form or a circular one; JsonTooDeepError.
  */
 export function canonicalJson(value: unknown): string {
+  // Scalars, the common case of a stash fingerprint, skip the serializer's set-up.
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value === null) return 'null';
   const text = serialize(value, { sortKeys: true, integerDigits: true });
   if (text === undefined) throw new TypeError(`canonicalJson: a value of type ${typeof value} has no JSON form`);
   return text;

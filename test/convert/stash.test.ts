@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { differences } from '../../src/json/diff.js';
 import { ABSENT, setAt } from '../../src/json/path.js';
 import {
@@ -33,6 +34,41 @@ describe('stash', () => {
     });
     // the parent was removed: nothing is resurrected
     expect(restoreEntries({}, entries)).to.deep.equal({});
+  });
+
+  it('fingerprints as every earlier release did: stashes stored in etcd keep matching', () => {
+    // Version 1 of the format: the first 16 characters of the base64url SHA-256 of the value's
+    // canonical JSON, '-' for an absent value. Computed here the long way, independently of the
+    // fast paths (one-shot hashing, scalars without the serializer).
+    const reference = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 16);
+    const cases: Array<[unknown, string]> = [
+      ['p', '"p"'],
+      ['quote " and \u2028', JSON.stringify('quote " and \u2028')],
+      [0, '0'],
+      [-12, '-12'],
+      [1.5, '1.5'],
+      [2 ** 63, '9223372036854775808'],
+      [9007199254740993n, '9007199254740993'],
+      [true, 'true'],
+      [null, 'null'],
+      [{ b: [1, 'x'], a: { d: null, c: false } }, '{"a":{"c":false,"d":null},"b":[1,"x"]}'],
+    ];
+    for (const [value, canonical] of cases) expect(fingerprint(value), canonical).to.equal(reference(canonical));
+    expect(fingerprint(ABSENT)).to.equal('-');
+    expect(fingerprint('p')).to.equal('H7aAqh7ZZbwJ8CSr'); // pinned: a stored stash's literal
+  });
+
+  it('restores under __proto__ as an own key, and shares what no entry touches', () => {
+    const body = JSON.parse('{"spec":{"__proto__":"lossy","keep":{"deep":[1]}},"other":{"x":1}}');
+    const entries = [{ p: ['spec', '__proto__'], v: { polluted: true }, h: fingerprint('lossy') }];
+    const restored = restoreEntries(body, entries) as { spec: Record<string, unknown>; other: unknown };
+    expect(Object.getPrototypeOf(restored.spec)).to.equal(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(restored.spec, '__proto__')?.value).to.deep.equal({ polluted: true });
+    expect(restored.spec.keep).to.equal(body.spec.keep);
+    expect(restored.other).to.equal(body.other);
+    expect(body.spec.__proto__).to.equal('lossy'); // the input is never written to
+    // no entry applies: the very same object comes back
+    expect(restoreEntries(body, [{ ...entries[0]!, h: fingerprint('edited') }])).to.equal(body);
   });
 
   it('keeps array entries only while the array keeps its length', () => {
