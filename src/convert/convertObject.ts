@@ -5,7 +5,7 @@ import { formatValidationProblems, type ValidationProblem, type Validator } from
 import { differences } from '../json/diff.js';
 import type { ConversionFailure } from './errors.js';
 import { ABSENT, type JsonPath, ownValue } from '../json/path.js';
-import { applyRoute, applyRouteSteps, ConverterBug } from './route.js';
+import { applyRoute, applyRouteSteps, checkHop, ConverterBug } from './route.js';
 import {
   ANNOTATIONS_LIMIT_BYTES,
   annotationsSize,
@@ -118,7 +118,18 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
   if (source.version === target.version) return { ok: true, object, from: source.version, stash: 'none' };
 
   try {
-    const problems = decodeProblems(kind.versions.get(source.version)!.decoder, body);
+    const sourceVersion = kind.versions.get(source.version)!;
+    // How valid the input is decides what the output must be: a whole, valid object converts to
+    // a whole, valid one; a partial (server-side apply) or stale one at least loses nothing to
+    // pruning. Conversion never makes an object less valid than it came.
+    const level = sourceVersion.validator.valid(body)
+      ? 'strict'
+      : sourceVersion.validator.pruneFree(body)
+        ? 'prune'
+        : undefined;
+    // Either level implies what the decoder checks (types and shape; a property test holds the
+    // validator to that), so the decoder only runs for objects neither level admits.
+    const problems = level === undefined ? decodeProblems(sourceVersion.decoder, body) : [];
     if (problems.length) {
       return {
         ok: false,
@@ -131,24 +142,18 @@ export function convertObject(registry: Registry, object: unknown, desiredAPIVer
         },
       };
     }
-    const sourceVersion = kind.versions.get(source.version)!;
-    // How valid the input is decides what the output must be: a whole, valid object converts to
-    // a whole, valid one; a partial (server-side apply) or stale one at least loses nothing to
-    // pruning. Conversion never makes an object less valid than it came.
-    const level = sourceVersion.validator.valid(body)
-      ? 'strict'
-      : sourceVersion.validator.pruneFree(body)
-        ? 'prune'
-        : undefined;
     const taken = takeStash(metadata);
     const carried = checkOrigin(taken.stash, kind, source.version);
     const baseMetadata = carried === taken.stash ? taken.metadata : metadata;
     const rich = richestForm(kind, source.version, body, carried, level === 'strict');
-    const steps = applyRouteSteps(kind, rich.version, target.version, rich.body);
+    // The last hop's output is checked below by the target's validator, which implies its decoder.
+    const steps = applyRouteSteps(kind, rich.version, target.version, rich.body, level ? 'all but the last' : true);
     const converted = steps.length ? steps[steps.length - 1]!.body : rich.body;
     if (level !== undefined) {
       const targetValidator = kind.versions.get(target.version)!.validator;
       if (!(level === 'strict' ? targetValidator.valid(converted) : targetValidator.pruneFree(converted))) {
+        // A body the decoder refuses is the last converter's bug, named as every other hop's is.
+        if (steps.length) checkHop(kind, kind.route(rich.version, target.version).at(-1)!, converted);
         const problems = formatValidationProblems(targetValidator.problems(converted, level));
         return fail(
           'ConverterFailed',
@@ -302,17 +307,55 @@ function stashFor(
 ): Stash | undefined {
   if (steps.length === 0) return undefined;
   const converted = steps[steps.length - 1]!.body;
-  const lost = differences(rich.body, applyRoute(kind, target, rich.version, converted, false));
+  const back: TripBack = {
+    route: kind.route(target, rich.version),
+    steps: applyRouteSteps(kind, target, rich.version, converted, false),
+  };
+  const lost = differences(rich.body, back.steps.length ? back.steps[back.steps.length - 1]!.body : converted);
   if (lost.length === 0) return undefined;
   for (let i = steps.length - 2; i >= 0; i--) {
     const { version, body } = steps[i]!;
+    const returned = backTo(kind, target, version, converted, back);
+    // Does `version` hold everything? Known without converting when the trip back came through it
+    // unchanged and went on from there by the very route `version` would take: then it arrived
+    // where the whole trip did, and something was lost.
+    if (returned.along && jsonEqual(returned.body, body) && continuesAlong(kind, version, rich.version, back)) continue;
     if (!jsonEqual(applyRoute(kind, version, rich.version, body, false), rich.body)) continue;
-    return {
-      origin: version,
-      entries: stashEntries(body, differences(body, applyRoute(kind, target, version, converted, false))),
-    };
+    return { origin: version, entries: stashEntries(body, differences(body, returned.body)) };
   }
   return { origin: rich.version, entries: stashEntries(rich.body, lost) };
+}
+
+/** The trip from the target back to the richest form: its route and the body at each version. */
+interface TripBack {
+  readonly route: readonly unknown[];
+  readonly steps: ReadonlyArray<{ readonly body: unknown }>;
+}
+
+/**
+ * The converted body taken back to `version`: read off the trip back already made when that trip
+ * went through `version` by the very route a later restore will take (`along`; a converter call
+ * saved), converted again otherwise.
+ */
+function backTo(
+  kind: RegisteredKind,
+  target: string,
+  version: string,
+  converted: unknown,
+  back: TripBack,
+): { readonly body: unknown; readonly along: boolean } {
+  const route = kind.route(target, version);
+  const along = route.length <= back.route.length && route.every((converter, i) => back.route[i] === converter);
+  return along
+    ? { body: back.steps[route.length - 1]!.body, along }
+    : { body: applyRoute(kind, target, version, converted, false), along };
+}
+
+/** Whether the trip back went on from `version` to `home` by the route `version` itself takes there. */
+function continuesAlong(kind: RegisteredKind, version: string, home: string, back: TripBack): boolean {
+  const rest = kind.route(version, home);
+  const offset = back.route.length - rest.length;
+  return offset > 0 && rest.every((converter, i) => back.route[offset + i] === converter);
 }
 
 function assemble(apiVersion: string, kind: string, metadata: unknown, body: unknown): Record<string, unknown> {
