@@ -340,6 +340,41 @@ describe('convertObject', () => {
       expect(back.spec.maintenanceWindow).to.deep.equal({ day: 'Sunday', startHour: 3, durationMinutes: 90 });
     });
 
+    it('names the last converter when its output does not decode, whether the input was whole, partial, stale or carried unknown fields', () => {
+      const database = kinds.find((k) => k.kind === 'Database')!;
+      const converters = database.converters.map((c) =>
+        c.from === 'v1beta1' && c.to === 'v1alpha1'
+          ? { ...c, convert: (b: never) => ({ ...(c.convert(b) as Obj), spec: { image: 42 } }) }
+          : c,
+      );
+      const broken = createRegistry([{ ...database, converters }]);
+      const whole = wire(databaseV1('db'));
+      const partial = { ...whole, spec: { engine: 'pg' } };
+      const stale = { ...whole, spec: { ...whole.spec, maintenanceWindow: { day: 'Sunday', startHour: 99 } } };
+      const pruned = { ...whole, spec: { ...whole.spec, notInTheSchema: 1 } }; // neither level: every hop decoded
+      for (const input of [whole, partial, stale, pruned]) {
+        const r = convertObject(broken, input, 'platform.example.com/v1alpha1');
+        expect(r.ok).to.equal(false);
+        expect(!r.ok && r.failure.message).to.match(
+          /converter v1beta1 -> v1alpha1 produced an invalid v1alpha1 object: \.spec\.image: expected string/,
+        );
+      }
+    });
+
+    it('calls each converter once per hop there and once per hop back when a stash is written (4 calls for v1 -> v1alpha1)', () => {
+      const database = kinds.find((k) => k.kind === 'Database')!;
+      const calls: string[] = [];
+      const converters = database.converters.map((c) => ({
+        ...c,
+        convert: (b: never) => (calls.push(`${c.from}->${c.to}`), c.convert(b)),
+      }));
+      const counting = createRegistry([{ ...database, converters }]);
+      const r = convertObject(counting, wire(databaseV1('db')), 'platform.example.com/v1alpha1');
+      expect(r.ok && r.stash).to.equal('written');
+      expect(JSON.parse(ok(r).metadata.annotations[STASH_ANNOTATION]).origin).to.equal('v1');
+      expect(calls).to.deep.equal(['v1->v1beta1', 'v1beta1->v1alpha1', 'v1alpha1->v1beta1', 'v1beta1->v1']);
+    });
+
     it('leaves a malformed stash, or one naming an unknown version or the own one, in place', () => {
       for (const value of ['{', '{"v":1,"origin":"v9","entries":[]}', '{"v":1,"origin":"v1","entries":[]}']) {
         const o = backendV1('web', 'h:1');
