@@ -238,7 +238,9 @@ function richestForm(
   let entries = carried.stash.entries;
   let restored = restoreEntries(plain, entries);
   let problem: string | undefined;
-  if (restored !== plain && !originVersion.validator.valid(restored)) {
+  // What the origin's validator admits, its decoder admits too: no need to decode it again.
+  const admitted: unknown = restored !== plain && originVersion.validator.valid(restored) ? restored : undefined;
+  if (restored !== plain && admitted === undefined) {
     // Compare with the plain trip: a partial object may lack required fields either way.
     const refused = newProblems(originVersion.validator, plain, restored, whole);
     if (refused.length) {
@@ -250,7 +252,7 @@ function richestForm(
   }
   const outcome = (o: StashOutcome): StashOutcome => (problem === undefined ? o : 'rejected');
   const shows = (candidate: unknown) =>
-    decodeProblems(originVersion.decoder, candidate).length === 0 &&
+    (candidate === admitted || decodeProblems(originVersion.decoder, candidate).length === 0) &&
     jsonEqual(applyRoute(kind, origin, version, candidate), body);
   let fits = restored !== plain && shows(restored);
   if (restored !== plain && !fits && entries.length <= SINGLY) {

@@ -140,7 +140,7 @@ function rebuild(at: unknown, node: RestoreNode): unknown {
     return copy ?? at;
   }
   if (!isJsonObject(at)) return at;
-  let copy: Record<string, unknown> | undefined;
+  let changes: Map<string, unknown> | undefined;
   for (const [k, child] of node.children) {
     if (typeof k !== 'string') continue;
     const current = ownValue(at, k);
@@ -154,15 +154,30 @@ function rebuild(at: unknown, node: RestoreNode): unknown {
       value = rebuild(current, child);
       if (value === current) continue;
     }
-    if (!copy) {
-      copy = { ...at };
-      stashWork.copied += Object.keys(copy).length;
-    }
-    if (value === ABSENT) delete copy[k];
-    else if (k === '__proto__') defineOwn(copy, k, value);
-    else copy[k] = value;
+    (changes ??= new Map()).set(k, value);
   }
-  return copy ?? at;
+  return changes ? withChanges(at, changes) : at;
+}
+
+/**
+ * A copy of `at` with `changes` applied (ABSENT removes a key), keys in their order and new ones
+ * last. Built key by key rather than spread and patched: a spread of a map of thousands of keys
+ * copies it in V8's slow dictionary form, several times slower.
+ */
+function withChanges(at: Record<string, unknown>, changes: ReadonlyMap<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  const keys = Object.keys(at);
+  stashWork.copied += keys.length;
+  for (const k of keys) put(copy, k, changes.has(k) ? changes.get(k) : at[k]);
+  for (const [k, value] of changes) if (!Object.hasOwn(at, k)) put(copy, k, value);
+  return copy;
+}
+
+/** Set an own key (`__proto__` included, as data); ABSENT sets nothing. */
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value === ABSENT) return;
+  if (key === '__proto__') defineOwn(target, key, value);
+  else target[key] = value;
 }
 
 export type ReadStash =

@@ -35,16 +35,24 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
         pending.push([normalize(x[i], String(i)) ?? null, normalize(y[i], String(i)) ?? null]);
       continue;
     }
-    const xs = presentEntries(x as Record<string, unknown>);
-    const ys = presentEntries(y as Record<string, unknown>);
-    if (xs.size !== ys.size) return false;
-    for (const [key, xv] of xs) {
-      if (!ys.has(key)) return false;
-      pending.push([xv, ys.get(key)]);
+    // Every present key of x must be present in y, and y must have no more present keys.
+    const xo = x as Record<string, unknown>;
+    const yo = y as Record<string, unknown>;
+    let present = 0;
+    for (const key of Object.keys(xo)) {
+      const xv = normalize(xo[key], key);
+      if (xv === undefined) continue;
+      const yv = hasOwn.call(yo, key) ? normalize(yo[key], key) : undefined;
+      if (yv === undefined) return false;
+      present++;
+      pending.push([xv, yv]);
     }
+    if (presentCount(yo) !== present) return false;
   }
   return true;
 }
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 const REMEMBER_AFTER = 4096;
 
@@ -56,14 +64,11 @@ function normalize(v: unknown, key: string): unknown {
 
 const isNumeric = (v: unknown): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
 
-/** The keys whose values have a JSON form, with those values normalized. */
-function presentEntries(o: Record<string, unknown>): Map<string, unknown> {
-  const entries = new Map<string, unknown>();
-  for (const key of Object.keys(o)) {
-    const v = normalize(o[key], key);
-    if (v !== undefined) entries.set(key, v);
-  }
-  return entries;
+/** How many keys have values with a JSON form. */
+function presentCount(o: Record<string, unknown>): number {
+  let n = 0;
+  for (const key of Object.keys(o)) if (normalize(o[key], key) !== undefined) n++;
+  return n;
 }
 
 /** For each object of `a`, the object of `b` it was compared with, or several. */
