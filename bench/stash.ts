@@ -53,7 +53,7 @@ const unstashed = (o: Obj): Obj => ({ ...o, metadata: { ...o.metadata, annotatio
 
 const big = stashed(4000, 30);
 const bigLabel = `${Math.round(big.bytes / 1024)} KiB stash of 4000 entries`;
-run(`v1alpha1 -> v1beta1, ${bigLabel}`, big.o, 'platform.example.com/v1beta1', 3);
+run(`v1alpha1 -> v1beta1, ${bigLabel}`, big.o, 'platform.example.com/v1beta1', 10);
 run(`  the same object without its stash`, unstashed(big.o), 'platform.example.com/v1beta1', 3);
 const wide = stashed(1500, 8, 20000);
 run(

@@ -251,9 +251,12 @@ function richestForm(
     }
   }
   const outcome = (o: StashOutcome): StashOutcome => (problem === undefined ? o : 'rejected');
+  // Whether a candidate converts back to exactly what the source version shows. The last hop's
+  // output is only compared with `body`, which is decoded: equal to it, it decodes too.
+  const showsBody = (candidate: unknown) =>
+    jsonEqual(applyRoute(kind, origin, version, candidate, 'all but the last'), body);
   const shows = (candidate: unknown) =>
-    (candidate === admitted || decodeProblems(originVersion.decoder, candidate).length === 0) &&
-    jsonEqual(applyRoute(kind, origin, version, candidate), body);
+    (candidate === admitted || decodeProblems(originVersion.decoder, candidate).length === 0) && showsBody(candidate);
   let fits = restored !== plain && shows(restored);
   if (restored !== plain && !fits && entries.length <= SINGLY) {
     // Some entry contradicts the edit (a value hidden only while its neighbour was absent):
@@ -269,7 +272,7 @@ function richestForm(
   if (fits) {
     return { version: origin, body: restored, outcome: outcome('restored'), ...(problem !== undefined && { problem }) };
   }
-  if (jsonEqual(applyRoute(kind, origin, version, plain), body))
+  if (showsBody(plain))
     return { version: origin, body: plain, outcome: outcome('superseded'), ...(problem !== undefined && { problem }) };
   return { version, body, outcome: outcome('superseded'), ...(problem !== undefined && { problem }) };
 }
