@@ -47,6 +47,12 @@ type Obj = Record<string, unknown>;
 export function roundTripSuite(registry: Registry, options: RoundTripOptions = {}): void {
   const settings = runSettings(options);
   describe(`lossless round trips (seed ${settings.seed}, ${settings.numRuns} runs per property)`, () => {
+    // A registry without kinds (a wrong import, an empty list) would generate no property at all
+    // and pass: it fails instead.
+    if (registry.kinds.length === 0)
+      it('has kinds to test', () => {
+        throw new Error('roundTripSuite was given a registry with no kinds: nothing would be tested');
+      });
     for (const kind of registry.kinds) kindSuite(registry, kind, settings);
     if (options.http ?? true) httpSuite(registry, settings);
   });
