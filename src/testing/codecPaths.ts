@@ -4,51 +4,13 @@ import { canonicalJson } from '../json/index.js';
 import type { Converter } from '../kinds/defineKind.js';
 import { openApiSchema } from '../interpreters/openapi.js';
 import { inspect, unhandled } from '../model/inspect.js';
+import { objectFields, type FieldDeclaration } from '../model/objectFields.js';
 import { isLeaf } from '../model/leaf.js';
 
 /**
  * What the round-trip suite reads from codecs to state correctness, not only losslessness: which
  * places several versions hold alike, and whether a version has a place for a path at all.
  */
-
-/** The fields of an object codec (t.type, t.partial, through exact/readonly and intersections). */
-export function objectFields(codec: t.Mixed): Map<string, t.Mixed[]> | undefined {
-  const node = inspect(codec);
-  switch (node.kind) {
-    case 'props':
-      return new Map(Object.entries(node.props).map(([k, v]) => [k, [v as t.Mixed]]));
-    case 'wrapper':
-      return objectFields(node.inner);
-    case 'intersection': {
-      const parts = node.members.map(objectFields);
-      if (parts.some((p) => p === undefined)) return undefined;
-      const out = new Map<string, t.Mixed[]>();
-      for (const part of parts as Array<Map<string, t.Mixed[]>>)
-        for (const [k, v] of part) out.set(k, [...(out.get(k) ?? []), ...v]);
-      return out;
-    }
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'null':
-    case 'undefined':
-    case 'unknown':
-    case 'unknownRecord':
-    case 'unknownArray':
-    case 'literal':
-    case 'keyof':
-    case 'array':
-    case 'record':
-    case 'union':
-    case 'tuple':
-    case 'refinement':
-    case 'recursive':
-    case 'leaf':
-      return undefined;
-    default:
-      return unhandled(node);
-  }
-}
 
 /** A codec's schema as text, to compare codecs declared apart (undefined when it has none). */
 const schemaText = (codec: t.Mixed): string | undefined => {
@@ -73,12 +35,12 @@ export function sharedPaths(codecs: readonly t.Mixed[]): JsonPath[] {
 function walkShared(codecs: readonly t.Mixed[], path: Array<string | number>, out: JsonPath[]): void {
   const fields = codecs.map(objectFields);
   if (fields.some((f) => f === undefined)) return;
-  const [first, ...others] = fields as Array<Map<string, t.Mixed[]>>;
+  const [first, ...others] = fields as Array<Map<string, FieldDeclaration[]>>;
   for (const [key, own] of first!) {
     const all = [own, ...others.map((f) => f.get(key))];
     // A field declared in several parts of an intersection is left alone (rare, and ambiguous).
     if (all.some((m) => m === undefined || m.length !== 1)) continue;
-    const members = all.map((m) => m![0]!);
+    const members = all.map((m) => m![0]!.codec);
     const texts = members.map(schemaText);
     if (texts[0] !== undefined && texts.every((x) => x === texts[0])) out.push([...path, key]);
     else walkShared(members, [...path, key], out);

@@ -1,6 +1,7 @@
 import type * as t from 'io-ts';
 import { isAnnotated } from '../model/annotations.js';
 import { inspect, unhandled, type CodecNode } from '../model/inspect.js';
+import { objectFields } from '../model/objectFields.js';
 import { isJsonObject } from '../json/objects.js';
 import { formatJsonPath } from '../json/path.js';
 
@@ -146,58 +147,19 @@ function compile(codec: t.Mixed): Check {
   }
 }
 
-/** The fields of a t.type / t.partial, through exact/readonly and intersections of them. */
+/** The fields of an object codec (see model/objectFields), compiled: every declaration checks. */
 function objectShape(codec: t.Mixed): ObjectShape | undefined {
-  const node = inspect(codec);
-  switch (node.kind) {
-    case 'props': {
-      const fields: ObjectShape['fields'] = new Map();
-      for (const [key, prop] of Object.entries(node.props)) {
-        const p = prop as t.Mixed;
-        fields.set(key, { checks: [compile(p)], required: node.required && !p.is(undefined), name: p.name });
-      }
-      return { fields };
-    }
-    case 'wrapper':
-      return objectShape(node.inner);
-    case 'intersection': {
-      const parts = node.members.map(objectShape);
-      if (parts.some((p) => p === undefined)) return undefined;
-      const fields: ObjectShape['fields'] = new Map();
-      for (const part of parts as ObjectShape[]) {
-        for (const [key, f] of part.fields) {
-          const seen = fields.get(key);
-          fields.set(
-            key,
-            seen
-              ? { checks: [...seen.checks, ...f.checks], required: seen.required || f.required, name: seen.name }
-              : f,
-          );
-        }
-      }
-      return { fields };
-    }
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'null':
-    case 'undefined':
-    case 'unknown':
-    case 'unknownRecord':
-    case 'unknownArray':
-    case 'literal':
-    case 'keyof':
-    case 'array':
-    case 'record':
-    case 'union':
-    case 'tuple':
-    case 'refinement':
-    case 'recursive':
-    case 'leaf':
-      return undefined;
-    default:
-      return unhandled(node);
+  const declared = objectFields(codec);
+  if (!declared) return undefined;
+  const fields: ObjectShape['fields'] = new Map();
+  for (const [key, declarations] of declared) {
+    fields.set(key, {
+      checks: declarations.map((d) => compile(d.codec)),
+      required: declarations.some((d) => d.required),
+      name: declarations[0]!.codec.name,
+    });
   }
+  return { fields };
 }
 
 function typeCheck(is: (u: unknown) => boolean, name: string): Check {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson, parseJson } from '../../../src/json/index.js';
 import { spawnServe } from '../../support/serve.js';
-import { applyObject, NAMESPACE, SERVICE } from '../support/env.js';
+import { applyObject, localEndpointSlice } from '../support/env.js';
 import type { Kube, Obj } from '../support/kube.js';
 
 export type ProxyMode = 'forward' | 'reset';
@@ -123,18 +123,7 @@ export const running = (r: Replica): boolean => r.child.exitCode === null && r.c
  * given loopback addresses, all on one port, as the pods of a Deployment would be.
  */
 export async function routeTo(kube: Kube, addresses: readonly string[], port: number): Promise<void> {
-  await applyObject(kube, {
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      name: `${SERVICE}-local`,
-      namespace: NAMESPACE,
-      labels: { 'kubernetes.io/service-name': SERVICE, 'endpointslice.kubernetes.io/managed-by': 'crdconv-e2e' },
-    },
-    addressType: 'FQDN',
-    endpoints: addresses.map((a) => ({ addresses: [a], conditions: { ready: true } })),
-    ports: [{ name: 'https', port, protocol: 'TCP' }],
-  });
+  await applyObject(kube, localEndpointSlice(port, addresses));
 }
 
 /** The text of an HTTP GET on loopback. */

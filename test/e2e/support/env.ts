@@ -102,9 +102,9 @@ export function objectPath(manifest: Obj): string {
  * webhook ran in a pod: here it names the local `crdconv serve` process. Loopback IPs are refused
  * in IPv4/IPv6 slices (they may not be in 127.0.0.0/8), so the slice is of address type FQDN, whose
  * addresses are only checked as domain names; the apiserver (with --enable-aggregator-routing)
- * dials the address as given.
+ * dials the address as given. Several addresses stand for several pods, one endpoint each.
  */
-export function localEndpointSlice(port: number): Obj {
+export function localEndpointSlice(port: number, addresses: readonly string[] = ['127.0.0.1']): Obj {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -114,7 +114,7 @@ export function localEndpointSlice(port: number): Obj {
       labels: { 'kubernetes.io/service-name': SERVICE, 'endpointslice.kubernetes.io/managed-by': 'crdconv-e2e' },
     },
     addressType: 'FQDN',
-    endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
+    endpoints: addresses.map((address) => ({ addresses: [address], conditions: { ready: true } })),
     ports: [{ name: 'https', port, protocol: 'TCP' }],
   };
 }
