@@ -61,6 +61,7 @@ interface Flags {
   workloads: string[];
   goPeers: boolean;
   workers?: string;
+  convertThreads?: string;
   outDir: string;
   compare?: string;
   with?: string;
@@ -150,6 +151,12 @@ export function buildCommand(): Command {
       ),
     )
     .addOption(
+      new Option(
+        '--convert-threads <n>',
+        'crdconv serve --convert-threads for the service (a number or auto) [default: its own, auto]',
+      ).env('BENCH_CONVERT_THREADS'),
+    )
+    .addOption(
       new Option('--out-dir <dir>', 'where the results JSON (and a profile) is written')
         .env('BENCH_OUT_DIR')
         .default(join(ROOT, 'bench', 'results'), 'bench/results'),
@@ -186,6 +193,7 @@ function benchOptions(flags: Flags, progress: (line: string) => void): BenchOpti
     workloads: flags.workloads,
     goPeers: flags.goPeers,
     ...(flags.workers !== undefined && { workers: flags.workers }),
+    ...(flags.convertThreads !== undefined && { convertThreads: flags.convertThreads }),
   };
 }
 
@@ -209,6 +217,7 @@ function describeRun(r: BenchResults): string {
       `other processes ${Number.isFinite(m.otherCpuShare) ? `${(m.otherCpuShare * 100).toFixed(0)}%` : 'n/a'} of the CPU while measuring`,
     `run: ${r.config.mode} servers, medians of ${r.config.repetitions}, ${r.config.durationSeconds} s per load run, ${r.startedAt}` +
       (r.config.workers !== undefined ? `, crdconv serve --workers ${r.config.workers}` : '') +
+      (r.config.convertThreads !== undefined ? `, --convert-threads ${r.config.convertThreads}` : '') +
       (r.code
         ? `, code ${r.code.commit}${r.code.dirty ? ' with uncommitted changes in src/ or converters/' : ''}`
         : ''),

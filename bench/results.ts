@@ -37,6 +37,8 @@ export interface RunConfig {
   readonly cpuProfile: boolean;
   /** `crdconv serve --workers` the service ran with (absent: its default). */
   readonly workers?: string;
+  /** `crdconv serve --convert-threads` the service ran with (absent: its default). */
+  readonly convertThreads?: string;
 }
 
 /** The Go peers of the run: the Go version, and how long each build took when it was built in this run. */

@@ -131,6 +131,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
           binaries: Object.fromEntries(Object.entries(peerBuilds.peers).map(([k, v]) => [k, v.binary])),
         }),
         ...(options.workers !== undefined && { workers: options.workers }),
+        ...(options.convertThreads !== undefined && { convertThreads: options.convertThreads }),
       });
       progress(`${name} listening on ${servers[name]!.port} (pid ${servers[name]!.pid}): ${servers[name]!.command}`);
     }
@@ -372,6 +373,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
 function configOf(options: BenchOptions): { config: RunConfig } {
   const {
     workers,
+    convertThreads,
     mode,
     repetitions,
     small,
@@ -398,6 +400,7 @@ function configOf(options: BenchOptions): { config: RunConfig } {
       smoke,
       cpuProfile,
       ...(workers !== undefined && { workers }),
+      ...(convertThreads !== undefined && { convertThreads }),
     },
   };
 }

@@ -43,6 +43,8 @@ export interface LaunchOptions {
   readonly binaries?: Partial<Record<ServerName, string>>;
   /** `crdconv serve --workers`: how many processes serve (absent: the service's default). */
   readonly workers?: string;
+  /** `crdconv serve --convert-threads` (absent: the service's default). */
+  readonly convertThreads?: string;
 }
 
 export interface ServerProcess {
@@ -118,6 +120,7 @@ export function serverArgs(name: ServerName, options: LaunchOptions): string[] {
     '127.0.0.1:0',
     ...(options.maxRequestBytes !== undefined ? ['--max-request-bytes', String(options.maxRequestBytes)] : []),
     ...(options.workers !== undefined ? ['--workers', options.workers] : []),
+    ...(options.convertThreads !== undefined ? ['--convert-threads', options.convertThreads] : []),
     '--log-level',
     'info',
   ];

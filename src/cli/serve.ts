@@ -16,6 +16,8 @@ import { formatDuration, parseDuration } from './duration.js';
 import { DEFAULT_POLL_INTERVAL_MS } from '../server/tls/certWatcher.js';
 import { isWorker, parseWorkers, runPrimary, serveAsWorker } from '../server/workers.js';
 import { createDevCertificates } from '../server/tls/devCert.js';
+import { autoConvertThreads, parseConvertThreads } from '../server/threads/conversionPool.js';
+import { availableCpus } from '../server/cpus.js';
 
 const flagParser =
   <T>(parse: (text: string) => T) =>
@@ -49,6 +51,7 @@ interface ServeFlags {
   shutdownDelay: number;
   logLevel: LogLevel;
   workers: number;
+  convertThreads?: number;
 }
 
 /** `crdconv serve`: the conversion webhook for the kinds of `--kinds` (default: the shipped examples). */
@@ -167,11 +170,20 @@ export function registerServe(program: Command): void {
     .addOption(
       new Option(
         '--workers <n>',
-        'processes that serve the webhook, sharing its port (a number, or auto: one per CPU); with more than one, a primary serves probes and aggregated metrics',
+        'processes that serve the webhook, sharing its port (a number, or auto: one per CPU, the cgroup CPU limit included); with more than one, a primary serves probes and aggregated metrics',
       )
         .env('CRDCONV_WORKERS')
         .default(1)
         .argParser(flagParser(parseWorkers)),
+    )
+    .addOption(
+      new Option(
+        '--convert-threads <n>',
+        'threads that convert the objects of big reviews (1 MiB and more) side by side (0: in the main thread; auto: one per CPU from 2 CPUs, at most 8, the CPUs shared among --workers; CPUs: the affinity mask capped by the cgroup CPU limit)',
+      )
+        .env('CRDCONV_CONVERT_THREADS')
+        .default(undefined, 'auto')
+        .argParser(flagParser((v) => parseConvertThreads(v, availableCpus()))),
     )
     .addOption(
       new Option('--log-level <level>', 'log level (JSON lines on stderr; object contents only ever at debug)')
@@ -229,6 +241,11 @@ Exit status: 0 after a clean drain, 1 when the grace period ran out and connecti
         }),
         shutdownGraceMs: opts.shutdownGrace,
         shutdownDelayMs: opts.shutdownDelay,
+        convertThreads: {
+          // auto: the CPUs shared among the workers, each worker converting on its share.
+          threads: opts.convertThreads ?? autoConvertThreads(Math.floor(availableCpus() / opts.workers)),
+          kinds: opts.kinds,
+        },
       });
       if (isWorker()) serveAsWorker(service.metrics, service.port);
       handleSignals(service, logger, opts.shutdownGrace);

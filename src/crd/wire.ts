@@ -1,4 +1,14 @@
-import * as k8s from '@kubernetes/client-node';
+import { createRequire } from 'node:module';
+import type * as K8s from '@kubernetes/client-node';
+
+/**
+ * @kubernetes/client-node, loaded the first time a CRD is written or a schema read: the library
+ * is large (about 80 MB of memory once loaded) and the webhook, which imports this module through
+ * the package's entry point with the kinds, never needs it. Synchronous: require() of an ES module
+ * (Node 20.19 and later, which package.json's engines asks for).
+ */
+let library: typeof K8s | undefined;
+const k8s = (): typeof K8s => (library ??= createRequire(import.meta.url)('@kubernetes/client-node') as typeof K8s);
 
 /**
  * @kubernetes/client-node's model types name some fields for JavaScript (`_enum`,
@@ -29,7 +39,7 @@ interface ModelClass {
 }
 
 const modelClass = (type: string): ModelClass | undefined => {
-  const candidate = (k8s as unknown as Record<string, unknown>)[type] as Partial<ModelClass> | undefined;
+  const candidate = (k8s() as unknown as Record<string, unknown>)[type] as Partial<ModelClass> | undefined;
   return typeof candidate?.getAttributeTypeMap === 'function' ? (candidate as ModelClass) : undefined;
 };
 
@@ -59,7 +69,7 @@ function modelToWire(value: Record<string, unknown>, type: string, model: ModelC
  * `x_kubernetes_list_type`, `ref`). Values of `default`, `example` and `enum` are data and stay as
  * they are. A key the model does not know is an error.
  */
-export function schemaFromWire(wire: unknown): k8s.V1JSONSchemaProps {
+export function schemaFromWire(wire: unknown): K8s.V1JSONSchemaProps {
   if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) {
     throw new Error(`schemaFromWire: a schema must be an object, not ${JSON.stringify(wire)}`);
   }
@@ -69,7 +79,7 @@ export function schemaFromWire(wire: unknown): k8s.V1JSONSchemaProps {
     if (!attribute) throw new Error(`schemaFromWire: ${key} is not a JSON-schema keyword Kubernetes knows`);
     out[attribute.name] = nestedFromWire(attribute.name, value);
   }
-  return out as k8s.V1JSONSchemaProps;
+  return out as K8s.V1JSONSchemaProps;
 }
 
 const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf']);
@@ -94,4 +104,8 @@ function nestedFromWire(name: string, value: unknown): unknown {
 
 let attributes: Map<string, { name: string }> | undefined;
 const schemaAttributes = () =>
-  (attributes ??= new Map(k8s.V1JSONSchemaProps.getAttributeTypeMap().map((a) => [a.baseName, { name: a.name }])));
+  (attributes ??= new Map(
+    k8s()
+      .V1JSONSchemaProps.getAttributeTypeMap()
+      .map((a) => [a.baseName, { name: a.name }]),
+  ));

@@ -51,6 +51,64 @@ class Outcome implements ObjectOutcome {
   get object(): string {
     return formatIdentity(this.identity);
   }
+
+  /** Plain data, to cross a thread boundary (structured clone keeps no class or getter). */
+  toData(): OutcomeData {
+    const { kind, from, to, ok, stash, reason, stashProblem, uid, resourceVersion } = this;
+    const { kind: k, name, namespace } = this.identity;
+    // Only strings are ever shown (formatIdentity): anything else need not cross.
+    const identity = {
+      kind: stringOrUndefined(k),
+      name: stringOrUndefined(name),
+      namespace: stringOrUndefined(namespace),
+    };
+    return { kind, from, to, ok, stash, identity, reason, stashProblem, uid, resourceVersion };
+  }
+
+  static fromData(d: OutcomeData): Outcome {
+    return new Outcome(
+      d.kind,
+      d.from,
+      d.to,
+      d.ok,
+      d.stash,
+      d.identity,
+      d.reason,
+      d.stashProblem,
+      d.uid,
+      d.resourceVersion,
+    );
+  }
+}
+
+const stringOrUndefined = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** An ObjectOutcome as plain data (see Outcome.toData). */
+export interface OutcomeData {
+  readonly kind: string;
+  readonly from: string;
+  readonly to: string;
+  readonly ok: boolean;
+  readonly stash: StashOutcome;
+  readonly identity: ObjectIdentity;
+  readonly reason: FailureReason | undefined;
+  readonly stashProblem: string | undefined;
+  readonly uid: string | undefined;
+  readonly resourceVersion: string | undefined;
+}
+
+/**
+ * What a ReviewConversion of a range of a review's objects produced, as plain data: the pieces
+ * of the answer that ReviewParts puts together in order (see convertHandler: a big review's
+ * ranges are converted on threads).
+ */
+export interface ReviewPart {
+  /** The converted objects, serialized; empty once any object of the range failed. */
+  readonly converted: readonly string[];
+  readonly convertedBytes: number;
+  readonly outcomes: readonly OutcomeData[];
+  /** Each failing object's message, in order. */
+  readonly failures: readonly string[];
 }
 
 /**
@@ -113,7 +171,8 @@ export class ReviewConversion {
   private readonly source: ObjectSource | undefined;
   private readonly desired: string;
   private readonly to: string;
-  private next = 0;
+  private next: number;
+  private readonly end: number;
   private readonly converted: string[] = [];
   private readonly outcomes: ObjectOutcome[] = [];
   private readonly failures: string[] = [];
@@ -125,6 +184,8 @@ export class ReviewConversion {
     private readonly registry: Registry,
     private readonly request: ConversionRequest,
     source?: ObjectSource,
+    /** Only the objects [start, end) of the source: one part of a review converted in parts. */
+    range?: { readonly start: number; readonly end: number },
   ) {
     const { desiredAPIVersion, objects } = request;
     this.desired = typeof desiredAPIVersion === 'string' ? desiredAPIVersion : '';
@@ -133,6 +194,13 @@ export class ReviewConversion {
     else if (source === undefined && !Array.isArray(objects))
       this.refused = 'the ConversionReview request has no objects list';
     this.source = this.refused !== undefined ? undefined : (source ?? listSource(objects as unknown[]));
+    this.next = range?.start ?? 0;
+    this.end = range?.end ?? this.length;
+  }
+
+  /** Why the review is answered with a Failure before any object is looked at, if it is. */
+  get refusal(): string | undefined {
+    return this.refused;
   }
 
   /** How many objects the review holds. */
@@ -144,12 +212,12 @@ export class ReviewConversion {
   step(deadline: number): boolean {
     const source = this.source;
     if (source === undefined) return true;
-    const n = source.length;
-    while (this.next < n) {
+    const end = this.end;
+    while (this.next < end) {
       this.convertOne(source, this.next++);
       if (deadline !== Infinity && performance.now() >= deadline) break;
     }
-    return this.next >= n;
+    return this.next >= end;
   }
 
   private convertOne(source: ObjectSource, i: number): void {
@@ -197,26 +265,65 @@ export class ReviewConversion {
 
   /** The answer, once step() has said every object is done. */
   outcome(): ReviewOutcome {
-    const { reviewVersion, uid } = this.request;
-    const failWith = (message: string, outcomes: ObjectOutcome[] = []): ReviewOutcome => ({
-      response: { reviewVersion, uid, result: { status: 'Failure', message }, convertedObjects: [] },
-      objects: outcomes,
-      failure: message,
-    });
-    if (this.refused !== undefined) return failWith(this.refused);
-    const failures = this.failures;
-    if (failures.length) {
-      const more =
-        failures.length > NAMED_FAILURES
-          ? `; and ${failures.length - NAMED_FAILURES} more of ${this.length} objects failed`
-          : '';
-      return failWith(`conversion failed: ${failures.slice(0, NAMED_FAILURES).join('; ')}${more}`, this.outcomes);
-    }
+    if (this.refused !== undefined) return failedReview(this.request, this.refused);
+    return reviewOutcome(this.request, this.length, this.converted, this.outcomes, this.failures);
+  }
+
+  /** This range's part of the answer, as plain data, once step() has said it is done. */
+  part(): ReviewPart {
     return {
-      response: { reviewVersion, uid, result: { status: 'Success' }, convertedObjects: this.converted },
-      objects: this.outcomes,
+      converted: this.converted,
+      convertedBytes: this.convertedBytes,
+      outcomes: this.outcomes.map((o) => (o as Outcome).toData()),
+      failures: this.failures,
     };
   }
+}
+
+/**
+ * The answer to a review converted in parts (ranges of its objects, in order, covering them all),
+ * the same as one ReviewConversion of the whole would give.
+ */
+export function joinParts(request: ConversionRequest, length: number, parts: readonly ReviewPart[]): ReviewOutcome {
+  const outcomes: ObjectOutcome[] = [];
+  const failures: string[] = [];
+  for (const part of parts) {
+    for (const o of part.outcomes) outcomes.push(Outcome.fromData(o));
+    for (const f of part.failures) failures.push(f);
+  }
+  const converted: string[] = [];
+  if (failures.length === 0) for (const part of parts) for (const c of part.converted) converted.push(c);
+  return reviewOutcome(request, length, converted, outcomes, failures);
+}
+
+function failedReview(request: ConversionRequest, message: string, outcomes: ObjectOutcome[] = []): ReviewOutcome {
+  const { reviewVersion, uid } = request;
+  return {
+    response: { reviewVersion, uid, result: { status: 'Failure', message }, convertedObjects: [] },
+    objects: outcomes,
+    failure: message,
+  };
+}
+
+function reviewOutcome(
+  request: ConversionRequest,
+  length: number,
+  converted: string[],
+  outcomes: ObjectOutcome[],
+  failures: readonly string[],
+): ReviewOutcome {
+  if (failures.length) {
+    const more =
+      failures.length > NAMED_FAILURES
+        ? `; and ${failures.length - NAMED_FAILURES} more of ${length} objects failed`
+        : '';
+    return failedReview(request, `conversion failed: ${failures.slice(0, NAMED_FAILURES).join('; ')}${more}`, outcomes);
+  }
+  const { reviewVersion, uid } = request;
+  return {
+    response: { reviewVersion, uid, result: { status: 'Success' }, convertedObjects: converted },
+    objects: outcomes,
+  };
 }
 
 /** An own property of a JSON object (undefined for anything else). */

@@ -33,8 +33,21 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
+/** What a byte means inside an element: nothing, a string, an opening or a closing of nesting. */
+const PLAIN = 0;
+const STRING = 1;
+const OPENS = 2;
+const CLOSES = 3;
+const BYTE_CLASS = new Uint8Array(256);
+BYTE_CLASS[QUOTE] = STRING;
+BYTE_CLASS[OPEN_BRACE] = OPENS;
+BYTE_CLASS[OPEN_BRACKET] = OPENS;
+BYTE_CLASS[CLOSE_BRACE] = CLOSES;
+BYTE_CLASS[CLOSE_BRACKET] = CLOSES;
+
 const REQUEST = Buffer.from('request');
 const OBJECTS = Buffer.from('objects');
+const DESIRED = Buffer.from('desiredAPIVersion');
 
 /** Bytes scanned between two looks at the clock. */
 const BYTES_PER_CHECK = 256 * 1024;
@@ -43,6 +56,11 @@ const BYTES_PER_CHECK = 256 * 1024;
  * A resumable scan: `step(deadline)` scans until the clock (performance.now()) passes `deadline`,
  * then returns 'more'; at the end it returns the layout, or undefined when the body is not one it
  * can split (parse it whole).
+ *
+ * The body may still be arriving: the scan then reads only the bytes received so far (`received`,
+ * raised with `receive`), returns 'more' with `waiting` true when it needs more, and goes on from
+ * there. The objects found so far (`found`) and the request's desiredAPIVersion as first seen
+ * (`desiredAPIVersion`) can be used before the end; only the final layout says what the body is.
  */
 export class ReviewSplitter {
   private pos = 0;
@@ -61,16 +79,64 @@ export class ReviewSplitter {
   private elementStart = -1;
   private readonly spans: number[] = [];
   private failed = false;
+  /** Bytes of the body received so far; the scan never reads past them. */
+  private received: number;
+  /** The last step stopped for want of bytes. */
+  private wanting = false;
+  private started = false;
+  /** The top-level object closed before the whole body was in: finish once it is. */
+  private closed = false;
+  /** The member being read inside request is "desiredAPIVersion", and its value as first seen. */
+  private atDesired = false;
+  private desired: string | undefined;
 
-  constructor(private readonly body: Buffer) {}
+  constructor(
+    private readonly body: Buffer,
+    received: number = body.length,
+  ) {
+    this.received = received;
+  }
+
+  /** More of the body is in: bytes [0, received) hold it. */
+  receive(received: number): void {
+    this.received = Math.min(received, this.body.length);
+  }
+
+  /** Whether the last step stopped because it needs more of the body (see receive). */
+  get waiting(): boolean {
+    return this.wanting;
+  }
+
+  /** The spans of the objects found so far (start, end, ...): a prefix of the layout's. */
+  get found(): readonly number[] {
+    return this.spans;
+  }
+
+  /** request.desiredAPIVersion as first seen, when it was a string; the envelope has the last word. */
+  get desiredAPIVersion(): string | undefined {
+    return this.desired;
+  }
 
   step(deadline: number): ReviewLayout | undefined | 'more' {
     const body = this.body;
-    const n = body.length;
-    if (this.pos === 0) {
+    const n = this.received;
+    const complete = n >= body.length;
+    this.wanting = false;
+    const more = (): 'more' | undefined => {
+      if (complete) return undefined;
+      this.wanting = true;
+      return 'more';
+    };
+    if (this.closed) return complete ? this.finish() : more();
+    if (!this.started) {
       while (this.pos < n && isSpace(body[this.pos]!)) this.pos++;
+      if (this.pos >= n) return more();
       if (body[this.pos] !== OPEN_BRACE) return undefined;
+      this.started = true;
     }
+    // Nothing past the bytes received is looked at (a buffer filled as the body arrives holds
+    // garbage beyond them).
+    const view = complete ? body : body.subarray(0, n);
     let nextCheck = this.pos + BYTES_PER_CHECK;
     while (this.pos < n) {
       if (this.failed) return undefined;
@@ -78,10 +144,46 @@ export class ReviewSplitter {
         if (performance.now() >= deadline) return 'more';
         nextCheck = this.pos + BYTES_PER_CHECK;
       }
+      if (this.depth > 3) {
+        // Inside an element: only strings and nesting matter until it closes. A tight loop on
+        // locals, strings skipped byte by byte (most are short keys: cheaper than a call each).
+        let pos = this.pos;
+        let depth = this.depth;
+        const stop = Math.min(n, nextCheck);
+        while (pos < stop) {
+          const k = BYTE_CLASS[body[pos]!]!;
+          if (k === PLAIN) {
+            pos++;
+            continue;
+          }
+          if (k === STRING) {
+            const quote = pos++;
+            for (;;) {
+              if (pos >= n) {
+                // The string goes on past the bytes received: read it again from its start.
+                this.pos = quote;
+                this.depth = depth;
+                return more();
+              }
+              const q = body[pos]!;
+              if (q === QUOTE) break;
+              pos += q === BACKSLASH ? 2 : 1;
+            }
+          } else if (k === OPENS) depth++;
+          else if (--depth === 3) {
+            pos++;
+            break;
+          }
+          pos++;
+        }
+        this.pos = pos;
+        this.depth = depth;
+        continue;
+      }
       const c = body[this.pos]!;
       if (c === QUOTE) {
-        const end = closingQuote(body, this.pos + 1);
-        if (end < 0) return undefined;
+        const end = closingQuote(view, this.pos + 1);
+        if (end < 0) return more();
         this.onString(this.pos, end);
         this.pos = end + 1;
         continue;
@@ -115,14 +217,16 @@ export class ReviewSplitter {
           this.depth--;
           if (this.depth === 0) {
             this.pos++;
-            return this.finish();
+            if (complete) return this.finish();
+            this.closed = true;
+            return more();
           }
           break;
         case COMMA:
           if (this.depth <= 2 && this.isObject[this.depth]) {
             this.expectKey[this.depth] = true;
             if (this.depth === 1) this.inRequest = false;
-            else this.atObjects = false;
+            else this.atObjects = this.atDesired = false;
           }
           break;
         case COLON:
@@ -131,7 +235,8 @@ export class ReviewSplitter {
       }
       this.pos++;
     }
-    return undefined; // the body ended inside the top-level object: parse it whole for the error
+    // The body ended inside the top-level object: parse it whole for the error.
+    return more();
   }
 
   private open(isObject: boolean): void {
@@ -145,7 +250,7 @@ export class ReviewSplitter {
     if (depth <= 2) {
       this.isObject[depth] = isObject;
       this.expectKey[depth] = isObject;
-      this.atObjects = false;
+      this.atObjects = this.atDesired = false;
     }
   }
 
@@ -153,6 +258,11 @@ export class ReviewSplitter {
     const depth = this.depth;
     if (depth === 3 && this.listStart >= 0 && this.listEnd < 0) {
       if (this.elementStart < 0) this.elementStart = start;
+      return;
+    }
+    if (depth === 2 && this.inRequest && this.atDesired && !this.expectKey[2]) {
+      this.atDesired = false;
+      this.desired ??= stringValue(this.body, start, end);
       return;
     }
     if (depth === 0 || depth > 2 || !this.isObject[depth] || !this.expectKey[depth]) return;
@@ -166,6 +276,7 @@ export class ReviewSplitter {
       if (key.includes(BACKSLASH)) this.failed = true;
       this.atObjects = key.equals(OBJECTS);
       if (this.atObjects) this.objectsKeys++;
+      this.atDesired = key.equals(DESIRED);
     }
   }
 
@@ -175,6 +286,15 @@ export class ReviewSplitter {
     const body = this.body;
     const envelope = body.toString('utf8', 0, this.listStart + 1) + body.toString('utf8', this.listEnd);
     return { envelope, spans: this.spans };
+  }
+}
+
+/** The JSON string literal body[start..end] (quotes included) as a string; undefined if invalid. */
+function stringValue(body: Buffer, start: number, end: number): string | undefined {
+  try {
+    return JSON.parse(body.toString('utf8', start, end + 1)) as string;
+  } catch {
+    return undefined;
   }
 }
 

@@ -26,6 +26,7 @@ import {
 import { secureContextOptions, type ServingCertificate } from './tls/certificate.js';
 import { watchCertificate, type CertWatcher, type CheckOutcome } from './tls/certWatcher.js';
 import { loopbackFor, probeTls } from './tls/tlsProbe.js';
+import { ConversionPool } from './threads/conversionPool.js';
 
 export { certificateSource, defaultDevCertDir, type CertificateSource } from './tls/certificates.js';
 
@@ -68,6 +69,11 @@ export interface ServiceOptions {
   /** How long one TLS self-check answers readiness for. */
   readonly readinessCacheMs?: number;
   readonly timeouts?: Partial<WebhookTimeouts>;
+  /**
+   * Threads that convert big reviews (--convert-threads), each loading the kinds of `kinds` (the
+   * --kinds the registry was loaded from); big reviews convert in process without.
+   */
+  readonly convertThreads?: { readonly threads: number; readonly kinds: string | undefined };
 }
 
 export interface ShutdownResult extends DrainResult {
@@ -121,11 +127,30 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     ...(metrics ? [metrics.observer] : []),
     ...(options.observers ?? []),
   );
+  const threads = options.convertThreads?.threads ?? 0;
+  const pool =
+    threads > 0
+      ? await ConversionPool.start({
+          threads,
+          kinds: options.convertThreads!.kinds,
+          log: (level, entry) => logger[level](entry),
+        })
+      : undefined;
+  if (pool && pool.size < threads)
+    logger.warn({
+      msg:
+        pool.size === 0
+          ? 'no conversion thread started: big reviews are converted in the main thread'
+          : 'some conversion threads did not start',
+      requested: threads,
+      started: pool.size,
+    });
   const convert = createConvertHandler({
     registry,
     observer,
     maxRequestBytes,
     budget,
+    ...(pool && { pool }),
     ...(options.sliceFromBytes !== undefined && { sliceFromBytes: options.sliceFromBytes }),
   });
   const server = createWebhookServer({
@@ -171,6 +196,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       ...(scrape && { metricsPort: scrape.port }),
       shutdownGraceMs: graceMs,
       maxRequestBytes,
+      convertThreads: pool?.size ?? 0,
       memory: {
         heapLimitBytes: getHeapStatistics().heap_size_limit,
         maxInflightBytes: budget.maxBytes,
@@ -210,7 +236,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           signal: abort.signal,
         });
         watcher?.close();
-        await Promise.all(started.map((s) => s.close()));
+        await Promise.all([...started.map((s) => s.close()), pool?.close()]);
         const entry = { msg: 'shut down', reason, ...drained };
         if (drained.forced)
           logger.warn({ ...entry, msg: 'shut down: the grace period ran out and open connections were cut' });
@@ -239,7 +265,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   } catch (e) {
     watcher?.close();
     server.close();
-    await Promise.all(started.map((s) => s.close()));
+    await Promise.all([...started.map((s) => s.close()), pool?.close()]);
     throw e;
   }
 }

@@ -21,13 +21,13 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import http from 'node:http';
-import { availableParallelism } from 'node:os';
+import { availableCpus } from './cpus.js';
 import type { AddressInfo } from 'node:net';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 
 /** How many workers `--workers` asks for: a positive integer, or `auto` (the CPUs this process may use). */
 export function parseWorkers(value: string): number {
-  if (value === 'auto') return availableParallelism();
+  if (value === 'auto') return availableCpus();
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`--workers must be a number from 1 to 256 or auto`);
   return n;

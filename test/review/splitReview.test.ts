@@ -14,6 +14,45 @@ function split(text: string, sliced = false): ReviewLayout | undefined {
   }
 }
 
+/**
+ * Split a body that arrives in pieces (cut at `cuts`, any order, deduplicated), scanning after
+ * each: the buffer beyond what has arrived holds `garbage`, as a buffer filled from the socket
+ * does. Checks on the way that what is found is always a prefix of what is found in the end.
+ */
+function splitArriving(
+  text: string,
+  cuts: number[],
+  garbage: number,
+): { layout: ReviewLayout | undefined; desired: (string | undefined)[] } {
+  const whole = Buffer.from(text);
+  const body = Buffer.alloc(whole.length, garbage);
+  const splitter = new ReviewSplitter(body, 0);
+  const found: number[][] = [];
+  const desired: (string | undefined)[] = [];
+  const points = [...new Set(cuts.map((c) => Math.min(c, whole.length)))].sort((a, b) => a - b);
+  let received = 0;
+  for (const point of [...points, whole.length]) {
+    whole.copy(body, received, received, point);
+    received = point;
+    splitter.receive(received);
+    for (;;) {
+      const r = splitter.step(Infinity);
+      if (r !== 'more') {
+        // An answer only once everything is in (or the body cannot be split at all).
+        if (r !== undefined) expect(received, 'a layout before the whole body is in').to.equal(whole.length);
+        found.push([...splitter.found]);
+        if (r !== undefined) for (const f of found) expect(r.spans.slice(0, f.length)).to.deep.equal(f);
+        return { layout: r, desired };
+      }
+      expect(splitter.waiting, 'more without a deadline: waiting for bytes').to.equal(true);
+      found.push([...splitter.found]);
+      desired.push(splitter.desiredAPIVersion);
+      break;
+    }
+  }
+  throw new Error('the scan did not end with the whole body in');
+}
+
 /** The body as the pieces give it: the envelope with the parsed elements put back; or why not. */
 function reassemble(text: string, layout: ReviewLayout): unknown {
   const body = Buffer.from(text);
@@ -118,6 +157,83 @@ describe('splitReview: the objects of a review found without parsing it', () => 
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('splits a body as it arrives exactly as the whole body, whatever the buffer holds beyond what is in', () => {
+    const element = fc.oneof(
+      fc.json(),
+      fc.constantFrom('{"kind":"Backend","metadata":{"name":"a,b]"}}', '"\\\\"', '"\\"]"', '[]', '{}', ' 1 ', '"é😀"'),
+    );
+    const text = fc
+      .tuple(fc.array(element, { maxLength: 6 }), fc.constantFrom('', ',"response":{}', ' ', ',"x":"\\"objects\\""'))
+      .chain(([objects, extra]) =>
+        // Bytes after the top-level object too: whitespace, or something that makes it invalid.
+        fc.constantFrom('', ' ', '\n ', 'x').map((after) => review(`[${objects.join(',')}]`, extra) + after),
+      );
+    const garbage = fc.constantFrom(...'"[]{},\\: x}'.split('').map((c) => c.charCodeAt(0)), 0);
+    fc.assert(
+      fc.property(text, fc.array(fc.nat({ max: 400 }), { maxLength: 12 }), garbage, (body, cuts, fill) => {
+        const { layout, desired } = splitArriving(body, cuts, fill);
+        expect(layout).to.deep.equal(split(body));
+        // desiredAPIVersion, once seen, is the one the request holds.
+        for (const d of desired) if (d !== undefined) expect(d).to.equal('g/v2');
+      }),
+      { numRuns: 500 },
+    );
+    // Broken bodies too: the same answer as the whole, never a layout before the end.
+    const broken = text.chain((body) =>
+      fc.tuple(
+        fc.constant(body),
+        fc.nat({ max: body.length - 1 }),
+        fc.constantFrom('', ',', ']', '[', '{', '}', '"', '\\', 'x'),
+      ),
+    );
+    fc.assert(
+      fc.property(
+        broken,
+        fc.array(fc.nat({ max: 400 }), { maxLength: 8 }),
+        garbage,
+        ([body, at, insert], cuts, fill) => {
+          const edited = body.slice(0, at) + insert + body.slice(at + 1);
+          expect(splitArriving(edited, cuts, fill).layout).to.deep.equal(split(edited));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('tells the desiredAPIVersion it first saw, before the objects are all in', () => {
+    const text = review('[{"a":1},{"b":2},{"c":3}]');
+    const at = text.indexOf('"objects"') + 20;
+    const { desired } = splitArriving(text, [at], '"'.charCodeAt(0));
+    expect(desired[0]).to.equal('g/v2');
+    // Not a string, or escaped: as JSON reads it.
+    const escaped = text.replace('"desiredAPIVersion":"g/v2"', '"desiredAPIVersion":"g\\/v\\u0032"');
+    expect(splitArriving(escaped, [escaped.indexOf('"objects"') + 20], 32).desired[0]).to.equal('g/v2');
+    const number = text.replace('"desiredAPIVersion":"g/v2"', '"desiredAPIVersion":2');
+    expect(splitArriving(number, [number.indexOf('"objects"') + 20], 32).desired[0]).to.equal(undefined);
+  });
+
+  it('looks at the clock inside a big element too, and finds the same elements in slices as in one go', () => {
+    // One element of about 1 MB (strings holding brackets, quotes and backslashes), then a small one.
+    const leaf = { s: 'a "quoted" [x] {y} \\ ', n: [1, [2, { t: ']' }]] };
+    const big = { kind: 'Big', items: Array.from({ length: 16_000 }, (_, i) => ({ i, ...leaf })) };
+    const text = review(`[${JSON.stringify(big)}, {"kind":"Small"}]`);
+    expect(text.length).to.be.greaterThan(3 * 256 * 1024);
+    const body = Buffer.from(text);
+    const splitter = new ReviewSplitter(body);
+    let steps = 0;
+    let layout: ReviewLayout | undefined | 'more';
+    do {
+      layout = splitter.step(0);
+      steps++;
+    } while (layout === 'more');
+    // A deadline already past: the scan stops every 256 KiB, inside the big element as well.
+    expect(steps).to.be.greaterThan(3);
+    expect(layout).to.deep.equal(split(text));
+    expect(reassemble(text, layout!)).to.deep.equal(JSON.parse(text));
+    // Cut inside a string of the big element: no closing quote, parse the whole (for the error).
+    expect(split(text.slice(0, text.indexOf('quoted', 500_000)))).to.equal(undefined);
   });
 
   it('decodes multi-byte and invalid UTF-8 the same in pieces as whole', () => {

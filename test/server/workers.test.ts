@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { availableCpus } from '../../src/server/cpus.js';
 import { parseWorkers } from '../../src/server/workers.js';
 import { spawnServe } from '../support/serve.js';
 
@@ -14,7 +15,7 @@ describe('crdconv serve --workers', function () {
   it('takes a count from 1 to 256, or auto (one per CPU this process may use)', () => {
     expect(parseWorkers('1')).to.equal(1);
     expect(parseWorkers('4')).to.equal(4);
-    expect(parseWorkers('auto')).to.equal(availableParallelism());
+    expect(parseWorkers('auto')).to.equal(availableCpus());
     for (const bad of ['0', '-1', '1.5', 'many', '257']) expect(() => parseWorkers(bad), bad).to.throw(/--workers/);
   });
 

@@ -3,13 +3,28 @@ import { JsonSyntaxError, parseJson } from '../../json/index.js';
 import { lineAndColumn } from '../../json/position.js';
 import { locateSyntaxError } from '../../json/syntaxError.js';
 import type { Registry } from '../../kinds/registry.js';
-import { handleReview, ReviewConversion, type ObjectOutcome, type ReviewOutcome } from '../../review/handleReview.js';
-import { encodeResponseParts, readReview, responseFrame, type ConversionResponse } from '../../review/review.js';
+import {
+  handleReview,
+  joinParts,
+  ReviewConversion,
+  type ObjectOutcome,
+  type ReviewOutcome,
+  type ReviewPart,
+} from '../../review/handleReview.js';
+import {
+  encodeResponseParts,
+  readReview,
+  responseFrame,
+  type ConversionRequest,
+  type ConversionResponse,
+} from '../../review/review.js';
 import { ReviewSplitter } from '../../review/splitReview.js';
 import { MemoryBudget, type Grant, type Refusal } from './memoryBudget.js';
 import type { ReviewObserver, ReviewRecord } from './observer.js';
 import { BodyTooLarge, declaredLength, readBody } from './readBody.js';
 import { perTurn } from './turnBatch.js';
+import type { ConversionPool } from '../threads/conversionPool.js';
+import type { RangeAnswer } from '../threads/protocol.js';
 
 export interface ConvertHandlerOptions {
   readonly registry: Registry;
@@ -27,6 +42,8 @@ export interface ConvertHandlerOptions {
   readonly sliceFromBytes?: number;
   /** The longest a slice of conversion runs before the event loop gets a turn. */
   readonly sliceMs?: number;
+  /** Conversion threads for big reviews (see threads/conversionPool.ts); in process without. */
+  readonly pool?: ConversionPool;
 }
 
 export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
@@ -60,7 +77,7 @@ export function createConvertHandler(options: ConvertHandlerOptions) {
   const budget =
     options.budget ?? new MemoryBudget({ maxBytes: Infinity, maxWaiting: Infinity, maxWaitMs: 2 ** 31 - 1 });
   const answerInTurn = perTurn<PendingReview>((reviews) => answerAll(registry, observer, sendAfterBytes, reviews));
-  const sliced = new SlicedReviews(registry, observer, sliceMs);
+  const sliced = new SlicedReviews(registry, observer, sliceMs, options.pool);
 
   return function convert(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'POST') {
@@ -327,10 +344,11 @@ class SlicedReviews {
     private readonly registry: Registry,
     private readonly observer: ReviewObserver,
     private readonly sliceMs: number,
+    private readonly pool: ConversionPool | undefined,
   ) {}
 
   add(review: PendingReview): void {
-    this.queue.push(new SlicedReview(this.registry, review));
+    this.queue.push(new SlicedReview(this.registry, review, this.observer, this.pool));
     this.schedule();
   }
 
@@ -344,16 +362,18 @@ class SlicedReviews {
     this.scheduled = false;
     const job = this.queue[0]!;
     const deadline = performance.now() + this.sliceMs;
-    let done: boolean;
+    let done: boolean | 'threads';
     try {
       done = job.step(deadline);
     } catch (e) {
       job.review.reply = internalError(job.review.record, e);
       done = true;
     }
-    if (done) {
+    // A review handed to the threads answers itself when they are done: the next one can start.
+    if (done === 'threads') this.queue.shift();
+    else if (done) {
       this.queue.shift();
-      job.answer(this.observer);
+      job.answer();
     }
     this.schedule();
   };
@@ -372,14 +392,19 @@ class SlicedReview {
   constructor(
     private readonly registry: Registry,
     readonly review: PendingReview,
+    private readonly observer: ReviewObserver,
+    private readonly pool: ConversionPool | undefined,
   ) {
     this.body = review.body;
     review.body = EMPTY;
     this.splitter = new ReviewSplitter(this.body);
   }
 
-  /** Work until the deadline; true when the reply is ready (or the client is gone). */
-  step(deadline: number): boolean {
+  /**
+   * Work until the deadline; true when the reply is ready (or the client is gone), 'threads' when
+   * the objects went to the conversion threads (the review then answers itself).
+   */
+  step(deadline: number): boolean | 'threads' {
     const { review } = this;
     if (review.res.destroyed) {
       clientAborted(review.record, 'the connection closed before the review was converted');
@@ -412,6 +437,16 @@ class SlicedReview {
           return parseJson(body.toString('utf8', spans[2 * i], spans[2 * i + 1]));
         },
       });
+      const pool = this.pool;
+      if (
+        pool !== undefined &&
+        pool.size > 0 &&
+        this.conversion.refusal === undefined &&
+        spans.length / 2 >= THREAD_MIN_OBJECTS
+      ) {
+        this.toThreads(pool, request);
+        return 'threads';
+      }
       if (performance.now() >= deadline) return false;
     }
     const conversion = this.conversion!;
@@ -428,6 +463,78 @@ class SlicedReview {
     review.reply = answered(review.record, this.request!, outcome, conversion.convertedBytes);
     this.body = EMPTY;
     return true;
+  }
+
+  /**
+   * Cut the objects into ranges of about the same size, hand them to the threads, and answer once
+   * every range is back: the parts joined in order (joinParts), or the first range's problem in
+   * order (an object that did not parse, an internal error), as converting in order would.
+   */
+  private toThreads(pool: ConversionPool, request: ConversionRequest): void {
+    const { body, spans } = this;
+    const total = spans.length / 2;
+    const ranges = cutRanges(spans, rangeBytes(body.length, pool.size));
+    const count = ranges.length / 2;
+    const answers: RangeAnswer[] = new Array(count);
+    const { reviewVersion, uid } = request;
+    // A string: a review without one is refused before it gets here (ReviewConversion.refusal).
+    const desiredAPIVersion = request.desiredAPIVersion as string;
+    let next = 0;
+    let left = count;
+    // Ranges are handed out a few at a time, each copied out of the body when it goes: the copies
+    // in flight stay a few megabytes, whatever the size of the review.
+    const send = (): void => {
+      const k = next++;
+      const start = ranges[2 * k]!;
+      const end = ranges[2 * k + 1]!;
+      const from = spans[2 * start]!;
+      const to = spans[2 * end - 1]!;
+      // The range's own copy, handed over to the thread without another copy.
+      const bytes = new Uint8Array(to - from);
+      bytes.set(body.subarray(from, to));
+      const offsets = new Int32Array(2 * (end - start));
+      for (let i = 0; i < offsets.length; i++) offsets[i] = spans[2 * start + i]! - from;
+      void pool
+        .run({ reviewVersion, uid, desiredAPIVersion, total, start, end, bytes, spans: offsets })
+        .then((answer) => {
+          answers[k] = answer;
+          if (next < count) send();
+          if (--left === 0) this.fromThreads(request, total, answers);
+        });
+    };
+    for (let k = 0; k < Math.min(count, RANGES_IN_FLIGHT_PER_THREAD * pool.size); k++) send();
+  }
+
+  private fromThreads(request: ConversionRequest, total: number, answers: readonly RangeAnswer[]): void {
+    const { review } = this;
+    if (review.res.destroyed) clientAborted(review.record, 'the connection closed before the review was converted');
+    else {
+      try {
+        review.reply = this.replyFromThreads(request, total, answers);
+      } catch (e) {
+        review.reply = internalError(review.record, e);
+      }
+    }
+    this.body = EMPTY;
+    this.answer();
+  }
+
+  private replyFromThreads(request: ConversionRequest, total: number, answers: readonly RangeAnswer[]): Reply {
+    const { review } = this;
+    const parts: ReviewPart[] = [];
+    let convertedBytes = 0;
+    for (const answer of answers) {
+      if ('error' in answer) return internalError(review.record, new Error(answer.error));
+      if ('syntaxError' in answer) {
+        const { index, type, message, reason, position } = answer.syntaxError;
+        this.taken = index;
+        const e = type === 'json' ? new JsonSyntaxError(reason, position, 0, 0) : new RangeError(message);
+        return malformed(review.record, this.syntaxError(e));
+      }
+      parts.push(answer.part);
+      convertedBytes += answer.part.convertedBytes;
+    }
+    return answered(review.record, request, joinParts(request, total, parts), convertedBytes);
   }
 
   /** Not a body the splitter can take apart: parse and convert it whole (as a small one). */
@@ -454,8 +561,8 @@ class SlicedReview {
     return new JsonSyntaxError(e.reason, position, line, column);
   }
 
-  answer(observer: ReviewObserver): void {
-    const { review } = this;
+  answer(): void {
+    const { observer, review } = this;
     this.body = EMPTY;
     const reply = review.reply;
     if (reply === undefined) {
@@ -471,6 +578,36 @@ class SlicedReview {
       finish(observer, review);
     });
   }
+}
+
+/** Reviews of fewer objects are converted in process: a hop to a thread costs more. */
+export const THREAD_MIN_OBJECTS = 64;
+/** Bytes of objects per range handed to a thread: enough ranges to share out, none too big. */
+const MIN_RANGE_BYTES = 64 * 1024;
+const MAX_RANGE_BYTES = 1024 * 1024;
+/** Ranges per thread, at least (about): threads that finish early take more. */
+const RANGES_PER_THREAD = 4;
+/** Ranges of one review handed to the pool at a time, per thread: one running, one waiting. */
+const RANGES_IN_FLIGHT_PER_THREAD = 2;
+
+const rangeBytes = (bodyBytes: number, threads: number): number =>
+  Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.ceil(bodyBytes / (threads * RANGES_PER_THREAD))));
+
+/**
+ * Cut the objects (their byte spans, flat) into consecutive ranges of about `bytes` each, at least
+ * one object per range: [start0, end0, start1, end1, ...] in object indexes, covering them all.
+ */
+export function cutRanges(spans: readonly number[], bytes: number): number[] {
+  const n = spans.length / 2;
+  const ranges: number[] = [];
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    if (spans[2 * i + 1]! - spans[2 * start]! >= bytes || i === n - 1) {
+      ranges.push(start, i + 1);
+      start = i + 1;
+    }
+  }
+  return ranges;
 }
 
 /** Objects per piece of a streamed answer: a few hundred kilobytes. */

@@ -1,80 +1,10 @@
-import { EventEmitter } from 'node:events';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { expect } from 'chai';
 import { registry } from '../../../converters/index.js';
-import { createConvertHandler } from '../../../src/server/http/convertHandler.js';
-import type { ReviewObserver, ReviewRecord } from '../../../src/server/http/observer.js';
 import type { Registry } from '../../../src/kinds/registry.js';
 import { stringifyJson } from '../../../src/json/index.js';
 import { acceptAnswer, buildReview, type SentReview } from '../../support/apiserver.js';
 import { backendV1, databaseV1alpha1 } from '../../support/objects.js';
-
-/**
- * The handler driven without sockets, so that the test decides which bodies arrive in one turn of
- * the event loop. Over HTTPS the same handler is tested in convert.test.ts.
- */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** What happened, in order: answers sent and reviews reported to the observer. */
-type Event = `sent ${string}` | `reported ${string}`;
-
-function fakeExchange(events: Event[], name: string, body: string, headers: Record<string, string> = {}) {
-  const req = Object.assign(new EventEmitter(), { method: 'POST', url: '/convert', headers, resume() {} });
-  const answer = { status: 0, headers: {} as Record<string, unknown>, text: '' };
-  const res = Object.assign(new EventEmitter(), {
-    headersSent: false,
-    destroyed: false,
-    setHeader: (k: string, v: unknown) => void (answer.headers[k.toLowerCase()] = v),
-    writeHead(status: number, h: Record<string, unknown>) {
-      answer.status = status;
-      for (const [k, v] of Object.entries(h)) answer.headers[k.toLowerCase()] = v;
-      this.headersSent = true;
-    },
-    write: (chunk: string) => {
-      answer.text += chunk;
-      return true;
-    },
-    end(chunk?: string, done?: () => void) {
-      if (chunk !== undefined) answer.text += chunk;
-      events.push(`sent ${name}`);
-      if (done) setImmediate(done);
-    },
-    cork() {},
-    uncork() {},
-  });
-  /** Deliver the body: its 'end' is when the handler takes the review. */
-  const arrive = () => {
-    req.emit('data', Buffer.from(body));
-    req.emit('end');
-  };
-  return { req: req as unknown as IncomingMessage, res: res as unknown as ServerResponse, answer, arrive };
-}
-
-function harness(
-  options: { sendAfterBytes?: number; registry?: Registry; sliceFromBytes?: number; maxRequestBytes?: number } = {},
-) {
-  const events: Event[] = [];
-  const records: ReviewRecord[] = [];
-  const observer: ReviewObserver = {
-    reviewStarted: () => {},
-    reviewFinished: (r) => {
-      records.push(r);
-      events.push(`reported ${r.uid ?? r.result}`);
-    },
-  };
-  const convert = createConvertHandler({
-    registry: options.registry ?? registry,
-    observer,
-    maxRequestBytes: 64 * 1024,
-    ...options,
-  });
-  const start = (name: string, body: string, headers?: Record<string, string>) => {
-    const exchange = fakeExchange(events, name, body, headers);
-    convert(exchange.req, exchange.res);
-    return exchange;
-  };
-  return { events, records, start };
-}
+import { harness, nextTurn } from '../../support/handlerHarness.js';
 
 const review = (name: string, objects: Record<string, unknown>[] = [backendV1(name, `${name}:80`)]): SentReview =>
   buildReview(objects, 'stable.example.com/v2');

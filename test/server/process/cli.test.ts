@@ -24,6 +24,8 @@ const FLAGS: [string, string][] = [
   ['--shutdown-grace', 'CRDCONV_SHUTDOWN_GRACE'],
   ['--shutdown-delay', 'CRDCONV_SHUTDOWN_DELAY'],
   ['--log-level', 'CRDCONV_LOG_LEVEL'],
+  ['--workers', 'CRDCONV_WORKERS'],
+  ['--convert-threads', 'CRDCONV_CONVERT_THREADS'],
 ];
 
 describe('crdconv serve: flags', () => {
@@ -50,6 +52,8 @@ describe('crdconv serve: flags', () => {
     [['--health-probe-bind-address', 'localhost'], /not a bind address/],
     [['--port', '70000'], /--port must be an integer/],
     [['--log-level', 'loud'], /Allowed choices/],
+    [['--convert-threads', 'many'], /--convert-threads must be a number from 0 to 64, or auto/],
+    [['--convert-threads', '65'], /--convert-threads must be a number from 0 to 64, or auto/],
   ];
   for (const [args, message] of refused) {
     it(`refuses ${args.join(' ')} before starting anything`, async () => {

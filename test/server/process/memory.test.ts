@@ -59,15 +59,22 @@ describe('service: memory and probes under big reviews (load test, real process,
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  for (const concurrent of [4, 8]) {
-    it(`survives ${concurrent} concurrent 47 MiB reviews: each answered or refused with 429, RSS under 512 MiB, probes prompt`, async () => {
+  // With two conversion threads (what --convert-threads auto gives a 2-CPU pod) and without.
+  for (const [concurrent, threads] of [
+    [4, 2],
+    [8, 2],
+    [4, 0],
+  ] as const) {
+    it(`survives ${concurrent} concurrent 47 MiB reviews with ${threads} conversion threads: each answered or refused with 429, RSS under 512 MiB, probes prompt`, async () => {
+      const certs = join(dir, `certs-${concurrent}-${threads}`);
       const server = await spawnServe(
-        join(dir, `certs-${concurrent}`),
-        ['--max-wait', '20s'],
+        certs,
+        ['--max-wait', '20s', '--convert-threads', String(threads)],
         ['--max-old-space-size=256'],
       );
       try {
-        const ca = await readFile(join(dir, `certs-${concurrent}`, 'ca.crt'), 'utf8');
+        expect(server.logs.find((l) => l.msg === 'conversion webhook listening')?.convertThreads).to.equal(threads);
+        const ca = await readFile(join(certs, 'ca.crt'), 'utf8');
         const pid = server.child.pid!;
         const startedRss = residentBytes(pid);
         // Probes and small reviews are timed from a process of their own: this one is busy
@@ -101,6 +108,7 @@ describe('service: memory and probes under big reviews (load test, real process,
         const p95Small = percentile(smallMs, 0.95);
         const summary = {
           concurrent,
+          threads,
           statuses,
           peakRssMiB: rss && Math.round(rss.peak / MiB),
           startRssMiB: startedRss && Math.round(startedRss.now / MiB),

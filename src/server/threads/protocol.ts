@@ -1,0 +1,48 @@
+/**
+ * The messages between the service and its conversion threads (see conversionPool.ts). Plain
+ * data only: everything crosses by structured clone.
+ */
+import type { ReviewPart } from '../../review/handleReview.js';
+import type { ReviewVersion } from '../../review/review.js';
+
+/** Convert objects [start, end) of a review whose objects the service has already found. */
+export interface RangeJob {
+  readonly id: number;
+  readonly reviewVersion: ReviewVersion;
+  readonly uid: string;
+  readonly desiredAPIVersion: string;
+  /** How many objects the whole review holds (failure messages number objects within it). */
+  readonly total: number;
+  readonly start: number;
+  readonly end: number;
+  /** The bytes of the objects start..end-1, copied out of the body. */
+  readonly bytes: Uint8Array;
+  /** Start and end offsets of each object in `bytes`, flat: [start0, end0, start1, ...]. */
+  readonly spans: Int32Array;
+}
+
+/** An object of the range that did not parse: the service reports it as for the whole body. */
+export interface RangeSyntaxError {
+  /** The object's index within the review. */
+  readonly index: number;
+  /** 'json' for a JsonSyntaxError (reason and position within the object), 'range' otherwise. */
+  readonly type: 'json' | 'range';
+  readonly message: string;
+  readonly reason: string;
+  readonly position: number;
+}
+
+export type RangeAnswer =
+  | { readonly id: number; readonly part: ReviewPart }
+  | { readonly id: number; readonly syntaxError: RangeSyntaxError }
+  /** Anything else thrown: the webhook's own fault (an internal error, as in process). */
+  | { readonly id: number; readonly error: string };
+
+/** The first message of a thread: its kinds are loaded (or why they could not be). */
+export type ThreadHello = { readonly ready: true } | { readonly ready: false; readonly error: string };
+
+/** What a thread is started with. */
+export interface ThreadData {
+  /** --kinds, as the service was given it (undefined: config file or shipped examples). */
+  readonly kinds: string | undefined;
+}
