@@ -42,7 +42,34 @@ function fakeExchange(events: Event[], name: string, body: string, headers: Reco
     req.emit('data', Buffer.from(body));
     req.emit('end');
   };
-  return { req: req as unknown as IncomingMessage, res: res as unknown as ServerResponse, answer, arrive };
+  const bytes = Buffer.from(body);
+  const progress = { chunks: 0 };
+  /**
+   * Deliver the body in chunks of `size` bytes, a turn of the event loop between two, as a socket
+   * does; with `abortAfter`, the client goes away after that many chunks instead ('aborted').
+   */
+  const arriveInChunks = async (size: number, abortAfter = Infinity) => {
+    for (let at = 0; at < bytes.length; at += size) {
+      if (progress.chunks >= abortAfter) {
+        res.destroyed = true;
+        req.emit('aborted');
+        res.emit('close');
+        return;
+      }
+      req.emit('data', bytes.subarray(at, at + size));
+      progress.chunks++;
+      await nextTurn();
+    }
+    req.emit('end');
+  };
+  return {
+    req: req as unknown as IncomingMessage,
+    res: res as unknown as ServerResponse,
+    answer,
+    arrive,
+    arriveInChunks,
+    progress,
+  };
 }
 
 export function harness(options: Partial<ConvertHandlerOptions> = {}) {

@@ -25,6 +25,7 @@ import { BodyTooLarge, declaredLength, readBody } from './readBody.js';
 import { perTurn } from './turnBatch.js';
 import type { ConversionPool } from '../threads/conversionPool.js';
 import type { RangeAnswer } from '../threads/protocol.js';
+import { THREAD_MIN_OBJECTS, ThreadedConversion } from '../threads/threadedConversion.js';
 
 export interface ConvertHandlerOptions {
   readonly registry: Registry;
@@ -144,18 +145,29 @@ export function createConvertHandler(options: ConvertHandlerOptions) {
     function read(granted: Grant): void {
       // Expect: 100-continue: the body is asked for only once there is room for it.
       if (EXPECTS_CONTINUE.test(req.headers.expect ?? '') && !res.headersSent) res.writeContinue();
-      readBody(req, maxRequestBytes, (error, body, bytes) => {
-        record.requestBytes = bytes;
-        if (error !== undefined) {
-          review.reply = error instanceof BodyTooLarge ? tooLarge(record, error.message) : unread(record, error);
-          deliver(observer, [review], 0, 1);
-          return;
-        }
-        granted.shrink(bytes);
-        review.body = body;
-        if (bytes < sliceFromBytes) answerInTurn(review);
-        else sliced.add(review);
-      });
+      // A big body (the apiserver always says how big) is split as it arrives when threads can
+      // start on its first objects before its last ones are in.
+      const early = declared !== undefined && declared >= sliceFromBytes ? sliced.arriving(review) : undefined;
+      readBody(
+        req,
+        maxRequestBytes,
+        (error, body, bytes) => {
+          record.requestBytes = bytes;
+          if (error !== undefined) {
+            early?.abandon();
+            review.reply = error instanceof BodyTooLarge ? tooLarge(record, error.message) : unread(record, error);
+            deliver(observer, [review], 0, 1);
+            return;
+          }
+          granted.shrink(bytes);
+          review.body = body;
+          if (bytes < sliceFromBytes) {
+            early?.abandon();
+            answerInTurn(review);
+          } else sliced.add(review, early);
+        },
+        early && ((into, received) => early.receive(into, received)),
+      );
     }
   };
 }
@@ -344,11 +356,26 @@ class SlicedReviews {
     private readonly registry: Registry,
     private readonly observer: ReviewObserver,
     private readonly sliceMs: number,
-    private readonly pool: ConversionPool | undefined,
+    readonly pool: ConversionPool | undefined,
   ) {}
 
-  add(review: PendingReview): void {
-    this.queue.push(new SlicedReview(this.registry, review, this.observer, this.pool));
+  /**
+   * A big review whose body is still arriving, when there are conversion threads: its objects are
+   * found as the bytes come and go to the threads from the first ranges on. Call `add` with it once
+   * the body is in, or `abandon` it if the body never comes whole.
+   */
+  arriving(review: PendingReview): SlicedReview | undefined {
+    return this.pool !== undefined && this.pool.size > 0
+      ? new SlicedReview(this.registry, review, this.observer, this.pool)
+      : undefined;
+  }
+
+  /** A review whose body is in: converted in turn (or, arriving before, finished). */
+  add(review: PendingReview, arrived?: SlicedReview): void {
+    const job = arrived ?? new SlicedReview(this.registry, review, this.observer, this.pool);
+    job.arrived(review.body);
+    review.body = EMPTY;
+    this.queue.push(job);
     this.schedule();
   }
 
@@ -366,6 +393,7 @@ class SlicedReviews {
     try {
       done = job.step(deadline);
     } catch (e) {
+      job.abandon();
       job.review.reply = internalError(job.review.record, e);
       done = true;
     }
@@ -379,25 +407,78 @@ class SlicedReviews {
   };
 }
 
-/** One big review on its way: split, converted, answered. */
+/**
+ * One big review on its way: split, converted (in slices here, or on the conversion threads),
+ * answered. With threads, the split can start while the body arrives (`receive`), and ranges of
+ * the objects found go to the threads at once, converted to the desiredAPIVersion first seen in
+ * the body; once the body is in and its envelope read, the review's real desiredAPIVersion must be
+ * that one, or their work is dropped and the review is converted as if none had been done.
+ */
 class SlicedReview {
   private splitter: ReviewSplitter | undefined;
   private conversion: ReviewConversion | undefined;
-  private request: { reviewVersion: string; uid: string; desiredAPIVersion: unknown } | undefined;
+  private request: ConversionRequest | undefined;
   private spans: readonly number[] = [];
   /** The object being parsed (for the position of its error). */
   private taken = 0;
-  private body: Buffer;
+  private body: Buffer = EMPTY;
+  private threaded: ThreadedConversion | undefined;
+  private gaveUpEarly = false;
 
   constructor(
     private readonly registry: Registry,
     readonly review: PendingReview,
     private readonly observer: ReviewObserver,
     private readonly pool: ConversionPool | undefined,
-  ) {
-    this.body = review.body;
-    review.body = EMPTY;
-    this.splitter = new ReviewSplitter(this.body);
+  ) {}
+
+  /** More of the body is in `into` (bytes [0, received)): find the objects in it, start ranges. */
+  receive(into: Buffer, received: number): void {
+    if (this.gaveUpEarly) return;
+    try {
+      this.receiveOrThrow(into, received);
+    } catch {
+      // Never expected; but this runs in the socket's data handler, where a throw would take the
+      // process down. The review is then split and converted once it is in, as without threads.
+      this.gaveUpEarly = true;
+      this.abandon();
+      this.splitter = undefined;
+    }
+  }
+
+  private receiveOrThrow(into: Buffer, received: number): void {
+    if (this.splitter === undefined) {
+      this.body = into;
+      this.splitter = new ReviewSplitter(into, received);
+    } else this.splitter.receive(received);
+    const splitter = this.splitter;
+    // Bounded by what has arrived since the last call: a chunk of the socket.
+    if (splitter.step(Infinity) !== 'more' || !splitter.waiting) return;
+    const found = splitter.found;
+    if (this.threaded === undefined) {
+      const desired = splitter.desiredAPIVersion;
+      if (desired === undefined || found.length / 2 < THREAD_MIN_OBJECTS) return;
+      this.threaded = this.startThreads(desired);
+    }
+    this.threaded.offer(found, false);
+  }
+
+  /** The whole body is in. */
+  arrived(body: Buffer): void {
+    if (this.splitter !== undefined && body === this.body) {
+      this.splitter.receive(body.length);
+      return;
+    }
+    // Not the buffer it arrived in (it did not arrive through receive): split it from the start.
+    this.abandon();
+    this.body = body;
+    this.splitter = new ReviewSplitter(body);
+  }
+
+  /** Drop the threads' work (the body never came whole, or the review failed otherwise). */
+  abandon(): void {
+    this.threaded?.abandon();
+    this.threaded = undefined;
   }
 
   /**
@@ -407,6 +488,7 @@ class SlicedReview {
   step(deadline: number): boolean | 'threads' {
     const { review } = this;
     if (review.res.destroyed) {
+      this.abandon();
       clientAborted(review.record, 'the connection closed before the review was converted');
       return true;
     }
@@ -423,6 +505,7 @@ class SlicedReview {
       }
       const request = readReview(envelope);
       if ('error' in request) {
+        this.abandon();
         review.reply = badRequest(review.record, request.error);
         return true;
       }
@@ -437,14 +520,15 @@ class SlicedReview {
           return parseJson(body.toString('utf8', spans[2 * i], spans[2 * i + 1]));
         },
       });
-      const pool = this.pool;
-      if (
-        pool !== undefined &&
-        pool.size > 0 &&
-        this.conversion.refusal === undefined &&
-        spans.length / 2 >= THREAD_MIN_OBJECTS
-      ) {
-        this.toThreads(pool, request);
+      const threadable =
+        this.pool !== undefined && this.conversion.refusal === undefined && spans.length / 2 >= THREAD_MIN_OBJECTS;
+      // Ranges sent early were converted to the desiredAPIVersion first seen: keep them only if
+      // it is the review's.
+      if (this.threaded !== undefined && (!threadable || this.threaded.desiredAPIVersion !== request.desiredAPIVersion))
+        this.abandon();
+      if (threadable && (this.threaded !== undefined || this.pool!.size > 0)) {
+        this.threaded ??= this.startThreads(request.desiredAPIVersion as string);
+        this.threaded.offer(spans, true);
         return 'threads';
       }
       if (performance.now() >= deadline) return false;
@@ -465,52 +549,23 @@ class SlicedReview {
     return true;
   }
 
-  /**
-   * Cut the objects into ranges of about the same size, hand them to the threads, and answer once
-   * every range is back: the parts joined in order (joinParts), or the first range's problem in
-   * order (an object that did not parse, an internal error), as converting in order would.
-   */
-  private toThreads(pool: ConversionPool, request: ConversionRequest): void {
-    const { body, spans } = this;
-    const total = spans.length / 2;
-    const ranges = cutRanges(spans, rangeBytes(body.length, pool.size));
-    const count = ranges.length / 2;
-    const answers: RangeAnswer[] = new Array(count);
-    const { reviewVersion, uid } = request;
-    // A string: a review without one is refused before it gets here (ReviewConversion.refusal).
-    const desiredAPIVersion = request.desiredAPIVersion as string;
-    let next = 0;
-    let left = count;
-    // Ranges are handed out a few at a time, each copied out of the body when it goes: the copies
-    // in flight stay a few megabytes, whatever the size of the review.
-    const send = (): void => {
-      const k = next++;
-      const start = ranges[2 * k]!;
-      const end = ranges[2 * k + 1]!;
-      const from = spans[2 * start]!;
-      const to = spans[2 * end - 1]!;
-      // The range's own copy, handed over to the thread without another copy.
-      const bytes = new Uint8Array(to - from);
-      bytes.set(body.subarray(from, to));
-      const offsets = new Int32Array(2 * (end - start));
-      for (let i = 0; i < offsets.length; i++) offsets[i] = spans[2 * start + i]! - from;
-      void pool
-        .run({ reviewVersion, uid, desiredAPIVersion, total, start, end, bytes, spans: offsets })
-        .then((answer) => {
-          answers[k] = answer;
-          if (next < count) send();
-          if (--left === 0) this.fromThreads(request, total, answers);
-        });
-    };
-    for (let k = 0; k < Math.min(count, RANGES_IN_FLIGHT_PER_THREAD * pool.size); k++) send();
+  /** Ranges of the objects to the threads; the review answers once all are back (fromThreads). */
+  private startThreads(desiredAPIVersion: string): ThreadedConversion {
+    return new ThreadedConversion(this.pool!, this.body, desiredAPIVersion, (answers, total) =>
+      this.fromThreads(total, answers),
+    );
   }
 
-  private fromThreads(request: ConversionRequest, total: number, answers: readonly RangeAnswer[]): void {
+  /**
+   * Every range is back: the parts joined in order (joinParts), or the first range's problem in
+   * order (an object that did not parse, an internal error), as converting in order would.
+   */
+  private fromThreads(total: number, answers: readonly RangeAnswer[]): void {
     const { review } = this;
     if (review.res.destroyed) clientAborted(review.record, 'the connection closed before the review was converted');
     else {
       try {
-        review.reply = this.replyFromThreads(request, total, answers);
+        review.reply = this.replyFromThreads(this.request!, total, answers);
       } catch (e) {
         review.reply = internalError(review.record, e);
       }
@@ -539,6 +594,7 @@ class SlicedReview {
 
   /** Not a body the splitter can take apart: parse and convert it whole (as a small one). */
   private whole(): boolean {
+    this.abandon();
     this.review.reply = replyTo(this.registry, this.body.toString('utf8'), this.review.record);
     return true;
   }
@@ -578,36 +634,6 @@ class SlicedReview {
       finish(observer, review);
     });
   }
-}
-
-/** Reviews of fewer objects are converted in process: a hop to a thread costs more. */
-export const THREAD_MIN_OBJECTS = 64;
-/** Bytes of objects per range handed to a thread: enough ranges to share out, none too big. */
-const MIN_RANGE_BYTES = 64 * 1024;
-const MAX_RANGE_BYTES = 1024 * 1024;
-/** Ranges per thread, at least (about): threads that finish early take more. */
-const RANGES_PER_THREAD = 4;
-/** Ranges of one review handed to the pool at a time, per thread: one running, one waiting. */
-const RANGES_IN_FLIGHT_PER_THREAD = 2;
-
-const rangeBytes = (bodyBytes: number, threads: number): number =>
-  Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.ceil(bodyBytes / (threads * RANGES_PER_THREAD))));
-
-/**
- * Cut the objects (their byte spans, flat) into consecutive ranges of about `bytes` each, at least
- * one object per range: [start0, end0, start1, end1, ...] in object indexes, covering them all.
- */
-export function cutRanges(spans: readonly number[], bytes: number): number[] {
-  const n = spans.length / 2;
-  const ranges: number[] = [];
-  let start = 0;
-  for (let i = 0; i < n; i++) {
-    if (spans[2 * i + 1]! - spans[2 * start]! >= bytes || i === n - 1) {
-      ranges.push(start, i + 1);
-      start = i + 1;
-    }
-  }
-  return ranges;
 }
 
 /** Objects per piece of a streamed answer: a few hundred kilobytes. */

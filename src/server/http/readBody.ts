@@ -27,7 +27,16 @@ export function declaredLength(req: IncomingMessage): number | undefined {
  * (no chunks held besides a copy of them all). A callback rather than a promise: this runs for
  * every review, and there is nothing for a promise to sequence.
  */
-export function readBody(req: IncomingMessage, limit: number, done: BodyCallback): void {
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  done: BodyCallback,
+  /**
+   * Told after each chunk of a body with a Content-Length is in: the buffer the body is read into
+   * and how many of its bytes hold it so far (the rest is not the body yet).
+   */
+  progress?: (into: Buffer, received: number) => void,
+): void {
   const declared = declaredLength(req);
   if (declared !== undefined && declared > limit) {
     done(new BodyTooLarge(limit), EMPTY, 0);
@@ -64,6 +73,7 @@ export function readBody(req: IncomingMessage, limit: number, done: BodyCallback
     if (into !== undefined) chunk.copy(into, size);
     else chunks.push(chunk);
     size += chunk.length;
+    if (into !== undefined && progress !== undefined && size < into.length) progress(into, size);
   };
   req.on('data', onData);
   req.on('end', () => settle(undefined));

@@ -19,7 +19,8 @@ function convertRange(registry: Registry, job: RangeJob): RangeAnswer {
   let taken = start;
   const conversion = new ReviewConversion(
     registry,
-    { reviewVersion: job.reviewVersion, uid: job.uid, desiredAPIVersion: job.desiredAPIVersion, objects: undefined },
+    // The review's uid and version only go into the answer's envelope, which the service writes.
+    { reviewVersion: 'apiextensions.k8s.io/v1', uid: '', desiredAPIVersion: job.desiredAPIVersion, objects: undefined },
     {
       length: job.total,
       take: (i) => {

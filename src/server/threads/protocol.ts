@@ -3,15 +3,15 @@
  * data only: everything crosses by structured clone.
  */
 import type { ReviewPart } from '../../review/handleReview.js';
-import type { ReviewVersion } from '../../review/review.js';
 
 /** Convert objects [start, end) of a review whose objects the service has already found. */
 export interface RangeJob {
   readonly id: number;
-  readonly reviewVersion: ReviewVersion;
-  readonly uid: string;
   readonly desiredAPIVersion: string;
-  /** How many objects the whole review holds (failure messages number objects within it). */
+  /**
+   * How many objects the review holds, or while it is still being read a lower bound of at least
+   * THREAD_MIN_OBJECTS: a failure message numbers the object when there is more than one.
+   */
   readonly total: number;
   readonly start: number;
   readonly end: number;

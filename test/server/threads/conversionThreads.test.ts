@@ -4,9 +4,9 @@ import { registry } from '../../../converters/index.js';
 import { stringifyJson } from '../../../src/json/index.js';
 import { loadRegistry } from '../../../src/kinds/load.js';
 import type { Registry } from '../../../src/kinds/registry.js';
-import { cutRanges, THREAD_MIN_OBJECTS } from '../../../src/server/http/convertHandler.js';
 import type { ReviewRecord } from '../../../src/server/http/observer.js';
 import { autoConvertThreads, ConversionPool, parseConvertThreads } from '../../../src/server/threads/conversionPool.js';
+import { cutRanges, THREAD_MIN_OBJECTS } from '../../../src/server/threads/threadedConversion.js';
 import { buildReview } from '../../support/apiserver.js';
 import { harness, nextTurn } from '../../support/handlerHarness.js';
 import { backendV1, databaseV1 } from '../../support/objects.js';
@@ -61,14 +61,45 @@ async function until(done: () => boolean): Promise<void> {
   while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
 }
 
-/** Send one big review through a handler (threads or not) and wait for its report. */
-async function answer(body: string, options: { pool?: ConversionPool; registry?: Registry }) {
-  const h = harness({ sliceFromBytes: 0, sendAfterBytes: 1, maxRequestBytes: 64 * 1024 * 1024, ...options });
-  const exchange = h.start('r', body);
-  exchange.arrive();
+/**
+ * Send one big review through a handler (threads or not) and wait for its report; with `chunk`,
+ * the body arrives in chunks of that many bytes with its Content-Length, as from a socket.
+ */
+async function answer(body: string, options: { pool?: ConversionPool; registry?: Registry; chunk?: number }) {
+  const { chunk, pool, ...handler } = options;
+  // Chunks of the body in when the first range went to a thread (Infinity: none went).
+  let chunksAtFirstRange = Infinity;
+  let chunks = () => 0;
+  const spy = pool && {
+    get size() {
+      return pool.size;
+    },
+    run: (job: Parameters<ConversionPool['run']>[0]) => {
+      chunksAtFirstRange = Math.min(chunksAtFirstRange, chunks());
+      return pool.run(job);
+    },
+  };
+  const h = harness({
+    sliceFromBytes: 0,
+    sendAfterBytes: 1,
+    maxRequestBytes: 64 * 1024 * 1024,
+    ...handler,
+    ...(spy && { pool: spy as unknown as ConversionPool }),
+  });
+  const length = String(Buffer.byteLength(body));
+  const exchange = h.start('r', body, chunk === undefined ? {} : { 'content-length': length });
+  chunks = () => exchange.progress.chunks;
+  if (chunk === undefined) exchange.arrive();
+  else await exchange.arriveInChunks(chunk);
   await until(() => h.records.length > 0);
   expect(h.records, 'reported once').to.have.length(1);
-  return { status: exchange.answer.status, text: exchange.answer.text, record: h.records[0]! };
+  return {
+    status: exchange.answer.status,
+    text: exchange.answer.text,
+    record: h.records[0]!,
+    chunks: exchange.progress.chunks,
+    chunksAtFirstRange,
+  };
 }
 
 const backends = (n: number, edit: (i: number) => Record<string, unknown> = () => ({})) =>
@@ -122,11 +153,17 @@ describe('conversion threads: big reviews converted side by side (--convert-thre
       const alone = await answer(body, {});
       const { pool, ranges } = watched(shipped.pool);
       const threaded = await answer(body, { pool });
-      expect(threaded.status, body.slice(0, 120)).to.equal(alone.status);
-      expect(threaded.text, body.slice(0, 120)).to.equal(alone.text);
-      expect(threaded.record.result).to.equal(alone.record.result);
-      expect(threaded.record.failure).to.equal(alone.record.failure);
-      expect(outcomes(threaded.record)).to.deep.equal(outcomes(alone.record));
+      // The same, the body arriving in chunks: ranges go out before it is all in.
+      const arriving = await answer(body, { pool: shipped.pool, chunk: 64 * 1024 });
+      for (const other of [threaded, arriving]) {
+        expect(other.status, body.slice(0, 120)).to.equal(alone.status);
+        expect(other.text, body.slice(0, 120)).to.equal(alone.text);
+        expect(other.record.result).to.equal(alone.record.result);
+        expect(other.record.failure).to.equal(alone.record.failure);
+        expect(outcomes(other.record)).to.deep.equal(outcomes(alone.record));
+      }
+      if (b !== bodies.length - 1)
+        expect(arriving.chunksAtFirstRange, 'first range sent early').to.be.below(arriving.chunks / 2);
       results.push(`${threaded.record.result} ${ranges.length / 2}`);
       if (ranges.length === 0) continue;
       // The ranges cover every object once, in order.
@@ -139,6 +176,38 @@ describe('conversion threads: big reviews converted side by side (--convert-thre
     // Every review but the refused one went to the threads, in several ranges each.
     expect(rangeCount.slice(0, -1).every((n) => n >= 2)).to.equal(true, results.join(', '));
     expect(rangeCount.at(-1)).to.equal(0);
+  });
+
+  it('drop what they converted early when the review turns out to want another version', async () => {
+    // desiredAPIVersion twice: JSON keeps the last, which the scan only sees after the objects.
+    const list = stringifyJson(buildReview(backends(3_000), 'stable.example.com/v2').body);
+    const twice = list
+      .replace('"desiredAPIVersion":"stable.example.com/v2"', '"desiredAPIVersion":"stable.example.com/v1"')
+      .replace(/]}}$/, '],"desiredAPIVersion":"stable.example.com/v2"}}');
+    expect(JSON.parse(twice).request.desiredAPIVersion).to.equal('stable.example.com/v2');
+    const alone = await answer(twice, {});
+    const arriving = await answer(twice, { pool: shipped.pool, chunk: 32 * 1024 });
+    expect(arriving.chunksAtFirstRange, 'ranges went out early, to v1').to.be.below(arriving.chunks);
+    expect(arriving.status).to.equal(200);
+    expect(arriving.text).to.equal(alone.text);
+    const converted = JSON.parse(arriving.text).response.convertedObjects as { apiVersion: string }[];
+    expect(converted).to.have.length(3_000);
+    expect(new Set(converted.map((o) => o.apiVersion))).to.deep.equal(new Set(['stable.example.com/v2']));
+  });
+
+  it('drop what they converted when the client goes away mid-body, and go on serving', async () => {
+    const body = stringifyJson(buildReview(backends(5_000), 'stable.example.com/v2').body);
+    const h = harness({ sendAfterBytes: 1, maxRequestBytes: 64 * 1024 * 1024, pool: shipped.pool });
+    const exchange = h.start('gone', body, { 'content-length': String(Buffer.byteLength(body)) });
+    await exchange.arriveInChunks(64 * 1024, 10);
+    await until(() => h.records.length > 0);
+    // Let the ranges already sent come back: they must not be answered to anyone.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.records.map((r) => [r.result, r.httpStatus])).to.deep.equal([['ClientAborted', 499]]);
+    expect(exchange.answer.status).to.equal(0);
+    const next = await answer(body, { pool: shipped.pool, chunk: 64 * 1024 });
+    expect(next.record.result).to.equal('Success');
+    expect(next.record.objects).to.have.length(5_000);
   });
 
   it('keep the main thread free: a small review sent after a big one is answered first', async () => {
@@ -220,8 +289,6 @@ describe('conversion threads: when a thread dies or cannot start', function () {
       expect(viaPool.text).to.equal(alone.text);
       // A range given to a pool without threads is refused at once, never left waiting.
       const refused = await pool.run({
-        reviewVersion: 'apiextensions.k8s.io/v1',
-        uid: 'u',
         desiredAPIVersion: 'threads.test.example/v2',
         total: 1,
         start: 0,
@@ -238,8 +305,6 @@ describe('conversion threads: when a thread dies or cannot start', function () {
   it('ranges still queued when the pool closes are answered, not left waiting', async () => {
     const { pool } = await startPool(1);
     const job = {
-      reviewVersion: 'apiextensions.k8s.io/v1' as const,
-      uid: 'u',
       desiredAPIVersion: 'stable.example.com/v2',
       total: 1,
       start: 0,
