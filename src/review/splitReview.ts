@@ -89,6 +89,10 @@ export class ReviewSplitter {
   /** The member being read inside request is "desiredAPIVersion", and its value as first seen. */
   private atDesired = false;
   private desired: string | undefined;
+  /** Inside an element, the scan stopped inside a string. */
+  private inString = false;
+  /** At depth 3 or less, the string at pos has no closing quote before this offset. */
+  private searchedTo = 0;
 
   constructor(
     private readonly body: Buffer,
@@ -146,44 +150,48 @@ export class ReviewSplitter {
       }
       if (this.depth > 3) {
         // Inside an element: only strings and nesting matter until it closes. A tight loop on
-        // locals, strings skipped byte by byte (most are short keys: cheaper than a call each).
+        // locals, strings skipped byte by byte (most are short keys: cheaper than a call each),
+        // never past the next look at the clock nor past the bytes received: a string cut there
+        // is taken up where it was left, so that no byte is scanned twice.
         let pos = this.pos;
         let depth = this.depth;
+        let inString = this.inString;
         const stop = Math.min(n, nextCheck);
         while (pos < stop) {
-          const k = BYTE_CLASS[body[pos]!]!;
-          if (k === PLAIN) {
+          if (inString) {
+            while (pos < stop) {
+              const q = body[pos]!;
+              if (q === QUOTE) {
+                inString = false;
+                break;
+              }
+              pos += q === BACKSLASH ? 2 : 1;
+            }
+            if (inString) break;
             pos++;
             continue;
           }
-          if (k === STRING) {
-            const quote = pos++;
-            for (;;) {
-              if (pos >= n) {
-                // The string goes on past the bytes received: read it again from its start.
-                this.pos = quote;
-                this.depth = depth;
-                return more();
-              }
-              const q = body[pos]!;
-              if (q === QUOTE) break;
-              pos += q === BACKSLASH ? 2 : 1;
-            }
-          } else if (k === OPENS) depth++;
-          else if (--depth === 3) {
-            pos++;
-            break;
-          }
+          const k = BYTE_CLASS[body[pos]!]!;
           pos++;
+          if (k === PLAIN) continue;
+          if (k === STRING) inString = true;
+          else if (k === OPENS) depth++;
+          else if (--depth === 3) break;
         }
         this.pos = pos;
         this.depth = depth;
+        this.inString = inString;
         continue;
       }
       const c = body[this.pos]!;
       if (c === QUOTE) {
-        const end = closingQuote(view, this.pos + 1);
-        if (end < 0) return more();
+        // A string cut by the end of the bytes received is searched on from where it was left.
+        const end = closingQuote(view, this.pos + 1, Math.max(this.pos + 1, this.searchedTo));
+        if (end < 0) {
+          this.searchedTo = n;
+          return more();
+        }
+        this.searchedTo = 0;
         this.onString(this.pos, end);
         this.pos = end + 1;
         continue;
@@ -298,9 +306,11 @@ function stringValue(body: Buffer, start: number, end: number): string | undefin
   }
 }
 
-/** The index of the quote that closes a string whose content starts at `from`; -1 if none. */
-function closingQuote(body: Buffer, from: number): number {
-  let at = from;
+/**
+ * The index of the quote that closes a string whose content starts at `from`, searching from
+ * `at` (no quote before it closes the string); -1 if none.
+ */
+function closingQuote(body: Buffer, from: number, at: number = from): number {
   for (;;) {
     const q = body.indexOf(QUOTE, at);
     if (q < 0) return -1;

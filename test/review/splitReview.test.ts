@@ -202,6 +202,29 @@ describe('splitReview: the objects of a review found without parsing it', () => 
     );
   });
 
+  it('scans each byte of an arriving body once, however long its strings', function () {
+    // Strings of 8 MB inside an object and at the top (a uid), arriving 1 KiB at a time: a scan
+    // that went back to the start of a string cut by the end of what had arrived would read
+    // about 8,000 x 4 MB here, minutes of a blocked event loop, and this test would time out.
+    this.timeout(20_000);
+    const long = 'a\\"[{'.repeat(2 * 1024 * 1024);
+    const text = review(`[{"data":"${long}"},"${long}"]`).replace('"uid":"u"', `"uid":"${long}"`);
+    const whole = Buffer.from(text);
+    const body = Buffer.alloc(whole.length, '"'.charCodeAt(0));
+    const splitter = new ReviewSplitter(body, 0);
+    let layout: ReviewLayout | undefined | 'more' = 'more';
+    for (let at = 0; at < whole.length;) {
+      const next = Math.min(whole.length, at + 1024);
+      whole.copy(body, at, at, next);
+      at = next;
+      splitter.receive(at);
+      layout = splitter.step(Infinity);
+      if (at < whole.length) expect(layout).to.equal('more');
+    }
+    expect(layout).to.deep.equal(split(text));
+    expect(reassemble(text, layout as ReviewLayout)).to.deep.equal(JSON.parse(text));
+  });
+
   it('tells the desiredAPIVersion it first saw, before the objects are all in', () => {
     const text = review('[{"a":1},{"b":2},{"c":3}]');
     const at = text.indexOf('"objects"') + 20;
