@@ -25,12 +25,13 @@ function fakeExchange(events: Event[], name: string, body: string, headers: Reco
       for (const [k, v] of Object.entries(h)) answer.headers[k.toLowerCase()] = v;
       this.headersSent = true;
     },
-    write: (chunk: string) => {
-      answer.text += chunk;
+    // Pieces of a streamed answer may be bytes (whole runs of objects: never a split character).
+    write: (chunk: string | Uint8Array) => {
+      answer.text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       return true;
     },
-    end(chunk?: string, done?: () => void) {
-      if (chunk !== undefined) answer.text += chunk;
+    end(chunk?: string | Uint8Array, done?: () => void) {
+      if (chunk !== undefined) answer.text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       events.push(`sent ${name}`);
       if (done) setImmediate(done);
     },

@@ -264,6 +264,7 @@ class SlicedReview {
   private replyFromThreads(request: ConversionRequest, total: number, answers: readonly RangeAnswer[]): Reply {
     const { review } = this;
     const parts: ReviewPart[] = [];
+    const runs: Uint8Array[] = [];
     let convertedBytes = 0;
     for (const answer of answers) {
       if ('error' in answer) return internalError(review.record, new Error(answer.error));
@@ -274,9 +275,10 @@ class SlicedReview {
         return malformed(review.record, this.syntaxError(e));
       }
       parts.push(answer.part);
+      runs.push(answer.joined);
       convertedBytes += answer.part.convertedBytes;
     }
-    return answered(review.record, request, joinParts(request, total, parts), convertedBytes);
+    return answered(review.record, request, joinParts(request, total, parts), convertedBytes, runs);
   }
 
   /** Not a body the splitter can take apart: parse and convert it whole (as a small one). */
@@ -316,7 +318,7 @@ class SlicedReview {
       deliver(observer, [review], 0, 1);
       return;
     }
-    streamAnswer(review.res, reply.stream.response, reply.stream.convertedBytes, (written) => {
+    streamAnswer(review.res, reply.stream, (written) => {
       if (!written) clientAborted(review.record, 'the connection closed before the whole answer was written');
       finish(observer, review);
     });

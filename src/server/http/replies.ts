@@ -29,7 +29,15 @@ export interface Reply {
   readonly status: number;
   readonly body: string | readonly string[];
   /** A big answer, written piece by piece as the client takes it (see streamAnswer). */
-  readonly stream?: { readonly response: ConversionResponse; readonly convertedBytes: number };
+  readonly stream?: {
+    readonly response: ConversionResponse;
+    readonly convertedBytes: number;
+    /**
+     * The converted objects already serialized, UTF-8, joined by ',' in consecutive runs (what
+     * conversion threads send back); the response's own list is then empty.
+     */
+    readonly pieces?: readonly Uint8Array[];
+  };
   /** Close the connection after the answer (the rest of a refused body is not read). */
   readonly close?: boolean;
   readonly headers?: Readonly<Record<string, string>>;
@@ -126,6 +134,8 @@ export function answered(
   outcome: ReviewOutcome,
   /** UTF-8 bytes of the converted objects, to stream the answer; the answer is built whole without. */
   convertedBytes?: number,
+  /** The converted objects as runs of UTF-8 bytes, instead of the response's list (see Reply.stream). */
+  pieces?: readonly Uint8Array[],
 ): Reply {
   record.reviewVersion = request.reviewVersion;
   record.uid = request.uid;
@@ -135,7 +145,11 @@ export function answered(
   if (typeof request.desiredAPIVersion === 'string') record.desiredAPIVersion = request.desiredAPIVersion;
   if (outcome.failure !== undefined) record.failure = outcome.failure;
   if (convertedBytes !== undefined && outcome.response.result.status === 'Success')
-    return { status: 200, body: '', stream: { response: outcome.response, convertedBytes } };
+    return {
+      status: 200,
+      body: '',
+      stream: { response: outcome.response, convertedBytes, ...(pieces !== undefined && { pieces }) },
+    };
   return { status: 200, body: encodeResponseParts(outcome.response) };
 }
 
@@ -164,24 +178,25 @@ function refuse(
 const OBJECTS_PER_PIECE = 256;
 
 /**
- * Write a big Success answer piece by piece, each piece (a few hundred objects) built when the
- * connection has taken the one before ('drain'): the event loop is free between pieces, the
- * socket never holds more than a piece, and each converted object is let go once written.
- * `done(true)` once all is handed to the socket, `done(false)` if the connection closed first.
+ * Write a big Success answer piece by piece, each piece (a few hundred objects, or one run of
+ * objects a conversion thread serialized) written when the connection has taken the one before
+ * ('drain'): the event loop is free between pieces, the socket never holds more than a piece, and
+ * each converted object is let go once written. `done(true)` once all is handed to the socket,
+ * `done(false)` if the connection closed first.
  */
 export function streamAnswer(
   res: ServerResponse,
-  response: ConversionResponse,
-  convertedBytes: number,
+  stream: NonNullable<Reply['stream']>,
   done: (written: boolean) => void,
 ): void {
+  const { response, convertedBytes } = stream;
   const { head, tail } = responseFrame(response);
-  // The review owns its converted objects by now: each is let go once written.
-  const objects = response.convertedObjects as string[];
-  const n = objects.length;
-  const length = Buffer.byteLength(head) + convertedBytes + Math.max(0, n - 1) + Buffer.byteLength(tail);
+  const next =
+    stream.pieces !== undefined
+      ? fromRuns(stream.pieces)
+      : fromObjects(response.convertedObjects as string[], convertedBytes);
+  const length = Buffer.byteLength(head) + next.bytes + Buffer.byteLength(tail);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': length });
-  let next = 0;
   let settled = false;
   const settle = (written: boolean) => {
     if (settled) return;
@@ -190,16 +205,20 @@ export function streamAnswer(
     done(written);
   };
   res.once('close', () => settle(false));
+  let first = true;
   const write = (): void => {
+    if (first) {
+      first = false;
+      if (!res.write(head)) {
+        res.once('drain', write);
+        return;
+      }
+    }
     for (;;) {
       if (res.destroyed) return settle(false);
-      const end = Math.min(n, next + OBJECTS_PER_PIECE);
-      let piece = next === 0 ? head : ',';
-      piece += objects.slice(next, end).join(',');
-      objects.fill('', next, end);
-      next = end;
-      if (next >= n) {
-        res.end(piece + tail, () => settle(true));
+      const piece = next.piece();
+      if (piece === undefined) {
+        res.end(tail, () => settle(true));
         return;
       }
       if (!res.write(piece)) {
@@ -209,6 +228,54 @@ export function streamAnswer(
     }
   };
   write();
+}
+
+/** The pieces of an answer's list, and how many bytes they make, separators included. */
+interface Pieces {
+  readonly bytes: number;
+  /** The next piece, or undefined after the last. */
+  piece(): string | Uint8Array | undefined;
+}
+
+/** Serialized objects, OBJECTS_PER_PIECE a piece, each let go once taken. */
+function fromObjects(objects: string[], objectBytes: number): Pieces {
+  const n = objects.length;
+  let next = 0;
+  return {
+    bytes: objectBytes + Math.max(0, n - 1),
+    piece: () => {
+      if (next >= n) return undefined;
+      const end = Math.min(n, next + OBJECTS_PER_PIECE);
+      const piece = (next === 0 ? '' : ',') + objects.slice(next, end).join(',');
+      objects.fill('', next, end);
+      next = end;
+      return piece;
+    },
+  };
+}
+
+/** Runs of objects already joined (empty runs skipped), a separator before each but the first. */
+function fromRuns(runs: readonly Uint8Array[]): Pieces {
+  const nonEmpty = runs.filter((r) => r.length > 0);
+  let next = 0;
+  let separator = false;
+  let bytes = Math.max(0, nonEmpty.length - 1);
+  for (const run of nonEmpty) bytes += run.length;
+  return {
+    // A separator between two runs; the objects within a run have theirs.
+    bytes,
+    piece: () => {
+      if (next >= nonEmpty.length) return undefined;
+      if (separator) {
+        separator = false;
+        return ',';
+      }
+      const run = nonEmpty[next]!;
+      next++;
+      separator = next < nonEmpty.length;
+      return run;
+    },
+  };
 }
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };

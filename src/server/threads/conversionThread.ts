@@ -43,7 +43,12 @@ function convertRange(registry: Registry, job: RangeJob): RangeAnswer {
       return { id, syntaxError: { index: taken, type: 'range', message: e.message, reason: '', position: 0 } };
     throw e;
   }
-  return { id, part: conversion.part() };
+  const part = conversion.part();
+  // Serialized here, on the thread: the main thread writes the bytes as they are.
+  const objects = part.converted.join(',');
+  const joined = new Uint8Array(Buffer.byteLength(objects));
+  Buffer.from(joined.buffer).write(objects);
+  return { id, part: { ...part, converted: [] }, joined };
 }
 
 try {
@@ -55,7 +60,7 @@ try {
     } catch (e) {
       answer = { id: job.id, error: (e as Error)?.message ?? String(e) };
     }
-    port.postMessage(answer);
+    port.postMessage(answer, 'joined' in answer ? [answer.joined.buffer as ArrayBuffer] : []);
   });
   port.postMessage({ ready: true } satisfies ThreadHello);
 } catch (e) {

@@ -33,7 +33,11 @@ export interface RangeSyntaxError {
 }
 
 export type RangeAnswer =
-  | { readonly id: number; readonly part: ReviewPart }
+  /**
+   * The range's part of the answer; its converted objects are in `joined` (UTF-8, joined by ',',
+   * handed over without a copy), not in `part.converted`, which is empty.
+   */
+  | { readonly id: number; readonly part: ReviewPart; readonly joined: Uint8Array }
   | { readonly id: number; readonly syntaxError: RangeSyntaxError }
   /** Anything else thrown: the webhook's own fault (an internal error, as in process). */
   | { readonly id: number; readonly error: string };

@@ -96,14 +96,19 @@ async function answer(body: string, options: { pool?: ConversionPool; registry?:
   return {
     status: exchange.answer.status,
     text: exchange.answer.text,
+    contentLength: exchange.answer.headers['content-length'],
     record: h.records[0]!,
     chunks: exchange.progress.chunks,
     chunksAtFirstRange,
   };
 }
 
+/** Backends at v1; every seventh with a host outside ASCII (the answer's bytes are counted, not its characters). */
 const backends = (n: number, edit: (i: number) => Record<string, unknown> = () => ({})) =>
-  Array.from({ length: n }, (_, i) => ({ ...backendV1(`web-${i}`, `web-${i}.example.com:${8000 + i}`), ...edit(i) }));
+  Array.from({ length: n }, (_, i) => ({
+    ...backendV1(`web-${i}`, `web-${i}${i % 7 === 0 ? '-é😀' : ''}.example.com:${8000 + i}`),
+    ...edit(i),
+  }));
 
 describe('conversion threads: big reviews converted side by side (--convert-threads)', function () {
   this.timeout(120_000);
@@ -156,6 +161,7 @@ describe('conversion threads: big reviews converted side by side (--convert-thre
       // The same, the body arriving in chunks: ranges go out before it is all in.
       const arriving = await answer(body, { pool: shipped.pool, chunk: 64 * 1024 });
       for (const other of [threaded, arriving]) {
+        expect(other.contentLength, 'Content-Length').to.equal(Buffer.byteLength(other.text));
         expect(other.status, body.slice(0, 120)).to.equal(alone.status);
         expect(other.text, body.slice(0, 120)).to.equal(alone.text);
         expect(other.record.result).to.equal(alone.record.result);
