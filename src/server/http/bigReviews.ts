@@ -263,6 +263,7 @@ class SlicedReview {
 
   private replyFromThreads(request: ConversionRequest, total: number, answers: readonly RangeAnswer[]): Reply {
     const { review } = this;
+    review.record.threadRanges = answers.length;
     const parts: ReviewPart[] = [];
     const runs: Uint8Array[] = [];
     let convertedBytes = 0;

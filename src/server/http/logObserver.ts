@@ -62,6 +62,7 @@ function reviewEntry(r: ReviewRecord): Record<string, unknown> {
   };
   if (r.failure !== undefined) entry.failure = r.failure;
   if (r.connectionClosed) entry.connectionClosed = true;
+  if (r.threadRanges !== undefined) entry.threadRanges = r.threadRanges;
   return entry;
 }
 

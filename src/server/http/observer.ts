@@ -20,6 +20,8 @@ export interface ReviewRecord {
   readonly failure?: string;
   /** The connection closed before the answer could be written: the client never received it. */
   readonly connectionClosed?: boolean;
+  /** A big review converted on the conversion threads: in how many ranges of its objects. */
+  readonly threadRanges?: number;
 }
 
 /**

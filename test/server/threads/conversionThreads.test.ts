@@ -170,7 +170,10 @@ describe('conversion threads: big reviews converted side by side (--convert-thre
       }
       if (b !== bodies.length - 1)
         expect(arriving.chunksAtFirstRange, 'first range sent early').to.be.below(arriving.chunks / 2);
+      // The log line says when a review went to the threads, and in how many ranges.
+      expect(alone.record.threadRanges).to.equal(undefined);
       results.push(`${threaded.record.result} ${ranges.length / 2}`);
+      expect(threaded.record.threadRanges).to.equal(ranges.length === 0 ? undefined : ranges.length / 2);
       if (ranges.length === 0) continue;
       // The ranges cover every object once, in order.
       expect(ranges[0]).to.equal(0);
