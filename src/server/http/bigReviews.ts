@@ -1,6 +1,7 @@
 /**
- * Big reviews (a LIST page): found object by object in the body's bytes, converted in slices with
- * the event loop free between them, or on the conversion threads, and answered in pieces.
+ * Big reviews (1 MiB and more, a batch of many objects): found object by object in the body's
+ * bytes, converted in slices with the event loop free between them, or on the conversion threads,
+ * and answered in pieces.
  */
 import { JsonSyntaxError, parseJson } from '../../json/index.js';
 import { lineAndColumn } from '../../json/position.js';

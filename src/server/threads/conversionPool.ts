@@ -1,5 +1,5 @@
 /**
- * Conversion threads: `crdconv serve --convert-threads <n|auto>`. A big review (a LIST page) is
+ * Conversion threads: `crdconv serve --convert-threads <n|auto>`. A big review (1 MiB and more) is
  * found object by object in the main thread (ReviewSplitter), then its objects are cut into
  * ranges that threads parse, convert and serialize side by side (each thread runs the same
  * ReviewConversion, on the same kinds, loaded in the thread); the main thread puts the parts
