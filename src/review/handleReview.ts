@@ -103,8 +103,12 @@ export interface OutcomeData {
  * ranges are converted on threads).
  */
 export interface ReviewPart {
-  /** The converted objects, serialized; empty once any object of the range failed. */
-  readonly converted: readonly string[];
+  /**
+   * The converted objects serialized, UTF-8, joined by ',' (a buffer of its own, which a thread
+   * hands over without a copy); empty once any object of the range failed.
+   */
+  readonly joined: Uint8Array;
+  /** UTF-8 bytes of the converted objects, separators not counted. */
   readonly convertedBytes: number;
   readonly outcomes: readonly OutcomeData[];
   /** Each failing object's message, in order. */
@@ -271,8 +275,11 @@ export class ReviewConversion {
 
   /** This range's part of the answer, as plain data, once step() has said it is done. */
   part(): ReviewPart {
+    const objects = this.converted.join(',');
+    const joined = new Uint8Array(Buffer.byteLength(objects));
+    Buffer.from(joined.buffer).write(objects);
     return {
-      converted: this.converted,
+      joined,
       convertedBytes: this.convertedBytes,
       outcomes: this.outcomes.map((o) => (o as Outcome).toData()),
       failures: this.failures,
@@ -282,7 +289,8 @@ export class ReviewConversion {
 
 /**
  * The answer to a review converted in parts (ranges of its objects, in order, covering them all),
- * the same as one ReviewConversion of the whole would give.
+ * the same as one ReviewConversion of the whole would give, except that a Success's converted
+ * objects stay in the parts (`joined`, written as they are) and its list is empty.
  */
 export function joinParts(request: ConversionRequest, length: number, parts: readonly ReviewPart[]): ReviewOutcome {
   const outcomes: ObjectOutcome[] = [];
@@ -291,9 +299,7 @@ export function joinParts(request: ConversionRequest, length: number, parts: rea
     for (const o of part.outcomes) outcomes.push(Outcome.fromData(o));
     for (const f of part.failures) failures.push(f);
   }
-  const converted: string[] = [];
-  if (failures.length === 0) for (const part of parts) for (const c of part.converted) converted.push(c);
-  return reviewOutcome(request, length, converted, outcomes, failures);
+  return reviewOutcome(request, length, [], outcomes, failures);
 }
 
 function failedReview(request: ConversionRequest, message: string, outcomes: ObjectOutcome[] = []): ReviewOutcome {

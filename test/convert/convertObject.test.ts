@@ -1,24 +1,12 @@
 import { expect } from 'chai';
-import { kinds, registry } from '../../converters/index.js';
+import { kinds } from '../../converters/index.js';
 import { createRegistry } from '../../src/kinds/registry.js';
-import { convertObject, type ConvertResult } from '../../src/convert/convertObject.js';
+import { convertObject } from '../../src/convert/convertObject.js';
 import { fingerprint, STASH_ANNOTATION } from '../../src/convert/stash.js';
 import { ABSENT } from '../../src/json/path.js';
-import { parseJson, stringifyJson } from '../../src/json/index.js';
+import { stringifyJson } from '../../src/json/index.js';
 import { backendV1, backendV2, cronJobV1, databaseV1, databaseV1alpha1 } from '../support/objects.js';
-
-type Obj = Record<string, any>;
-const ok = (r: ConvertResult): Obj => {
-  if (!r.ok) throw new Error(`expected success, got ${r.failure.reason}: ${r.failure.message}`);
-  return r.object as Obj;
-};
-const failure = (r: ConvertResult) => {
-  if (r.ok) throw new Error('expected a failure');
-  return r.failure;
-};
-const convert = (o: unknown, to: string) => convertObject(registry, o, to);
-/** Through JSON and back, as the object would travel. */
-const wire = (o: unknown): Obj => parseJson(stringifyJson(o)) as Obj;
+import { convert, failure, ok, wire, type Obj } from '../support/conversion.js';
 
 describe('convertObject', () => {
   describe('the e2e example (Backend)', () => {

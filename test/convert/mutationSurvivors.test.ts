@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { registry } from '../../converters/index.js';
 import { between, constrained, createRegistry, defineKind, Int32, IntOrString, t, version } from '../../src/index.js';
-import { convertObject, describeObject, formatIdentity, type ConvertResult } from '../../src/convert/convertObject.js';
+import { convertObject, describeObject, formatIdentity } from '../../src/convert/convertObject.js';
 import { decodeProblems, formatProblems, jsonType } from '../../src/convert/decode.js';
 import { applyRoute, ConverterBug } from '../../src/convert/route.js';
 import {
@@ -22,21 +22,9 @@ import {
   takeStash,
 } from '../../src/convert/stash.js';
 import { ABSENT } from '../../src/json/path.js';
-import { parseJson, stringifyJson } from '../../src/json/index.js';
 import { backendV1, backendV2, databaseV1, databaseV1alpha1 } from '../support/objects.js';
+import { convert, failure, ok, wire, type Obj } from '../support/conversion.js';
 
-type Obj = Record<string, any>;
-const ok = (r: ConvertResult): Obj => {
-  if (!r.ok) throw new Error(`expected success, got ${r.failure.reason}: ${r.failure.message}`);
-  return r.object as Obj;
-};
-const failure = (r: ConvertResult) => {
-  if (r.ok) throw new Error('expected a failure');
-  return r.failure;
-};
-const convert = (o: unknown, to: string) => convertObject(registry, o, to);
-/** Through JSON and back, as the object would travel. */
-const wire = (o: unknown): Obj => parseJson(stringifyJson(o)) as Obj;
 const stashOf = (o: Obj) => JSON.parse(o.metadata.annotations[STASH_ANNOTATION]);
 const withStash = (o: Obj, doc: unknown) => ({
   ...o,

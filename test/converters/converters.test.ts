@@ -8,12 +8,7 @@ import {
 import { joinImage, splitImage } from '../../converters/platform.example.com/Database/v1alpha1-v1beta1.js';
 import { v1v2 as backendConverters } from '../../converters/stable.example.com/Backend/v1-v2.js';
 import { v1beta1v1 } from '../../converters/platform.example.com/Database/v1beta1-v1.js';
-
-const fn = (
-  list: ReadonlyArray<{ from: string; to: string; convert: (b: never) => unknown }>,
-  from: string,
-  to: string,
-) => list.find((c) => c.from === from && c.to === to)!.convert as (b: unknown) => unknown;
+import { converterFn as fn } from '../support/conversion.js';
 
 describe('shipped converters (pure functions)', () => {
   describe('Backend v1 <-> v2', () => {

@@ -23,12 +23,7 @@ import { v1v2 as backendConverters } from '../../converters/stable.example.com/B
 import { v2 as backendV2 } from '../../converters/stable.example.com/Backend/v2.js';
 import type { Version } from '../../src/kinds/defineKind.js';
 import { validator } from '../../src/validate/validator.js';
-
-const fn = (
-  list: ReadonlyArray<{ from: string; to: string; convert: (b: never) => unknown }>,
-  from: string,
-  to: string,
-) => list.find((c) => c.from === from && c.to === to)!.convert as (b: unknown) => unknown;
+import { converterFn as fn } from '../support/conversion.js';
 
 /** The places where a value breaks the version's schema, as the apiserver would check it. */
 const problemPaths = (version: Version, value: unknown): string[] =>

@@ -277,7 +277,7 @@ class SlicedReview {
         return malformed(review.record, this.syntaxError(e));
       }
       parts.push(answer.part);
-      runs.push(answer.joined);
+      runs.push(answer.part.joined);
       convertedBytes += answer.part.convertedBytes;
     }
     return answered(review.record, request, joinParts(request, total, parts), convertedBytes, runs);

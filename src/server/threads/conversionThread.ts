@@ -43,12 +43,8 @@ function convertRange(registry: Registry, job: RangeJob): RangeAnswer {
       return { id, syntaxError: { index: taken, type: 'range', message: e.message, reason: '', position: 0 } };
     throw e;
   }
-  const part = conversion.part();
-  // Serialized here, on the thread: the main thread writes the bytes as they are.
-  const objects = part.converted.join(',');
-  const joined = new Uint8Array(Buffer.byteLength(objects));
-  Buffer.from(joined.buffer).write(objects);
-  return { id, part: { ...part, converted: [] }, joined };
+  // Serialized to UTF-8 here, on the thread: the main thread writes the bytes as they are.
+  return { id, part: conversion.part() };
 }
 
 try {
@@ -60,7 +56,7 @@ try {
     } catch (e) {
       answer = { id: job.id, error: (e as Error)?.message ?? String(e) };
     }
-    port.postMessage(answer, 'joined' in answer ? [answer.joined.buffer as ArrayBuffer] : []);
+    port.postMessage(answer, 'part' in answer ? [answer.part.joined.buffer as ArrayBuffer] : []);
   });
   port.postMessage({ ready: true } satisfies ThreadHello);
 } catch (e) {

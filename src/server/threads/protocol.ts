@@ -33,11 +33,8 @@ export interface RangeSyntaxError {
 }
 
 export type RangeAnswer =
-  /**
-   * The range's part of the answer; its converted objects are in `joined` (UTF-8, joined by ',',
-   * handed over without a copy), not in `part.converted`, which is empty.
-   */
-  | { readonly id: number; readonly part: ReviewPart; readonly joined: Uint8Array }
+  /** The range's part of the answer (its converted objects handed over as bytes, not copied). */
+  | { readonly id: number; readonly part: ReviewPart }
   | { readonly id: number; readonly syntaxError: RangeSyntaxError }
   /** Anything else thrown: the webhook's own fault (an internal error, as in process). */
   | { readonly id: number; readonly error: string };
