@@ -23,8 +23,37 @@ export interface ConstrainedType<C extends t.Mixed> extends t.RefinementType<C, 
   readonly constraints: Constraints;
 }
 
-const lengthOf = (u: unknown): number | undefined =>
-  typeof u === 'string' ? [...u].length : Array.isArray(u) ? u.length : undefined;
+/**
+ * Code points in `s` (what OpenAPI's minLength and maxLength count), without building an array
+ * of them: a surrogate pair is two UTF-16 units and one code point.
+ */
+export function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+/**
+ * Whether a string's length in code points is within [min, max]. A string of n UTF-16 units holds
+ * between ceil(n / 2) and n code points, so the count is needed only when a bound falls in that
+ * range: on the hot path (every string of every converted object) it almost never is.
+ */
+function lengthWithin(s: string, min: number | undefined, max: number | undefined): boolean {
+  const units = s.length;
+  const fewest = Math.ceil(units / 2);
+  if ((min === undefined || min <= fewest) && (max === undefined || max >= units)) return true;
+  const n = codePointLength(s);
+  return (min === undefined || n >= min) && (max === undefined || n <= max);
+}
 
 const holds = (c: Constraints, pattern: { test(s: string): boolean } | undefined, u: unknown): boolean => {
   if (typeof u === 'number' || typeof u === 'bigint') {
@@ -32,9 +61,7 @@ const holds = (c: Constraints, pattern: { test(s: string): boolean } | undefined
     if (c.maximum !== undefined && u > c.maximum) return false;
   }
   if (typeof u === 'string') {
-    const n = lengthOf(u)!;
-    if (c.minLength !== undefined && n < c.minLength) return false;
-    if (c.maxLength !== undefined && n > c.maxLength) return false;
+    if (!lengthWithin(u, c.minLength, c.maxLength)) return false;
     if (pattern !== undefined && !pattern.test(u)) return false;
   }
   if (Array.isArray(u)) {

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
+import { codePointLength } from '../../src/model/constraints.js';
 import {
   DateTime,
   FreeForm,
@@ -57,6 +59,27 @@ describe('model leaf codecs', () => {
     expect(['a', 'abc'].every((v) => name.is(v))).to.equal(true);
     expect(['', 'abcd', 'A'].some((v) => name.is(v))).to.equal(false);
     expect(constrained(t.array(t.string), { maxItems: 1 }).is(['a', 'b'])).to.equal(false);
+  });
+
+  it('string lengths count code points, as the apiserver does', () => {
+    const two = constrained(t.string, { minLength: 2, maxLength: 2 });
+    // An emoji is one code point and two UTF-16 units; a lone surrogate counts as one.
+    expect(two.is('\u{1F600}\u{1F600}')).to.equal(true);
+    expect(two.is('\u{1F600}')).to.equal(false);
+    expect(two.is('a\u{1F600}')).to.equal(true);
+    expect(two.is('\ud800\ud800')).to.equal(true);
+    expect(two.is('\udc00\ud800a')).to.equal(false);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 12 }), fc.nat(14), fc.nat(14), (s, a, b) => {
+        const [min, max] = a <= b ? [a, b] : [b, a];
+        const n = [...s].length;
+        expect(codePointLength(s)).to.equal(n);
+        expect(constrained(t.string, { minLength: min }).is(s)).to.equal(n >= min);
+        expect(constrained(t.string, { maxLength: max }).is(s)).to.equal(n <= max);
+        expect(constrained(t.string, { minLength: min, maxLength: max }).is(s)).to.equal(n >= min && n <= max);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('nullable admits null, not absence', () => {
