@@ -4,7 +4,7 @@
  * against the targets of issue 17.
  */
 import { median } from './stats.js';
-import { PEERS, type PeerName, type ServerName } from './servers.js';
+import { SERVERS, type ServerName } from './servers.js';
 
 /** The workloads: big reviews (one request, timed), and single-object load runs. */
 export const WORKLOADS = [
@@ -17,30 +17,39 @@ export const WORKLOADS = [
   'cron-big',
   'single',
   'cron-single',
+  'cores',
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
-export const LOAD_WORKLOADS: readonly Workload[] = ['single', 'cron-single'];
+export const LOAD_WORKLOADS: readonly Workload[] = ['single', 'cron-single', 'cores'];
 export const isLoad = (w: Workload): boolean => LOAD_WORKLOADS.includes(w);
 
 /** Which kind a workload sends: the CronJob ones run on controller-runtime too. */
 export const isCron = (w: Workload): boolean => w.startsWith('cron');
 
-/** The servers a workload runs on: every one for the CronJob kind, all but controller-runtime otherwise. */
+/**
+ * The servers a workload runs on: every one for the CronJob kind, all but controller-runtime
+ * otherwise; `cores` compares crdconv on two processes with crdconv on one and the Node floor,
+ * and only it runs the two-process instance.
+ */
 export const serversOf = (w: Workload, available: readonly ServerName[]): ServerName[] =>
-  available.filter((s) => s !== 'controller-runtime' || isCron(w));
+  w === 'cores'
+    ? available.filter((s) => s === 'service-2' || s === 'service' || s === 'floor')
+    : available.filter((s) => s !== 'service-2' && (s !== 'controller-runtime' || isCron(w)));
 
 export type MetricKey = string;
 
-/** A target on the ratio service/peer (issue 17, "Targets"). */
+/** A target on the ratio subject/other (issue 17, "Targets"). */
 export interface Target {
-  readonly vs: PeerName;
+  readonly vs: ServerName;
   readonly op: '<=' | '>=' | '<' | '>';
   readonly ratio: number;
 }
 
 export interface MetricDef {
   readonly key: MetricKey;
+  /** The server whose value the ratios divide (default: the service). */
+  readonly subject?: ServerName;
   readonly workload: Workload | 'idle';
   readonly unit: string;
   /** Which way is better for the server: lower times, higher throughput. */
@@ -79,6 +88,10 @@ export function metricsFor(workloads: readonly Workload[]): MetricDef[] {
   const defs: MetricDef[] = [];
   for (const w of WORKLOADS) {
     if (!workloads.includes(w)) continue;
+    if (w === 'cores') {
+      defs.push(...coresMetrics());
+      continue;
+    }
     if (isLoad(w)) {
       const kind = w === 'single' ? 'Database' : 'CronJob';
       defs.push(
@@ -93,23 +106,7 @@ export function metricsFor(workloads: readonly Workload[]): MetricDef[] {
           ],
           label: (s) => `${kind} 1-object reviews, ${s.concurrency} clients`,
         },
-        { key: `${w}.p50`, workload: w, unit: 'ms', better: 'lower', targets: [], label: () => '  p50 latency' },
-        {
-          key: `${w}.p99`,
-          workload: w,
-          unit: 'ms',
-          better: 'lower',
-          targets: [{ vs: 'floor', op: '<=', ratio: 1.3 }],
-          label: () => '  p99 latency',
-        },
-        {
-          key: `${w}.cpu`,
-          workload: w,
-          unit: 'us',
-          better: 'lower',
-          targets: [],
-          label: () => '  server CPU per review',
-        },
+        ...latencyAndCpu(w),
       );
       continue;
     }
@@ -148,6 +145,54 @@ export function metricsFor(workloads: readonly Workload[]): MetricDef[] {
   return defs;
 }
 
+function latencyAndCpu(w: Workload, subject?: ServerName): MetricDef[] {
+  const of = subject !== undefined ? { subject } : {};
+  return [
+    { key: `${w}.p50`, ...of, workload: w, unit: 'ms', better: 'lower', targets: [], label: () => '  p50 latency' },
+    {
+      key: `${w}.p99`,
+      ...of,
+      workload: w,
+      unit: 'ms',
+      better: 'lower',
+      targets: [{ vs: 'floor', op: '<=', ratio: 1.3 }],
+      label: () => '  p99 latency',
+    },
+    {
+      key: `${w}.cpu`,
+      ...of,
+      workload: w,
+      unit: 'us',
+      better: 'lower',
+      targets: [],
+      label: () => '  server CPU per review',
+    },
+  ];
+}
+
+/**
+ * Two CPUs: single-object Database reviews on `crdconv serve --workers 2` (the subject), next to
+ * the service on one process and the Node floor, in the same repetitions. Its throughput should
+ * be 1.8x the one process's, and meet the single-object targets against the floor.
+ */
+function coresMetrics(): MetricDef[] {
+  return [
+    {
+      key: 'cores.rps',
+      subject: 'service-2',
+      workload: 'cores',
+      unit: 'req/s',
+      better: 'higher',
+      targets: [
+        { vs: 'floor', op: '>=', ratio: 0.9 },
+        { vs: 'service', op: '>=', ratio: 1.8 },
+      ],
+      label: (s) => `Database 1-object reviews, ${s.concurrency} clients, on 2 processes`,
+    },
+    ...latencyAndCpu('cores', 'service-2'),
+  ];
+}
+
 export type Verdict = 'PASS' | 'MISS';
 
 export interface TargetResult extends Target {
@@ -160,13 +205,15 @@ export interface MetricResult {
   readonly label: string;
   readonly unit: string;
   readonly better: 'lower' | 'higher';
+  /** The server the ratios are of (absent: the service). */
+  readonly subject?: ServerName;
   /** Every repetition's value, in order, per server that ran it. */
   readonly values: Partial<Record<ServerName, readonly number[]>>;
   readonly medians: Partial<Record<ServerName, number>>;
-  /** median(service) / median(peer), for each peer that ran it. */
-  readonly ratios: Partial<Record<PeerName, number>>;
-  /** Lowest and highest ratio of one repetition's service and peer runs (how noisy the ratio is). */
-  readonly ratioRanges: Partial<Record<PeerName, readonly [number, number]>>;
+  /** median(subject) / median(other), for each other server that ran it. */
+  readonly ratios: Partial<Record<ServerName, number>>;
+  /** Lowest and highest ratio of one repetition's subject and other runs (how noisy the ratio is). */
+  readonly ratioRanges: Partial<Record<ServerName, readonly [number, number]>>;
   readonly targets: readonly TargetResult[];
 }
 
@@ -191,15 +238,16 @@ export function summarise(
 ): MetricResult {
   const medians: Partial<Record<ServerName, number>> = {};
   for (const [s, v] of Object.entries(values) as Array<[ServerName, readonly number[]]>) medians[s] = median(v);
-  const ratios: Partial<Record<PeerName, number>> = {};
-  const ratioRanges: Partial<Record<PeerName, readonly [number, number]>> = {};
-  const service = values.service ?? [];
-  for (const peer of PEERS) {
-    const theirs = values[peer];
-    if (!theirs) continue;
-    ratios[peer] = (medians.service ?? NaN) / (medians[peer] ?? NaN);
-    const paired = service.map((v, i) => v / (theirs[i] ?? NaN)).filter(Number.isFinite);
-    ratioRanges[peer] = paired.length ? [Math.min(...paired), Math.max(...paired)] : [NaN, NaN];
+  const ratios: Partial<Record<ServerName, number>> = {};
+  const ratioRanges: Partial<Record<ServerName, readonly [number, number]>> = {};
+  const subject = def.subject ?? 'service';
+  const ours = values[subject] ?? [];
+  for (const other of SERVERS) {
+    const theirs = values[other];
+    if (other === subject || !theirs) continue;
+    ratios[other] = (medians[subject] ?? NaN) / (medians[other] ?? NaN);
+    const paired = ours.map((v, i) => v / (theirs[i] ?? NaN)).filter(Number.isFinite);
+    ratioRanges[other] = paired.length ? [Math.min(...paired), Math.max(...paired)] : [NaN, NaN];
   }
   const targets: TargetResult[] = def.targets
     .filter((t) => values[t.vs])
@@ -212,6 +260,7 @@ export function summarise(
     label: def.label(sizes),
     unit: def.unit,
     better: def.better,
+    ...(def.subject !== undefined && { subject: def.subject }),
     values,
     medians,
     ratios,

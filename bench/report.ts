@@ -1,7 +1,7 @@
 /** Tables for the terminal and the README: the run, and a run compared with an earlier one. */
 import type { MetricResult } from './metrics.js';
 import type { BenchResults } from './results.js';
-import { SERVER_LABELS, SERVERS, type PeerName, type ServerName } from './servers.js';
+import { SERVER_LABELS, SERVERS, type ServerName } from './servers.js';
 
 export function formatValue(value: number, unit: string): string {
   if (!Number.isFinite(value)) return 'n/a';
@@ -11,14 +11,23 @@ export function formatValue(value: number, unit: string): string {
 
 const ratio = (r: number | undefined): string => (r !== undefined && Number.isFinite(r) ? `${r.toFixed(2)}x` : '');
 
+/** The server a metric's ratios are of. */
+const subjectOf = (m: MetricResult): ServerName => m.subject ?? 'service';
+
 /** The spread of the per-repetition ratios to `peer`, when there is more than one repetition. */
-const range = (m: MetricResult, peer: PeerName): string => {
+const range = (m: MetricResult, peer: ServerName): string => {
   const r = m.ratioRanges[peer];
-  const runs = m.values.service?.length ?? 0;
+  const runs = m.values[subjectOf(m)]?.length ?? 0;
   return r && runs > 1 && Number.isFinite(r[0]) ? `${r[0].toFixed(2)}-${r[1].toFixed(2)}` : '';
 };
 
-const SHORT: Record<PeerName, string> = { floor: 'Node', 'go-floor': 'Go', 'controller-runtime': 'c-r' };
+const SHORT: Record<ServerName, string> = {
+  service: 'crdconv',
+  'service-2': '2 proc',
+  floor: 'Node',
+  'go-floor': 'Go',
+  'controller-runtime': 'c-r',
+};
 
 /** A metric's targets and verdicts in one cell: `<= 1.3x Node PASS; < 1x c-r MISS`. */
 export const targetsCell = (m: MetricResult): string =>
@@ -41,10 +50,13 @@ export function table(
 const serversIn = (metrics: readonly MetricResult[]): ServerName[] =>
   SERVERS.filter((s) => metrics.some((m) => m.values[s]));
 
-/** The run's table: every server side by side, the ratios of the service to each, the targets and whether they are met. */
+/**
+ * The run's table: every server side by side, the ratios of the service (or of the row's subject,
+ * such as the two-process service) to each, the targets and whether they are met.
+ */
 export function resultsTable(metrics: readonly MetricResult[]): string {
   const servers = serversIn(metrics);
-  const peers = servers.filter((s): s is PeerName => s !== 'service');
+  const peers = servers.filter((s) => metrics.some((m) => m.ratios[s] !== undefined));
   const rows = metrics.map((m) => [
     `${m.label} (${m.unit})`,
     ...servers.map((s) => (m.values[s] ? formatValue(m.medians[s] ?? NaN, m.unit) : '')),
@@ -78,8 +90,8 @@ export function comparisonTable(before: BenchResults, after: BenchResults): stri
   for (const m of after.metrics) {
     const b = earlier.get(m.key);
     if (!b) continue;
-    const before = b.medians.service ?? NaN;
-    const now = m.medians.service ?? NaN;
+    const before = b.medians[subjectOf(b)] ?? NaN;
+    const now = m.medians[subjectOf(m)] ?? NaN;
     const verdicts = (r: MetricResult) => r.targets.map((t) => t.verdict ?? '?').join('/');
     rows.push([
       `${m.label} (${m.unit})`,

@@ -43,7 +43,7 @@ import {
   type BenchResults,
   type RunConfig,
 } from './results.js';
-import { SERVERS, startServer, type ServerName, type ServerProcess } from './servers.js';
+import { isCrdconv, SERVERS, startServer, type ServerName, type ServerProcess } from './servers.js';
 import { CHECKED, checkAnswer } from './validate.js';
 
 export { WORKLOADS, type Workload } from './metrics.js';
@@ -72,7 +72,7 @@ const REVIEW_TIMEOUT_MS = 120_000;
 const MIB = 1024;
 
 type Samples = Partial<Record<MetricKey, Partial<Record<ServerName, number[]>>>>;
-type ReviewWorkload = Exclude<Workload, 'single' | 'cron-single'>;
+type ReviewWorkload = Exclude<Workload, 'single' | 'cron-single' | 'cores'>;
 
 export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const startedAt = new Date();
@@ -87,7 +87,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     peerBuilds = buildPeers(options.root, progress);
     if (!peerBuilds) notes.push('no `go` on the PATH: the Go floor and controller-runtime were left out');
   }
-  const available: ServerName[] = SERVERS.filter((s) => s === 'service' || s === 'floor' || peerBuilds !== undefined);
+  const available: ServerName[] = SERVERS.filter((s) => isCrdconv(s) || s === 'floor' || peerBuilds !== undefined);
   // Without controller-runtime the CronJob workloads still compare crdconv with both floors.
 
   const workDir = mkdtempSync(join(tmpdir(), 'crdconv-bench-'));
@@ -105,6 +105,8 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     );
   const singles: Partial<Record<Workload, ReviewPayload[]>> = {};
   if (workloads.has('single')) singles.single = singleObjectPayloads(options.singlePool);
+  // The same reviews as `single`, on two processes (see coresMetrics).
+  if (workloads.has('cores')) singles.cores = singles.single ?? singleObjectPayloads(options.singlePool);
   if (workloads.has('cron-single'))
     singles['cron-single'] = cronJobCases(SEEDS.cronSingle, options.singlePool).map((c, i) =>
       reviewPayload('cron-single', i, [c], 'cronjob', CRON_DESIRED_API_VERSION),
@@ -284,6 +286,8 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
         `the load generator used ${(floorClient * 100).toFixed(0)}% of a CPU while loading the floor: the floor's throughput may be limited by the client, which flatters the service's throughput ratio`,
       );
     }
+    const coresNote = twoCpuEstimate(samples);
+    if (coresNote) notes.push(coresNote);
     if (used.includes('go-floor') || used.includes('controller-runtime'))
       notes.push(
         'the Go servers run with GOMAXPROCS at its default (every CPU of the machine), as they would in a pod without a CPU limit; the Node floor uses one core for JavaScript',
@@ -373,6 +377,23 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     await stopAll(servers);
     if (!options.cpuProfile && !failed) rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What two CPUs given to crdconv alone would serve, against one: the throughput ratio of the
+ * `cores` workload also has the load generator on the same cores, so the CPU each review costs on
+ * one process and on two gives the estimate (each process converting on a CPU of its own).
+ */
+function twoCpuEstimate(samples: Samples): string | undefined {
+  const cpu = samples['cores.cpu'];
+  const one = median(cpu?.service ?? []);
+  const two = median(cpu?.['service-2'] ?? []);
+  if (!(one > 0 && two > 0)) return undefined;
+  return (
+    `two CPUs, from the CPU per review of the cores workload (${one.toFixed(0)} us on one process, ${two.toFixed(0)} us on two, primary included): ` +
+    `crdconv --workers 2 with two CPUs of its own would serve about ${((2 * one) / two).toFixed(2)}x what one process on one CPU serves; ` +
+    `the measured throughput ratio is lower where the load generator shares the cores`
+  );
 }
 
 function configOf(options: BenchOptions): { config: RunConfig } {

@@ -10,15 +10,25 @@ import { openSync, closeSync, readdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-export const SERVERS = ['service', 'floor', 'go-floor', 'controller-runtime'] as const;
+export const SERVERS = ['service', 'service-2', 'floor', 'go-floor', 'controller-runtime'] as const;
 export type ServerName = (typeof SERVERS)[number];
 /** The servers the service is compared with. */
 export type PeerName = Exclude<ServerName, 'service'>;
-export const PEERS: readonly PeerName[] = ['floor', 'go-floor', 'controller-runtime'];
+export const PEERS: readonly PeerName[] = ['service-2', 'floor', 'go-floor', 'controller-runtime'];
+
+/**
+ * The service as a pod with two CPUs runs it: `crdconv serve --workers 2`, a second instance
+ * next to the service (which runs with the flags the bench was given), for the `cores` workload.
+ */
+export const TWO_PROCESSES = '2';
+
+/** The servers that run `crdconv serve`. */
+export const isCrdconv = (name: ServerName): boolean => name === 'service' || name === 'service-2';
 
 /** How tables name each server. */
 export const SERVER_LABELS: Record<ServerName, string> = {
   service: 'crdconv',
+  'service-2': 'crdconv --workers 2',
   floor: 'Node floor',
   'go-floor': 'Go floor',
   'controller-runtime': 'controller-runtime',
@@ -82,7 +92,7 @@ const FLOOR_ENTRY: Record<Mode, readonly string[]> = {
 
 /** The program a server runs: node for the service and the Node floor, a built binary for the Go peers. */
 export function serverProgram(name: ServerName, options: LaunchOptions): string {
-  if (name === 'service' || name === 'floor') return process.execPath;
+  if (isCrdconv(name) || name === 'floor') return process.execPath;
   const binary = options.binaries?.[name];
   if (!binary) throw new Error(`${name}: no binary (the Go peers are built by bench/peers.ts)`);
   return binary;
@@ -119,7 +129,11 @@ export function serverArgs(name: ServerName, options: LaunchOptions): string[] {
     '--metrics-bind-address',
     '127.0.0.1:0',
     ...(options.maxRequestBytes !== undefined ? ['--max-request-bytes', String(options.maxRequestBytes)] : []),
-    ...(options.workers !== undefined ? ['--workers', options.workers] : []),
+    ...(name === 'service-2'
+      ? ['--workers', TWO_PROCESSES]
+      : options.workers !== undefined
+        ? ['--workers', options.workers]
+        : []),
     ...(options.convertThreads !== undefined ? ['--convert-threads', options.convertThreads] : []),
     '--log-level',
     'info',

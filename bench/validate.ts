@@ -150,6 +150,7 @@ export function checkControllerRuntimeAnswer(payload: ReviewPayload, status: num
 
 export const checkAnswer: Record<ServerName, (payload: ReviewPayload, status: number, body: Buffer) => void> = {
   service: checkServiceAnswer,
+  'service-2': checkServiceAnswer,
   floor: checkFloorAnswer,
   'go-floor': checkGoFloorAnswer,
   'controller-runtime': checkControllerRuntimeAnswer,
@@ -158,6 +159,7 @@ export const checkAnswer: Record<ServerName, (payload: ReviewPayload, status: nu
 /** What was checked of a server's answer, for the results. */
 export const CHECKED: Record<ServerName, string> = {
   service: 'equal to the expected conversion',
+  'service-2': 'equal to the expected conversion',
   floor: 'at the desired apiVersion, in order',
   'go-floor': 'at the desired apiVersion, in order, every integer beyond 2^53 with all its digits',
   'controller-runtime': 'at the desired apiVersion, in order, each schedule converted as expected',

@@ -61,6 +61,35 @@ describe('bench statistics, targets and reports', () => {
     expect(summarise(def('big.ms'), sizes, vsFloor([NaN], [100])).targets[0]).to.not.have.property('verdict');
   });
 
+  it('states the two-CPU targets of the cores workload on the two-process service, against one process and the floor', () => {
+    const values = { 'service-2': [1800, 1700, 1900], service: [1000, 1000, 1000], floor: [2000, 2000, 2000] };
+    const rps = summarise(def('cores.rps'), sizes, values);
+    expect(rps.subject).to.equal('service-2');
+    expect(rps.ratios).to.deep.equal({ service: 1.8, floor: 0.9 });
+    expect(rps.ratioRanges.service).to.deep.equal([1.7, 1.9]);
+    expect(rps.targets.map((t) => `${t.vs} ${t.op} ${t.ratio} ${t.verdict}`)).to.deep.equal([
+      'floor >= 0.9 PASS',
+      'service >= 1.8 PASS',
+    ]);
+    const short = summarise(def('cores.rps'), sizes, {
+      ...values,
+      'service-2': [1790],
+      service: [1000],
+      floor: [2000],
+    });
+    expect(short.targets.map((t) => t.verdict)).to.deep.equal(['MISS', 'MISS']);
+    const p99 = summarise(def('cores.p99'), sizes, { 'service-2': [13], service: [20], floor: [10] });
+    expect(p99.targets.map((t) => `${t.vs} ${t.verdict}`)).to.deep.equal(['floor PASS']);
+    // The table: the subject's ratio to the one-process service has a column of its own, and the
+    // one-process rows have none to the two-process service.
+    const table = resultsTable([summarise(def('single.rps'), sizes, vsFloor([1000], [2000])), rps]);
+    expect(table).to.match(/\| crdconv\s*\| crdconv --workers 2\s*\| Node floor\s*\| \/crdconv\s*\| \/Node/);
+    expect(table).to.match(
+      /on 2 processes \(req\/s\)\s*\|\s*1,000\s*\|\s*1,800\s*\|\s*2,000\s*\|\s*1\.80x\s*\|\s*0\.90x/,
+    );
+    expect(table).to.contain('>= 1.8x crdconv PASS');
+  });
+
   it('prints every server and the ratio to each in the table', () => {
     const m = summarise(def('cron-big.ms'), sizes, {
       service: [100],

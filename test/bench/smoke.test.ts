@@ -23,7 +23,7 @@ describe('npm run bench -- --smoke', function () {
   // The first build of the Go peers compiles controller-runtime and client-go: minutes on 2 cores
   // (later runs use the binaries cached in .cache/bench-peers/).
   this.timeout(GO ? 1_500_000 : 180_000);
-  const servers: ServerName[] = GO ? [...SERVERS] : ['service', 'floor'];
+  const servers: ServerName[] = GO ? [...SERVERS] : ['service', 'service-2', 'floor'];
   if (!GO)
     console.log(
       '      (no `go` on the PATH: the Go floor and controller-runtime are skipped; install Go to smoke-run them)',
@@ -59,6 +59,8 @@ describe('npm run bench -- --smoke', function () {
   it('starts every server, each in its own process, and stops them all', () => {
     expect(stderr).to.match(/service listening on \d+ \(pid \d+\): node .*src\/cli\/main\.ts serve/);
     expect(stderr).to.match(/floor listening on \d+ \(pid \d+\): node .*bench\/floor\.ts/);
+    // The cores workload's second crdconv: the same CLI on two processes.
+    expect(stderr).to.match(/service-2 listening on \d+ \(pid \d+\): node .*src\/cli\/main\.ts serve .*--workers 2/);
     const pids = [...stderr.matchAll(/listening on \d+ \(pid (\d+)\)/g)].map((m) => m[1]);
     expect(new Set(pids).size).to.equal(servers.length);
     // ... and stops them when it is done.
@@ -81,7 +83,9 @@ describe('npm run bench -- --smoke', function () {
       .to.contain('| workload (median)')
       .and.contain('| crdconv')
       .and.contain('| Node floor')
-      .and.contain('/Node');
+      .and.contain('/Node')
+      .and.contain('| crdconv --workers 2')
+      .and.contain('/crdconv');
     if (GO) expect(stdout).to.contain('| Go floor').and.contain('| controller-runtime').and.contain('/c-r');
     for (const label of [
       'Database, 10 objects (ms)',
@@ -91,6 +95,7 @@ describe('npm run bench -- --smoke', function () {
       'CronJob, 20 objects (ms)',
       'Database 1-object reviews, 32 clients (req/s)',
       'CronJob 1-object reviews, 32 clients (req/s)',
+      'Database 1-object reviews, 32 clients, on 2 processes (req/s)',
       'p99 latency (ms)',
       'peak RSS, Database, 20 objects (MiB)',
     ]) {

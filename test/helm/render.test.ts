@@ -321,12 +321,15 @@ describe('helm: rendering with the helm binary', function () {
         '--set', 'crds.keep=false',
         '--set', 'replicaCount=3',
         '--set', 'convertThreads=2',
+        '--set', 'workers=2',
       );
       expect(await schemaProblems(manifests)).to.deep.equal([]);
       const container = at(findManifest(manifests, 'Deployment'), 'spec', 'template', 'spec', 'containers', 0);
-      expect(at(container, 'args')).to.include.members(['--max-request-bytes=10485760', '--log-level=debug', '--tls-min-version=1.3', '--convert-threads=2']);
+      expect(at(container, 'args')).to.include.members(['--max-request-bytes=10485760', '--log-level=debug', '--tls-min-version=1.3', '--convert-threads=2', '--workers=2']);
       const defaults = at(findManifest(render(), 'Deployment'), 'spec', 'template', 'spec', 'containers', 0);
       expect(at(defaults, 'args')).to.include('--convert-threads=auto');
+      // One process unless asked: the flag's own default.
+      expect((at(defaults, 'args') as string[]).filter((a) => a.startsWith('--workers'))).to.deep.equal([]);
       expect(at(container, 'image')).to.equal(`crdconv@sha256:${'b'.repeat(64)}`);
       expect(at(findManifest(manifests, 'PodDisruptionBudget'), 'spec')).to.include({ minAvailable: '50%' }).and.not.have.key('maxUnavailable');
       for (const crd of ofKind(manifests, 'CustomResourceDefinition')) expect(at(crd, 'metadata', 'annotations', 'helm.sh/resource-policy')).to.equal(undefined);
@@ -336,7 +339,7 @@ describe('helm: rendering with the helm binary', function () {
     it('passes flag values that crdconv serve itself parses', async () => {
       const { buildProgram } = (await import('../../src/cli/main.js')) as { buildProgram: () => Promise<Command> };
       const serve = (await buildProgram()).commands.find((c) => c.name() === 'serve') as Command;
-      for (const settings of [[], ['--set', 'maxRequestBytes=10485760', '--set', 'logLevel=debug', '--set', 'shutdownGrace=1m30s', '--set', 'shutdownDelay=500ms', '--set', 'convertThreads=0']]) {
+      for (const settings of [[], ['--set', 'maxRequestBytes=10485760', '--set', 'logLevel=debug', '--set', 'shutdownGrace=1m30s', '--set', 'shutdownDelay=500ms', '--set', 'convertThreads=0', '--set', 'workers=3']]) {
         const container = at(findManifest(render(...settings), 'Deployment'), 'spec', 'template', 'spec', 'containers', 0);
         for (const arg of (at(container, 'args') as string[]).slice(1)) {
           const [, flag = '', value = ''] = /^(--[a-z-]+)=(.*)$/.exec(arg) ?? [];

@@ -133,6 +133,10 @@ describe('helm: rendering autoscaling, heap limit and probes', function () {
       [['resources.limits.memory=536870912'], '256'],
       [['resources.limits.memory=600M', 'heapLimitPercent=55'], '314'],
       [['resources.limits.memory=1Ti', 'resources.requests.memory=1Gi'], '524288'],
+      // Divided among the worker processes: each gets its share, the pod the same in all.
+      [['resources.limits.memory=1Gi', 'workers=2'], '256'],
+      [['resources.limits.memory=1536Mi', 'workers=3'], '256'],
+      [['workers=4'], '64'],
     ];
     for (const [settings, mib] of cases) {
       it(`is ${mib} MiB with ${settings.join(', ')}`, () => {
@@ -179,11 +183,16 @@ describe('helm: rendering autoscaling, heap limit and probes', function () {
         ['resources.limits.memory=20Mi', /leaves V8 10 MiB of heap/],
         ['heapLimitPercent=95', /heapLimitPercent/],
         ['heapLimitPercent=10', /heapLimitPercent/],
+        ['workers=0', /workers/],
+        ['workers=17', /workers/],
       ] as const) {
         const result = runHelm(helm as string, ['template', 'conv', chartDir, '--set', setting]);
         expect(result.status, setting).to.not.equal(0);
         expect(result.stderr, setting).to.match(message);
       }
+      const split = runHelm(helm as string, ['template', 'conv', chartDir, '--set', 'workers=16', '--set', 'resources.limits.memory=256Mi']);
+      expect(split.status).to.not.equal(0);
+      expect(split.stderr).to.match(/divided among 16 workers leaves each V8 8 MiB of heap/);
     });
   });
 

@@ -136,16 +136,21 @@ the heap limit cannot be computed from (millibytes, exponents), naming the value
 {{- end -}}
 
 {{/*
-V8's heap limit in MiB: resources.limits.memory * heapLimitPercent / 100, rounded down; empty when
-no limit is computed (heapLimitPercent 0, or no memory limit).
+V8's heap limit in MiB: resources.limits.memory * heapLimitPercent / 100 / workers, rounded down
+(each worker process gets its share; the primary, which converts nothing, stays far below it);
+empty when no limit is computed (heapLimitPercent 0, or no memory limit).
 */}}
 {{- define "crdconv.heapLimitMiB" -}}
 {{- $percent := int .Values.heapLimitPercent -}}
 {{- $memory := dig "limits" "memory" "" (.Values.resources | default dict) -}}
 {{- if and (gt $percent 0) (ne (toString $memory) "") -}}
 {{- $bytes := include "crdconv.quantityBytes" $memory | float64 -}}
-{{- $mib := divf (mulf $bytes $percent) (mulf 100 1048576) | floor | int64 -}}
+{{- $workers := int (.Values.workers | default 1) -}}
+{{- $mib := divf (mulf $bytes $percent) (mulf 100 1048576 $workers) | floor | int64 -}}
 {{- if lt $mib 16 -}}
+{{- if gt $workers 1 -}}
+{{- fail (printf "heapLimitPercent %d of resources.limits.memory %v divided among %d workers leaves each V8 %d MiB of heap: give the container more memory" $percent $memory $workers $mib) -}}
+{{- end -}}
 {{- fail (printf "heapLimitPercent %d of resources.limits.memory %v leaves V8 %d MiB of heap: give the container more memory" $percent $memory $mib) -}}
 {{- end -}}
 {{- $mib -}}
