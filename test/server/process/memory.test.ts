@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,30 @@ function residentBytes(pid: number): { peak: number; now: number } | undefined {
   return { peak: kb('VmHWM'), now: kb('VmRSS') };
 }
 
+/** A process and its children, and theirs (Linux /proc). */
+function processTree(pid: number): number[] {
+  const tasks = `/proc/${pid}/task`;
+  if (!existsSync(tasks)) return [pid];
+  const children = readdirSync(tasks).flatMap((tid) => {
+    const file = join(tasks, tid, 'children');
+    return existsSync(file) ? readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number) : [];
+  });
+  return [pid, ...children.flatMap(processTree)];
+}
+
+/**
+ * The resident set of a process tree (a primary and its workers): the sum of each process's peak,
+ * which is at least the tree's real peak (the processes need not peak together).
+ */
+function treeResidentBytes(pid: number): { peak: number; now: number } | undefined {
+  const each = processTree(pid).map(residentBytes);
+  if (each.some((r) => r === undefined)) return undefined;
+  return {
+    peak: each.reduce((sum, r) => sum + r!.peak, 0),
+    now: each.reduce((sum, r) => sum + r!.now, 0),
+  };
+}
+
 /** One review POSTed as the apiserver does, timed from the first byte sent to the last received. */
 async function post(port: number, ca: string, body: Buffer | string) {
   const started = performance.now();
@@ -59,30 +83,36 @@ describe('service: memory and probes under big reviews (load test, real process,
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  // With two conversion threads (what --convert-threads auto gives a 2-CPU pod) and without.
-  for (const [concurrent, threads] of [
-    [4, 2],
-    [8, 2],
-    [4, 0],
+  // With two conversion threads (what --convert-threads auto gives a 2-CPU pod) and without, in
+  // a 512Mi container's heap; and as two worker processes, each with the half of a 1Gi container's
+  // heap that the chart gives it (workers: 2), each with a thread.
+  for (const { concurrent, threads, workers, heapMiB, limitMiB } of [
+    { concurrent: 4, threads: 2, workers: 1, heapMiB: 256, limitMiB: 512 },
+    { concurrent: 8, threads: 2, workers: 1, heapMiB: 256, limitMiB: 512 },
+    { concurrent: 4, threads: 0, workers: 1, heapMiB: 256, limitMiB: 512 },
+    { concurrent: 8, threads: 1, workers: 2, heapMiB: 256, limitMiB: 1024 },
   ] as const) {
-    it(`survives ${concurrent} concurrent 47 MiB reviews with ${threads} conversion threads: each answered or refused with 429, RSS under 512 MiB, probes prompt`, async () => {
-      const certs = join(dir, `certs-${concurrent}-${threads}`);
+    const processes = workers > 1 ? ` on ${workers} worker processes of ${heapMiB} MiB heap each` : '';
+    it(`survives ${concurrent} concurrent 47 MiB reviews with ${threads} conversion threads${processes}: each answered or refused with 429, RSS under ${limitMiB} MiB, probes prompt`, async () => {
+      const certs = join(dir, `certs-${concurrent}-${threads}-${workers}`);
       const server = await spawnServe(
         certs,
-        ['--max-wait', '20s', '--convert-threads', String(threads)],
-        ['--max-old-space-size=256'],
+        ['--max-wait', '20s', '--convert-threads', String(threads), ...(workers > 1 ? ['--workers', String(workers)] : [])],
+        [`--max-old-space-size=${heapMiB}`],
       );
       try {
+        const ports = await servingPorts(server, workers);
         expect(server.logs.find((l) => l.msg === 'conversion webhook listening')?.convertThreads).to.equal(threads);
         const ca = await readFile(join(certs, 'ca.crt'), 'utf8');
         const pid = server.child.pid!;
-        const startedRss = residentBytes(pid);
+        if (workers > 1) expect(processTree(pid).length, 'the primary and its workers').to.equal(1 + workers);
+        const startedRss = treeResidentBytes(pid);
         // Probes and small reviews are timed from a process of their own: this one is busy
         // sending and checking 47 MiB bodies, which would delay its own timers.
-        const poller = startPoller(server.probesPort, server.port, ca, backendReview().text);
+        const poller = startPoller(ports.probes, server.port, ca, backendReview().text);
         const answers = await Promise.all(Array.from({ length: concurrent }, () => post(server.port, ca, big.body)));
         const { probeMs, smallMs } = await poller.stop();
-        const rss = residentBytes(pid);
+        const rss = treeResidentBytes(pid);
 
         expect(server.child.exitCode, 'the process is still running').to.equal(null);
         const statuses = answers.map((a) => a.status);
@@ -109,6 +139,7 @@ describe('service: memory and probes under big reviews (load test, real process,
         const summary = {
           concurrent,
           threads,
+          workers,
           statuses,
           peakRssMiB: rss && Math.round(rss.peak / MiB),
           startRssMiB: startedRss && Math.round(startedRss.now / MiB),
@@ -120,7 +151,7 @@ describe('service: memory and probes under big reviews (load test, real process,
           maxSmallReviewMs: Math.round(maxSmall),
           slowestBigMs: Math.round(Math.max(...answers.map((a) => a.ms))),
         };
-        const metrics = parseMetrics((await getText(server.metricsPort)).text);
+        const metrics = parseMetrics((await getText(ports.metrics)).text);
         const lag = (name: string) => Math.round((valueOf(metrics, name) ?? NaN) * 1000);
         console.log(
           `      ${JSON.stringify({ ...summary, eventLoopLagMaxMs: lag('nodejs_eventloop_lag_max_seconds'), eventLoopLagP99Ms: lag('nodejs_eventloop_lag_p99_seconds') })}`,
@@ -133,7 +164,7 @@ describe('service: memory and probes under big reviews (load test, real process,
         expect(p95Small, 'a small review while big reviews convert, 95th percentile').to.be.below(1_000);
         expect(maxSmall, 'a small review while big reviews convert, slowest').to.be.below(2_500);
         if (rss === undefined) console.log('      (no /proc: resident set size not checked)');
-        else expect(rss.peak, 'peak RSS').to.be.below(512 * MiB);
+        else expect(rss.peak, 'peak RSS').to.be.below(limitMiB * MiB);
 
         expect(valueOf(metrics, 'crdconv_inflight_request_bytes')).to.equal(0);
         expect(valueOf(metrics, 'crdconv_reviews_waiting')).to.equal(0);
@@ -147,6 +178,21 @@ describe('service: memory and probes under big reviews (load test, real process,
     });
   }
 });
+
+/**
+ * Where the probes and the metrics are served: by the process itself, or with workers by the
+ * primary (metrics aggregated over the workers), once every worker is ready.
+ */
+async function servingPorts(server: Awaited<ReturnType<typeof spawnServe>>, workers: number) {
+  if (workers === 1) return { probes: server.probesPort, metrics: server.metricsPort };
+  const primary = (what: string) => server.logs.find((l) => l.msg === `primary serving ${what}`)?.port as number;
+  for (let i = 0; i < 600; i++) {
+    const ready = await fetch(`http://127.0.0.1:${primary('probes')}/readyz`).catch(() => undefined);
+    if (ready?.status === 200) return { probes: primary('probes'), metrics: primary('metrics') };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the workers did not all become ready');
+}
 
 function getText(port: number): Promise<{ text: string }> {
   return new Promise((resolve, reject) => {
