@@ -97,7 +97,13 @@ describe('service: memory and probes under big reviews (load test, real process,
       const certs = join(dir, `certs-${concurrent}-${threads}-${workers}`);
       const server = await spawnServe(
         certs,
-        ['--max-wait', '20s', '--convert-threads', String(threads), ...(workers > 1 ? ['--workers', String(workers)] : [])],
+        [
+          '--max-wait',
+          '20s',
+          '--convert-threads',
+          String(threads),
+          ...(workers > 1 ? ['--workers', String(workers)] : []),
+        ],
         [`--max-old-space-size=${heapMiB}`],
       );
       try {
