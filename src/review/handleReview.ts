@@ -158,7 +158,7 @@ const listSource = (objects: unknown[]): ObjectSource => ({
   length: objects.length,
   take: (i) => {
     const input: unknown = objects[i];
-    // The request lets go of each object once it is taken: a review of a whole LIST would
+    // The request lets go of each object once it is taken: a review of thousands of objects would
     // otherwise keep every parsed object alive until the last one is done.
     objects[i] = undefined;
     return input;

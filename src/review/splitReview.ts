@@ -1,6 +1,6 @@
 /**
- * Finds the objects of a ConversionReview body without parsing it, so that a big review (a whole
- * LIST page, tens of megabytes) can be parsed and converted one object at a time, in slices that
+ * Finds the objects of a ConversionReview body without parsing it, so that a big review (thousands
+ * of objects, tens of megabytes) can be parsed and converted one object at a time, in slices that
  * let the event loop serve probes and small reviews in between, and without ever holding the
  * whole parsed list (several times the body's size) in memory.
  *

@@ -24,7 +24,7 @@ import { perTurn } from './turnBatch.js';
 export interface ConvertHandlerOptions {
   readonly registry: Registry;
   readonly observer: ReviewObserver;
-  /** Largest accepted request body; the apiserver can put a whole LIST in one review. */
+  /** Largest accepted request body; a client can batch many objects in one review. */
   readonly maxRequestBytes: number;
   /**
    * Within one turn's batch, answers are sent once the bodies they answer add up to this much, so

@@ -14,7 +14,7 @@ import { FAILURE_WINDOW_MS, LOOP_FAILURES, MAX_TRACKED_OBJECTS, RepeatedFailures
 export const DURATION_BUCKETS = [
   0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
 ];
-/** Objects per review: 1 for a GET or a watch event, up to a whole LIST page. */
+/** Objects per review: 1 for what the kube-apiserver sends, more for a client that batches them. */
 export const OBJECTS_BUCKETS = [0, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 /** Request body bytes: 1 KiB to 64 MiB, by 4. */
 export const BYTES_BUCKETS = [1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
