@@ -24,8 +24,7 @@ import {
 } from './support/env.js';
 import { type Obj } from './support/kube.js';
 import { stringifyJson } from '../../src/json/index.js';
-import { startFakeWebhook, requestOf, type FakeWebhook, type Answer } from './support/fakeWebhook.js';
-import { convertLocally } from './support/samples.js';
+import { correctAnswer, startFakeWebhook, requestOf, type FakeWebhook, type Answer } from './support/fakeWebhook.js';
 
 const CRD = 'backends.stable.example.com';
 const crdPath = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${CRD}`;
@@ -35,28 +34,7 @@ const say = (label: string, message: string): void => {
 };
 
 /** A correct v1 ConversionReview answer, made by crdconv's own conversion. */
-const correct = (review: Obj): Obj => {
-  const request = requestOf(review);
-  let convertedObjects: Obj[];
-  try {
-    convertedObjects = request.objects.map((o) => convertLocally(o, request.desiredAPIVersion));
-  } catch (e) {
-    return {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'ConversionReview',
-      response: { uid: request.uid, result: { status: 'Failure', message: String(e) } },
-    };
-  }
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'ConversionReview',
-    response: {
-      uid: request.uid,
-      result: { status: 'Success' },
-      convertedObjects,
-    },
-  };
-};
+const correct = correctAnswer;
 
 const bent =
   (bend: (answer: Obj & { response: Obj & { convertedObjects: Obj[] } }) => void) =>

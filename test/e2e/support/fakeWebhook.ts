@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseJson, stringifyJson } from '../../../src/json/index.js';
 import type { Obj } from './kube.js';
+import { convertLocally } from './samples.js';
 
 export interface Recorded {
   readonly method: string;
@@ -95,3 +96,23 @@ export async function startFakeWebhook(certDir: string, respond: Responder): Pro
 /** The review's request part. */
 export const requestOf = (review: Obj): { uid: string; desiredAPIVersion: string; objects: Obj[] } =>
   review['request'] as { uid: string; desiredAPIVersion: string; objects: Obj[] };
+
+/** A correct v1 ConversionReview answer, made by crdconv's own conversion (a Failure if it fails). */
+export function correctAnswer(review: Obj): Obj {
+  const request = requestOf(review);
+  let convertedObjects: Obj[];
+  try {
+    convertedObjects = request.objects.map((o) => convertLocally(o, request.desiredAPIVersion));
+  } catch (e) {
+    return {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'ConversionReview',
+      response: { uid: request.uid, result: { status: 'Failure', message: String(e) } },
+    };
+  }
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'ConversionReview',
+    response: { uid: request.uid, result: { status: 'Success' }, convertedObjects },
+  };
+}
