@@ -328,8 +328,17 @@ describe('helm: rendering with the helm binary', function () {
       expect(at(container, 'args')).to.include.members(['--max-request-bytes=10485760', '--log-level=debug', '--tls-min-version=1.3', '--convert-threads=2', '--workers=2']);
       const defaults = at(findManifest(render(), 'Deployment'), 'spec', 'template', 'spec', 'containers', 0);
       expect(at(defaults, 'args')).to.include('--convert-threads=auto');
-      // One process unless asked: the flag's own default.
-      expect((at(defaults, 'args') as string[]).filter((a) => a.startsWith('--workers'))).to.deep.equal([]);
+      // workers: auto follows the CPU limit: one process for the default one CPU (the flag's own
+      // default, so no flag), one per whole CPU above.
+      const workersOf = (...settings: string[]) =>
+        (at(findManifest(render(...settings), 'Deployment'), 'spec', 'template', 'spec', 'containers', 0, 'args') as string[]).filter((a) => a.startsWith('--workers'));
+      expect(workersOf()).to.deep.equal([]);
+      expect(workersOf('--set', 'resources.limits.cpu=2')).to.deep.equal(['--workers=2']);
+      expect(workersOf('--set', 'resources.limits.cpu=3700m')).to.deep.equal(['--workers=3']);
+      expect(workersOf('--set', 'resources.limits.cpu=1999m')).to.deep.equal([]);
+      expect(workersOf('--set', 'resources.limits.cpu=64')).to.deep.equal(['--workers=16']);
+      expect(workersOf('--set', 'resources.limits.cpu=null')).to.deep.equal([]);
+      expect(workersOf('--set', 'resources.limits.cpu=2', '--set', 'workers=1')).to.deep.equal([]);
       expect(at(container, 'image')).to.equal(`crdconv@sha256:${'b'.repeat(64)}`);
       expect(at(findManifest(manifests, 'PodDisruptionBudget'), 'spec')).to.include({ minAvailable: '50%' }).and.not.have.key('maxUnavailable');
       for (const crd of ofKind(manifests, 'CustomResourceDefinition')) expect(at(crd, 'metadata', 'annotations', 'helm.sh/resource-policy')).to.equal(undefined);

@@ -137,6 +137,11 @@ describe('helm: rendering autoscaling, heap limit and probes', function () {
       [['resources.limits.memory=1Gi', 'workers=2'], '256'],
       [['resources.limits.memory=1536Mi', 'workers=3'], '256'],
       [['workers=4'], '64'],
+      // workers: auto (the default) follows resources.limits.cpu: one per whole CPU.
+      [['resources.limits.cpu=2'], '128'],
+      [['resources.limits.cpu=2500m', 'resources.limits.memory=1536Mi'], '384'],
+      [['resources.limits.cpu=1500m'], '256'],
+      [['resources.limits.cpu=null'], '256'],
     ];
     for (const [settings, mib] of cases) {
       it(`is ${mib} MiB with ${settings.join(', ')}`, () => {
@@ -185,6 +190,7 @@ describe('helm: rendering autoscaling, heap limit and probes', function () {
         ['heapLimitPercent=10', /heapLimitPercent/],
         ['workers=0', /workers/],
         ['workers=17', /workers/],
+        ['workers=some', /workers/],
       ] as const) {
         const result = runHelm(helm as string, ['template', 'conv', chartDir, '--set', setting]);
         expect(result.status, setting).to.not.equal(0);

@@ -140,12 +140,34 @@ V8's heap limit in MiB: resources.limits.memory * heapLimitPercent / 100 / worke
 (each worker process gets its share; the primary, which converts nothing, stays far below it);
 empty when no limit is computed (heapLimitPercent 0, or no memory limit).
 */}}
+{{/*
+How many worker processes: `workers` as a number, or for "auto" one per whole CPU of
+resources.limits.cpu (written 2, "2", 1.5 or 1500m), at least 1 and at most 16; 1 without a CPU
+limit (the heap limit is divided among the workers, so their number must be known here).
+*/}}
+{{- define "crdconv.workers" -}}
+{{- $workers := .Values.workers | default 1 -}}
+{{- if eq (toString $workers) "auto" -}}
+{{- $cpu := toString (dig "limits" "cpu" "" (.Values.resources | default dict)) -}}
+{{- $cores := 1.0 -}}
+{{- if hasSuffix "m" $cpu -}}
+{{- $cores = divf (float64 (trimSuffix "m" $cpu)) 1000 -}}
+{{- else if regexMatch "^[0-9]+(\\.[0-9]*)?$" $cpu -}}
+{{- $cores = float64 $cpu -}}
+{{- end -}}
+{{- $n := floor $cores | int -}}
+{{- max 1 (min 16 $n) -}}
+{{- else -}}
+{{- int $workers -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "crdconv.heapLimitMiB" -}}
 {{- $percent := int .Values.heapLimitPercent -}}
 {{- $memory := dig "limits" "memory" "" (.Values.resources | default dict) -}}
 {{- if and (gt $percent 0) (ne (toString $memory) "") -}}
 {{- $bytes := include "crdconv.quantityBytes" $memory | float64 -}}
-{{- $workers := int (.Values.workers | default 1) -}}
+{{- $workers := int (include "crdconv.workers" .) -}}
 {{- $mib := divf (mulf $bytes $percent) (mulf 100 1048576 $workers) | floor | int64 -}}
 {{- if lt $mib 16 -}}
 {{- if gt $workers 1 -}}
