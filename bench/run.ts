@@ -288,6 +288,10 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     }
     const coresNote = twoCpuEstimate(samples);
     if (coresNote) notes.push(coresNote);
+    if (workloads.has('cores') && options.workers !== undefined && options.workers !== '1')
+      notes.push(
+        `the cores workload compared crdconv --workers 2 with the service as this run started it (--workers ${options.workers}), not with one process: its /crdconv ratio is not the two-CPU target's`,
+      );
     if (used.includes('go-floor') || used.includes('controller-runtime'))
       notes.push(
         'the Go servers run with GOMAXPROCS at its default (every CPU of the machine), as they would in a pod without a CPU limit; the Node floor uses one core for JavaScript',
