@@ -12,9 +12,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 export const SERVERS = ['service', 'service-2', 'floor', 'go-floor', 'controller-runtime'] as const;
 export type ServerName = (typeof SERVERS)[number];
-/** The servers the service is compared with. */
-export type PeerName = Exclude<ServerName, 'service'>;
-export const PEERS: readonly PeerName[] = ['service-2', 'floor', 'go-floor', 'controller-runtime'];
 
 /**
  * The service as a pod with two CPUs runs it: `crdconv serve --workers 2`, a second instance
