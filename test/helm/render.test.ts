@@ -322,6 +322,7 @@ describe('helm: rendering with the helm binary', function () {
         '--set', 'replicaCount=3',
         '--set', 'convertThreads=2',
         '--set', 'workers=2',
+        '--set', 'resources.limits.memory=1Gi',
       );
       expect(await schemaProblems(manifests)).to.deep.equal([]);
       const container = at(findManifest(manifests, 'Deployment'), 'spec', 'template', 'spec', 'containers', 0);
@@ -332,13 +333,17 @@ describe('helm: rendering with the helm binary', function () {
       // default, so no flag), one per whole CPU above.
       const workersOf = (...settings: string[]) =>
         (at(findManifest(render(...settings), 'Deployment'), 'spec', 'template', 'spec', 'containers', 0, 'args') as string[]).filter((a) => a.startsWith('--workers'));
+      // One per whole CPU and per 512Mi of memory (a worker is a whole process), whichever is fewer.
+      const mem = (m: string) => ['--set', `resources.limits.memory=${m}`];
       expect(workersOf()).to.deep.equal([]);
-      expect(workersOf('--set', 'resources.limits.cpu=2')).to.deep.equal(['--workers=2']);
-      expect(workersOf('--set', 'resources.limits.cpu=3700m')).to.deep.equal(['--workers=3']);
-      expect(workersOf('--set', 'resources.limits.cpu=1999m')).to.deep.equal([]);
-      expect(workersOf('--set', 'resources.limits.cpu=64')).to.deep.equal(['--workers=16']);
-      expect(workersOf('--set', 'resources.limits.cpu=null')).to.deep.equal([]);
-      expect(workersOf('--set', 'resources.limits.cpu=2', '--set', 'workers=1')).to.deep.equal([]);
+      expect(workersOf('--set', 'resources.limits.cpu=2')).to.deep.equal([]);
+      expect(workersOf('--set', 'resources.limits.cpu=2', ...mem('1Gi'))).to.deep.equal(['--workers=2']);
+      expect(workersOf('--set', 'resources.limits.cpu=3700m', ...mem('2Gi'))).to.deep.equal(['--workers=3']);
+      expect(workersOf('--set', 'resources.limits.cpu=1999m', ...mem('2Gi'))).to.deep.equal([]);
+      expect(workersOf('--set', 'resources.limits.cpu=64', ...mem('4Gi'))).to.deep.equal(['--workers=8']);
+      expect(workersOf('--set', 'resources.limits.cpu=64', '--set', 'resources.limits.memory=null')).to.deep.equal(['--workers=16']);
+      expect(workersOf('--set', 'resources.limits.cpu=null', ...mem('2Gi'))).to.deep.equal([]);
+      expect(workersOf('--set', 'resources.limits.cpu=2', ...mem('1Gi'), '--set', 'workers=1')).to.deep.equal([]);
       expect(at(container, 'image')).to.equal(`crdconv@sha256:${'b'.repeat(64)}`);
       expect(at(findManifest(manifests, 'PodDisruptionBudget'), 'spec')).to.include({ minAvailable: '50%' }).and.not.have.key('maxUnavailable');
       for (const crd of ofKind(manifests, 'CustomResourceDefinition')) expect(at(crd, 'metadata', 'annotations', 'helm.sh/resource-policy')).to.equal(undefined);
@@ -348,7 +353,7 @@ describe('helm: rendering with the helm binary', function () {
     it('passes flag values that crdconv serve itself parses', async () => {
       const { buildProgram } = (await import('../../src/cli/main.js')) as { buildProgram: () => Promise<Command> };
       const serve = (await buildProgram()).commands.find((c) => c.name() === 'serve') as Command;
-      for (const settings of [[], ['--set', 'maxRequestBytes=10485760', '--set', 'logLevel=debug', '--set', 'shutdownGrace=1m30s', '--set', 'shutdownDelay=500ms', '--set', 'convertThreads=0', '--set', 'workers=3']]) {
+      for (const settings of [[], ['--set', 'maxRequestBytes=10485760', '--set', 'logLevel=debug', '--set', 'shutdownGrace=1m30s', '--set', 'shutdownDelay=500ms', '--set', 'convertThreads=0', '--set', 'workers=3', '--set', 'resources.limits.memory=1536Mi']]) {
         const container = at(findManifest(render(...settings), 'Deployment'), 'spec', 'template', 'spec', 'containers', 0);
         for (const arg of (at(container, 'args') as string[]).slice(1)) {
           const [, flag = '', value = ''] = /^(--[a-z-]+)=(.*)$/.exec(arg) ?? [];

@@ -136,10 +136,12 @@ describe('helm: rendering autoscaling, heap limit and probes', function () {
       // Divided among the worker processes: each gets its share, the pod the same in all.
       [['resources.limits.memory=1Gi', 'workers=2'], '256'],
       [['resources.limits.memory=1536Mi', 'workers=3'], '256'],
-      [['workers=4'], '64'],
-      // workers: auto (the default) follows resources.limits.cpu: one per whole CPU.
-      [['resources.limits.cpu=2'], '128'],
+      [['resources.limits.memory=2Gi', 'workers=4'], '256'],
+      // workers: auto (the default): one per whole CPU and per 512Mi, whichever is fewer.
+      [['resources.limits.cpu=2'], '256'],
+      [['resources.limits.cpu=2', 'resources.limits.memory=1Gi'], '256'],
       [['resources.limits.cpu=2500m', 'resources.limits.memory=1536Mi'], '384'],
+      [['resources.limits.cpu=4', 'resources.limits.memory=1Gi'], '256'],
       [['resources.limits.cpu=1500m'], '256'],
       [['resources.limits.cpu=null'], '256'],
     ];
@@ -190,15 +192,16 @@ describe('helm: rendering autoscaling, heap limit and probes', function () {
         ['heapLimitPercent=10', /heapLimitPercent/],
         ['workers=0', /workers/],
         ['workers=17', /workers/],
+        ['workers=2', /workers 2 needs resources.limits.memory of at least 2 x 512Mi .*not 512Mi/],
         ['workers=some', /workers/],
       ] as const) {
         const result = runHelm(helm as string, ['template', 'conv', chartDir, '--set', setting]);
         expect(result.status, setting).to.not.equal(0);
         expect(result.stderr, setting).to.match(message);
       }
-      const split = runHelm(helm as string, ['template', 'conv', chartDir, '--set', 'workers=16', '--set', 'resources.limits.memory=256Mi']);
-      expect(split.status).to.not.equal(0);
-      expect(split.stderr).to.match(/divided among 16 workers leaves each V8 8 MiB of heap/);
+      const short = runHelm(helm as string, ['template', 'conv', chartDir, '--set', 'workers=3', '--set', 'resources.limits.memory=1Gi']);
+      expect(short.status).to.not.equal(0);
+      expect(short.stderr).to.match(/workers 3 needs resources.limits.memory of at least 3 x 512Mi .*not 1Gi/);
     });
   });
 

@@ -141,12 +141,16 @@ V8's heap limit in MiB: resources.limits.memory * heapLimitPercent / 100 / worke
 empty when no limit is computed (heapLimitPercent 0, or no memory limit).
 */}}
 {{/*
-How many worker processes: `workers` as a number, or for "auto" one per whole CPU of
-resources.limits.cpu (written 2, "2", 1.5 or 1500m), at least 1 and at most 16; 1 without a CPU
-limit (the heap limit is divided among the workers, so their number must be known here).
+How many worker processes. Each worker is a whole process (its own code, heap and buffers), sized
+as one process is by default: 512Mi of resources.limits.memory each. "auto": one per whole CPU of
+resources.limits.cpu (written 2, "2", 1.5 or 1500m) and per 512Mi of the memory limit, whichever
+is fewer, at least 1 and at most 16 (1 without a CPU limit). A number: refused when the memory
+limit gives a worker less than 512Mi.
 */}}
 {{- define "crdconv.workers" -}}
 {{- $workers := .Values.workers | default 1 -}}
+{{- $memory := dig "limits" "memory" "" (.Values.resources | default dict) -}}
+{{- $perWorker := 536870912.0 -}}
 {{- if eq (toString $workers) "auto" -}}
 {{- $cpu := toString (dig "limits" "cpu" "" (.Values.resources | default dict)) -}}
 {{- $cores := 1.0 -}}
@@ -156,9 +160,19 @@ limit (the heap limit is divided among the workers, so their number must be know
 {{- $cores = float64 $cpu -}}
 {{- end -}}
 {{- $n := floor $cores | int -}}
+{{- if ne (toString $memory) "" -}}
+{{- $byMemory := divf (include "crdconv.quantityBytes" $memory | float64) $perWorker | floor | int -}}
+{{- $n = min $n $byMemory -}}
+{{- end -}}
 {{- max 1 (min 16 $n) -}}
 {{- else -}}
-{{- int $workers -}}
+{{- $n := int $workers -}}
+{{- if and (gt $n 1) (ne (toString $memory) "") -}}
+{{- if lt (include "crdconv.quantityBytes" $memory | float64) (mulf $perWorker $n) -}}
+{{- fail (printf "workers %d needs resources.limits.memory of at least %d x 512Mi (each worker is a whole process, sized as one process is by default), not %v: raise the memory limit, lower workers, or set workers: auto" $n $n $memory) -}}
+{{- end -}}
+{{- end -}}
+{{- $n -}}
 {{- end -}}
 {{- end -}}
 
@@ -170,9 +184,6 @@ limit (the heap limit is divided among the workers, so their number must be know
 {{- $workers := int (include "crdconv.workers" .) -}}
 {{- $mib := divf (mulf $bytes $percent) (mulf 100 1048576 $workers) | floor | int64 -}}
 {{- if lt $mib 16 -}}
-{{- if gt $workers 1 -}}
-{{- fail (printf "heapLimitPercent %d of resources.limits.memory %v divided among %d workers leaves each V8 %d MiB of heap: give the container more memory" $percent $memory $workers $mib) -}}
-{{- end -}}
 {{- fail (printf "heapLimitPercent %d of resources.limits.memory %v leaves V8 %d MiB of heap: give the container more memory" $percent $memory $mib) -}}
 {{- end -}}
 {{- $mib -}}
