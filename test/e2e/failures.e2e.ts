@@ -33,13 +33,10 @@ const say = (label: string, message: string): void => {
   if (record) process.stderr.write(`RECORDED ${label}: ${message}\n`);
 };
 
-/** A correct v1 ConversionReview answer, made by crdconv's own conversion. */
-const correct = correctAnswer;
-
 const bent =
   (bend: (answer: Obj & { response: Obj & { convertedObjects: Obj[] } }) => void) =>
   (review: Obj): Answer => {
-    const answer = correct(review) as Obj & { response: Obj & { convertedObjects: Obj[] } };
+    const answer = correctAnswer(review) as Obj & { response: Obj & { convertedObjects: Obj[] } };
     bend(answer);
     return { body: answer };
   };
@@ -74,7 +71,7 @@ describe("what a user sees when conversion fails (the real apiserver's messages)
         hostPort: `${name}:1`,
       });
     }
-    fake = await startFakeWebhook(env.webhook.certDir, (review) => ({ body: correct(review) }));
+    fake = await startFakeWebhook(env.webhook.certDir, (review) => ({ body: correctAnswer(review) }));
   });
   afterEach(async () => {
     const env = e2e();
@@ -136,7 +133,7 @@ describe("what a user sees when conversion fails (the real apiserver's messages)
         `${getHead()}${post}context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
       ]);
     } finally {
-      fake.respond = (review) => ({ body: correct(review) });
+      fake.respond = (review) => ({ body: correctAnswer(review) });
     }
   });
 
@@ -152,7 +149,7 @@ describe("what a user sees when conversion fails (the real apiserver's messages)
       const r = await read('failure');
       expect(r.message).to.equal(`${getHead()}crdconv: Backend a: cannot convert (a message from the webhook)`);
     } finally {
-      fake.respond = (review) => ({ body: correct(review) });
+      fake.respond = (review) => ({ body: correctAnswer(review) });
     }
   });
 
@@ -181,11 +178,11 @@ describe("what a user sees when conversion fails (the real apiserver's messages)
       return names.includes('broken')
         ? {
             body: {
-              ...correct(review),
+              ...correctAnswer(review),
               response: { uid: requestOf(review).uid, result: { status: 'Failure', message: 'broken is broken' } },
             },
           }
-        : { body: correct(review) };
+        : { body: correctAnswer(review) };
     };
     const v1 = `/apis/stable.example.com/v1/namespaces/${ns}/backends`;
     try {
@@ -206,7 +203,7 @@ describe("what a user sees when conversion fails (the real apiserver's messages)
       const a = await kube.get(`${path()}/a`);
       expect(a['host']).to.equal('a');
     } finally {
-      fake.respond = (review) => ({ body: correct(review) });
+      fake.respond = (review) => ({ body: correctAnswer(review) });
       await kube.delete(`${v1}/broken`);
     }
   });
@@ -313,7 +310,7 @@ describe('test/support/apiserver.ts agrees with the real apiserver on every answ
         hostPort: `${name}:1`,
       });
     }
-    fake = await startFakeWebhook(env.webhook.certDir, (review) => ({ body: correct(review) }));
+    fake = await startFakeWebhook(env.webhook.certDir, (review) => ({ body: correctAnswer(review) }));
     await routeServiceTo(env.kube, fake.port);
     await untilRead(
       env.kube,
@@ -332,7 +329,7 @@ describe('test/support/apiserver.ts agrees with the real apiserver on every answ
   const obj = (a: { response: { convertedObjects: Obj[] } }, i: number): Obj & { metadata: Obj } =>
     a.response.convertedObjects[i] as Obj & { metadata: Obj };
   const cases: Case[] = [
-    { name: 'HTTP 500', respond: (r) => ({ status: 500, body: correct(r) }) },
+    { name: 'HTTP 500', respond: (r) => ({ status: 500, body: correctAnswer(r) }) },
     { name: 'empty 200', respond: () => ({ body: '' }) },
     { name: 'not JSON', respond: () => ({ body: '{"apiVersion":' }) },
     {
@@ -464,7 +461,7 @@ describe('test/support/apiserver.ts agrees with the real apiserver on every answ
         const list = await kube.raw('GET', `/apis/stable.example.com/v2/namespaces/${ns}/backends`);
         say(`${c.name} (list)`, `HTTP ${list.status}`);
       } finally {
-        fake.respond = (review) => ({ body: correct(review) });
+        fake.respond = (review) => ({ body: correctAnswer(review) });
       }
     });
   }

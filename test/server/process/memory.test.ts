@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { databaseCases, reviewPayload } from '../../../bench/payloads.js';
+import { processTree } from '../../../bench/servers.js';
 import { parseMetrics, valueOf } from '../metrics/promText.js';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -31,17 +32,6 @@ function residentBytes(pid: number): { peak: number; now: number } | undefined {
   const status = readFileSync(file, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
   return { peak: kb('VmHWM'), now: kb('VmRSS') };
-}
-
-/** A process and its children, and theirs (Linux /proc). */
-function processTree(pid: number): number[] {
-  const tasks = `/proc/${pid}/task`;
-  if (!existsSync(tasks)) return [pid];
-  const children = readdirSync(tasks).flatMap((tid) => {
-    const file = join(tasks, tid, 'children');
-    return existsSync(file) ? readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number) : [];
-  });
-  return [pid, ...children.flatMap(processTree)];
 }
 
 /**
